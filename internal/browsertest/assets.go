@@ -1,0 +1,10 @@
+package browsertest
+
+import _ "embed"
+
+var (
+	//go:embed assets/index.html
+	indexHTML []byte
+	//go:embed assets/runner.js
+	runnerJS []byte
+)

@@ -1,0 +1,74 @@
+package browsertest
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// buildTestBinary compiles the js/wasm test binary of the package in dir
+// into outDir and returns its path.
+func buildTestBinary(dir, outDir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(outDir, filepath.Base(abs)+".test.wasm")
+	cmd := exec.Command(goTool(), "test", "-c", "-o", path, ".")
+	cmd.Dir = abs
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("browsertest: GOOS=js GOARCH=wasm go test -c in %s: %v\n%s", abs, err, out.String())
+	}
+	if !fileExists(path) {
+		return "", fmt.Errorf("browsertest: the package in %s has no test files for js/wasm", abs)
+	}
+	return path, nil
+}
+
+// goTool returns the go command that runs this test, so the wasm binary is
+// built by the same toolchain.
+func goTool() string {
+	if root := os.Getenv("GOROOT"); root != "" {
+		if p := filepath.Join(root, "bin", "go"); fileExists(p) {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return "go"
+}
+
+var goroot = sync.OnceValues(func() (string, error) {
+	out, err := exec.Command(goTool(), "env", "GOROOT").Output()
+	if err != nil {
+		return "", fmt.Errorf("browsertest: go env GOROOT: %v", err)
+	}
+	return strings.TrimSpace(string(out)), nil
+})
+
+// WasmExecJS returns the path of the wasm_exec.js that matches the Go
+// toolchain: $(go env GOROOT)/lib/wasm/wasm_exec.js.
+func WasmExecJS() (string, error) {
+	root, err := goroot()
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(root, "lib", "wasm", "wasm_exec.js")
+	if !fileExists(p) {
+		return "", fmt.Errorf("browsertest: %s not found; is GOROOT complete?", p)
+	}
+	return p, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

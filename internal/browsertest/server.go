@@ -1,0 +1,70 @@
+package browsertest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/sabkit/sabkit/internal/coihttp"
+)
+
+
+// pageConfig is what runner.js reads from /__sabkit/config.json.
+type pageConfig struct {
+	Mode string            `json:"mode"`
+	Wasm string            `json:"wasm"`
+	Args []string          `json:"args"`
+	Env  map[string]string `json:"env"`
+}
+
+// newServer serves the test page, the runner, wasm_exec.js, the test binary
+// and the extra directories. With isolate, every response carries
+// COOP/COEP/CORP; without, none does.
+func newServer(wasmPath, wasmExec string, cfg pageConfig, serve map[string]string, isolate bool) *httptest.Server {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(indexHTML)
+	})
+	mux.HandleFunc("/__sabkit/runner.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Write(runnerJS)
+	})
+	mux.HandleFunc("/__sabkit/config.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(cfg)
+	})
+	mux.HandleFunc("/__sabkit/wasm_exec.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		http.ServeFile(w, r, wasmExec)
+	})
+	mux.HandleFunc("/__sabkit/test.wasm", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/wasm")
+		http.ServeFile(w, r, wasmPath)
+	})
+	mux.HandleFunc("/favicon.ico", http.NotFound)
+	for prefix, dir := range serve {
+		if !strings.HasPrefix(prefix, "/") {
+			prefix = "/" + prefix
+		}
+		if !strings.HasSuffix(prefix, "/") {
+			prefix += "/"
+		}
+		mux.Handle(prefix, http.StripPrefix(prefix, coihttp.TypedFiles(http.FileServer(http.Dir(dir)))))
+	}
+	var h http.Handler = mux
+	if isolate {
+		h = coihttp.Isolate(h)
+	}
+	// Tests must never see a cached copy of an earlier binary.
+	h = noStore(h)
+	return httptest.NewServer(h)
+}
+
+func noStore(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
+}
