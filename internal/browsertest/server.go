@@ -9,7 +9,6 @@ import (
 	"github.com/sabkit/sabkit/internal/coihttp"
 )
 
-
 // pageConfig is what runner.js reads from /__sabkit/config.json.
 type pageConfig struct {
 	Mode string            `json:"mode"`

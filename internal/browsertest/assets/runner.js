@@ -56,8 +56,71 @@
     if (!exited) toHarness({ t: "error", s: "Go program returned without calling exit" });
   }
 
+  // Messages that reach a child worker before its Go program listens are
+  // kept here; sabkitHarness.onMessage drains them.
+  const inbox = [];
+  let inboxListener = null;
+
+  // The harness API that Go tests reach through js.Global(): spawn another
+  // copy of the same test binary in a DedicatedWorker (the helper-process
+  // pattern of os/exec tests, for cross-thread tests), and receive messages.
+  function installHarnessAPI(cfg) {
+    let children = 0;
+    globalThis.sabkitHarness = {
+      // spawn(args, env) → {worker, exited: Promise<exit code>}
+      spawn(args, env) {
+        const name = "child" + (++children);
+        const w = new Worker("/__sabkit/runner.js?child=" + name);
+        let resolveExit;
+        const exited = new Promise((r) => { resolveExit = r; });
+        w.addEventListener("message", (e) => {
+          const m = e.data && e.data.sabkit;
+          if (!m) return;
+          if (m.t === "out") {
+            toHarness({ t: "out", fd: m.fd, s: m.s.replace(/^(?=.)/gm, "[" + name + "] ") });
+          } else if (m.t === "exit") {
+            resolveExit(m.code);
+          } else if (m.t === "error") {
+            toHarness({ t: "warn", s: "[" + name + "] " + m.s });
+            resolveExit(-1);
+          } else if (m.t !== "start") {
+            toHarness(m);
+          }
+        });
+        w.addEventListener("error", (e) => { toHarness({ t: "warn", s: "[" + name + "] worker error: " + (e.message || e) }); resolveExit(-1); });
+        w.postMessage({ sabkitConfig: { mode: "child", wasm: cfg.wasm, args: args || [], env: Object.assign({}, cfg.env, env || {}, { SABKIT_MODE: "worker", SABKIT_CHILD: name }) } });
+        return { worker: w, exited };
+      },
+      // onMessage(fn): deliver messages posted to this worker to fn, starting
+      // with any that arrived before the call.
+      onMessage(fn) {
+        inboxListener = fn;
+        while (inbox.length) fn(inbox.shift());
+      },
+    };
+  }
+
   async function main() {
+    const url = new URL(self.location.href);
+    if (inWorker && url.searchParams.has("child")) {
+      const cfg = await new Promise((resolve) => {
+        self.addEventListener("message", function first(e) {
+          if (e.data && e.data.sabkitConfig) {
+            resolve(e.data.sabkitConfig);
+            return;
+          }
+          if (inboxListener) inboxListener(e.data); else inbox.push(e.data);
+        });
+      });
+      installHarnessAPI(cfg);
+      await runGo(cfg);
+      return;
+    }
     const cfg = await (await fetch("/__sabkit/config.json")).json();
+    installHarnessAPI(cfg);
+    if (inWorker) {
+      self.addEventListener("message", (e) => { if (inboxListener) inboxListener(e.data); else inbox.push(e.data); });
+    }
     if (cfg.mode === "worker" && !inWorker) {
       const w = new Worker("/__sabkit/runner.js");
       w.onmessage = (e) => { if (e.data && e.data.sabkit) toHarness(e.data.sabkit); };

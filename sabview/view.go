@@ -1,0 +1,291 @@
+//go:build js && wasm
+
+package sabview
+
+import (
+	"fmt"
+	"syscall/js"
+
+	"github.com/hack-pad/safejs"
+)
+
+// View is a typed window of Len elements of T over memory that JavaScript
+// owns: a SharedArrayBuffer, an ArrayBuffer, or a WebAssembly.Memory such as
+// Pyodide's heap. A View aliases that memory; it never holds a Go copy. Every
+// JS typed array it hands out covers exactly the view's bytes.
+//
+// A View is not safe for concurrent use by several goroutines (js/wasm Go is
+// single-threaded; other threads see the same bytes only through
+// SharedArrayBuffers, and coordinate with package atomicsx).
+type View[T Element] struct {
+	src  *source
+	info *elemInfo
+	off  int // byte offset in the source
+	n    int // elements
+
+	// Arrays derived from src.buf at generation gen. Rebuilt when the
+	// source's buffer changes.
+	gen uint64
+	ta  js.Value // typed array of T
+	u8  js.Value // Uint8Array over the same bytes, for bulk copies
+	w32 js.Value // Uint32Array over the same bytes, for 64-bit elements only
+}
+
+// NewShared allocates a new SharedArrayBuffer holding n zeroed elements of T.
+// Outside a cross-origin-isolated page it returns an ErrUnavailable error that
+// names the headers to send.
+func NewShared[T Element](n int, opts ...Option) (*View[T], error) {
+	const op = "NewShared"
+	info := infoOf[T]()
+	if n < 0 || n > maxBytes/info.size {
+		return nil, errorf(op, ErrOutOfRange, "", "length %d not in [0, %d]", n, maxBytes/info.size)
+	}
+	if !Available() {
+		return nil, errUnavailable(op)
+	}
+	buf, err := safeNew(ctor("SharedArrayBuffer"), n*info.size)
+	if err != nil {
+		return nil, &Error{Op: op, Kind: ErrOutOfRange, Detail: fmt.Sprintf("allocating %d bytes", n*info.size), Err: err}
+	}
+	src := &source{mem: js.Undefined(), buf: buf, shared: true, size: n * info.size, lease: collect(opts).lease}
+	return newView[T](src, info, 0, n), nil
+}
+
+// maxBytes bounds sizes so byte arithmetic cannot overflow an int on wasm32
+// addressing; JS engines cap ArrayBuffers well below it anyway.
+const maxBytes = 1 << 53
+
+// FromBuffer views length elements of T starting byteOffset bytes into buf.
+// buf may be an ArrayBuffer, a SharedArrayBuffer, or any ArrayBuffer view
+// (typed array or DataView), in which case byteOffset is relative to the
+// view's first byte and the region must lie inside it. The bytes are
+// reinterpreted as T whatever the element type of a typed-array argument;
+// use FromTypedArray to insist on a matching type.
+func FromBuffer[T Element](buf js.Value, byteOffset, length int, opts ...Option) (*View[T], error) {
+	const op = "FromBuffer"
+	info := infoOf[T]()
+	tag := objectTag(buf)
+	base, limit := 0, 0
+	switch {
+	case tag == "ArrayBuffer" || tag == "SharedArrayBuffer":
+		limit = buf.Get("byteLength").Int()
+	case isTypedArrayTag(tag) || tag == "DataView":
+		base = buf.Get("byteOffset").Int()
+		limit = buf.Get("byteLength").Int()
+		buf = buf.Get("buffer")
+		tag = objectTag(buf)
+	case tag == "WebAssembly.Memory":
+		return nil, errorf(op, ErrSource, "use FromMemory, which follows the memory when it grows",
+			"got a WebAssembly.Memory")
+	default:
+		return nil, errorf(op, ErrSource, "pass an ArrayBuffer, SharedArrayBuffer or typed array",
+			"got %s", describe(buf))
+	}
+	shared := tag == "SharedArrayBuffer"
+	if !shared && buf.Get("detached").Truthy() {
+		return nil, errDetached(op)
+	}
+	if err := checkRegion(op, info, byteOffset, length, limit, base); err != nil {
+		return nil, err
+	}
+	src := &source{mem: js.Undefined(), buf: buf, shared: shared, size: buf.Get("byteLength").Int(), lease: collect(opts).lease}
+	return newView[T](src, info, base+byteOffset, length), nil
+}
+
+// FromTypedArray views all of ta, which must be a typed array whose element
+// type is T's (a Float32Array for View[float32]). Views of a typed array over
+// a WebAssembly.Memory's buffer do not follow growth: use FromMemory for those.
+func FromTypedArray[T Element](ta js.Value, opts ...Option) (*View[T], error) {
+	const op = "FromTypedArray"
+	info := infoOf[T]()
+	tag := objectTag(ta)
+	if !isTypedArrayTag(tag) {
+		return nil, errorf(op, ErrSource, "pass a typed array, or use FromBuffer for raw buffers",
+			"got %s", describe(ta))
+	}
+	if tag != info.ctor {
+		return nil, errorf(op, ErrElementType,
+			fmt.Sprintf("use View[%s], or FromBuffer to reinterpret the bytes", goTypeFor(tag)),
+			"got %s, want %s", tag, info.ctor)
+	}
+	return FromBuffer[T](ta, 0, ta.Get("length").Int(), opts...)
+}
+
+// FromMemory views length elements of T starting byteOffset bytes into a
+// WebAssembly.Memory, such as Pyodide's heap (pyodide._module.wasmMemory) or
+// another module's exported memory. The view follows the memory as it grows:
+// it re-derives its typed arrays when the memory's buffer is replaced, so it
+// never reads through a detached (non-shared) or stale (shared) buffer.
+func FromMemory[T Element](mem js.Value, byteOffset, length int, opts ...Option) (*View[T], error) {
+	const op = "FromMemory"
+	info := infoOf[T]()
+	if tag := objectTag(mem); tag != "WebAssembly.Memory" {
+		return nil, errorf(op, ErrSource, "pass the WebAssembly.Memory object itself, not its buffer",
+			"got %s", describe(mem))
+	}
+	buf := mem.Get("buffer")
+	size := buf.Get("byteLength").Int()
+	if err := checkRegion(op, info, byteOffset, length, size, 0); err != nil {
+		return nil, err
+	}
+	src := &source{mem: mem, buf: buf, shared: objectTag(buf) == "SharedArrayBuffer", size: size, lease: collect(opts).lease}
+	return newView[T](src, info, byteOffset, length), nil
+}
+
+func checkRegion(op string, info *elemInfo, byteOffset, length, limit, base int) error {
+	if byteOffset < 0 || length < 0 {
+		return errorf(op, ErrOutOfRange, "", "negative byte offset %d or length %d", byteOffset, length)
+	}
+	if (base+byteOffset)%info.size != 0 {
+		return errorf(op, ErrMisaligned, fmt.Sprintf("use a byte offset that is a multiple of %d", info.size),
+			"byte offset %d is not a multiple of %d, the size of a %s element", base+byteOffset, info.size, info.ctor)
+	}
+	if length > (maxBytes-byteOffset)/info.size || byteOffset+length*info.size > limit {
+		return errorf(op, ErrOutOfRange, "", "%d elements of %d bytes at byte offset %d exceed the %d bytes available",
+			length, info.size, byteOffset, limit)
+	}
+	return nil
+}
+
+func newView[T Element](src *source, info *elemInfo, off, n int) *View[T] {
+	v := &View[T]{src: src, info: info, off: off, n: n}
+	v.derive()
+	return v
+}
+
+// derive builds the cached arrays from the source's current buffer.
+func (v *View[T]) derive() {
+	b := v.src.buf
+	v.ta = ctor(v.info.ctor).New(b, v.off, v.n)
+	v.u8 = ctor("Uint8Array").New(b, v.off, v.n*v.info.size)
+	if v.info.wide {
+		v.w32 = ctor("Uint32Array").New(b, v.off, v.n*2)
+	}
+	v.gen = v.src.gen
+}
+
+// current returns the view ready for use: lease checked, arrays re-derived if
+// the memory grew, detachment reported. strict also re-derives after a shared
+// memory grew; element access does not need that because a shared buffer's
+// old SharedArrayBuffer still covers the view's bytes.
+func (v *View[T]) current(op string, strict bool) error {
+	if err := v.src.lease.check(op); err != nil {
+		return err
+	}
+	if v.src.isMemory() {
+		if strict || !v.src.shared {
+			v.src.refresh()
+		}
+		if v.gen != v.src.gen {
+			v.derive()
+		}
+		return nil
+	}
+	if !v.src.shared && v.n > 0 && v.ta.Get("length").Int() == 0 {
+		return errDetached(op)
+	}
+	return nil
+}
+
+// Len returns the number of elements.
+func (v *View[T]) Len() int { return v.n }
+
+// ByteOffset returns the offset of the first byte in the underlying buffer or
+// memory. For a view of Pyodide's heap it is the Python-side address.
+func (v *View[T]) ByteOffset() int { return v.off }
+
+// ByteLength returns Len() * ElementSize.
+func (v *View[T]) ByteLength() int { return v.n * v.info.size }
+
+// Shared reports whether the bytes live in a SharedArrayBuffer (or a shared
+// WebAssembly.Memory) and so can be seen by other threads.
+func (v *View[T]) Shared() bool { return v.src.shared }
+
+// Memory returns the WebAssembly.Memory the view lives in, and false for a
+// view over a fixed buffer.
+func (v *View[T]) Memory() (js.Value, bool) { return v.src.mem, v.src.isMemory() }
+
+// Lease returns the lease the view was created with, or nil.
+func (v *View[T]) Lease() *Lease { return v.src.lease }
+
+// Array returns the JavaScript typed array (of T's type) over the view's
+// bytes. It aliases: writes through it are seen by the view and vice versa.
+// Call it again after anything that may grow the memory instead of keeping
+// the result: for a WebAssembly.Memory source the array is rebuilt on growth.
+func (v *View[T]) Array() (js.Value, error) {
+	if err := v.current("Array", true); err != nil {
+		return js.Undefined(), err
+	}
+	return v.ta, nil
+}
+
+// Bytes returns a Uint8Array over the view's bytes; it aliases like Array.
+func (v *View[T]) Bytes() (js.Value, error) {
+	if err := v.current("Bytes", true); err != nil {
+		return js.Undefined(), err
+	}
+	return v.u8, nil
+}
+
+// Buffer returns the current ArrayBuffer or SharedArrayBuffer that holds the
+// view's bytes, re-read from the memory for WebAssembly.Memory sources.
+func (v *View[T]) Buffer() (js.Value, error) {
+	if err := v.current("Buffer", true); err != nil {
+		return js.Undefined(), err
+	}
+	return v.src.buf, nil
+}
+
+// Sub returns the view of elements [i, j) of v. It aliases v.
+func (v *View[T]) Sub(i, j int) (*View[T], error) {
+	if i < 0 || j < i || j > v.n {
+		return nil, errorf("Sub", ErrOutOfRange, "", "[%d, %d) not within [0, %d]", i, j, v.n)
+	}
+	if err := v.current("Sub", false); err != nil {
+		return nil, err
+	}
+	return newView[T](v.src, v.info, v.off+i*v.info.size, j-i), nil
+}
+
+// String describes the view for debugging, without reading its contents.
+func (v *View[T]) String() string {
+	kind := "ArrayBuffer"
+	switch {
+	case v.src.isMemory() && v.src.shared:
+		kind = "shared WebAssembly.Memory"
+	case v.src.isMemory():
+		kind = "WebAssembly.Memory"
+	case v.src.shared:
+		kind = "SharedArrayBuffer"
+	}
+	return fmt.Sprintf("sabview.View[%s]{len %d, bytes [%d, %d) of a %s}", v.info.ctor, v.n, v.off, v.off+v.ByteLength(), kind)
+}
+
+func safeNew(c js.Value, args ...any) (js.Value, error) {
+	r, err := safejs.Safe(c).New(args...)
+	return safejs.Unsafe(r), err
+}
+
+func describe(v js.Value) string {
+	switch v.Type() {
+	case js.TypeObject, js.TypeFunction:
+		return "a " + objectTag(v)
+	default:
+		return v.Type().String()
+	}
+}
+
+func goTypeFor(tag string) string {
+	for _, i := range []*elemInfo{infoInt8, infoUint8, infoInt16, infoUint16, infoInt32, infoUint32,
+		infoFloat32, infoFloat64, infoInt64, infoUint64} {
+		if i.ctor == tag {
+			return goNames[i]
+		}
+	}
+	return "?"
+}
+
+var goNames = map[*elemInfo]string{
+	infoInt8: "int8", infoUint8: "uint8", infoInt16: "int16", infoUint16: "uint16", infoInt32: "int32",
+	infoUint32: "uint32", infoFloat32: "float32", infoFloat64: "float64", infoInt64: "int64", infoUint64: "uint64",
+}
