@@ -1,0 +1,92 @@
+//go:build js && wasm
+
+// Package promise waits for JavaScript promises from Go without blocking the
+// JavaScript event loop: the calling goroutine parks on a channel while the
+// promise settles, and other goroutines keep running.
+package promise
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"syscall/js"
+)
+
+// RejectedError is a rejected promise's reason.
+type RejectedError struct {
+	Reason js.Value // the rejection value, usually an Error object
+}
+
+func (e *RejectedError) Error() string {
+	r := e.Reason
+	if r.Type() == js.TypeObject {
+		name, msg := r.Get("name"), r.Get("message")
+		if !msg.IsUndefined() {
+			if !name.IsUndefined() && name.String() != "" {
+				return name.String() + ": " + msg.String()
+			}
+			return msg.String()
+		}
+	}
+	return fmt.Sprint(js.Global().Get("String").Invoke(r).String())
+}
+
+// Name returns the JavaScript error name ("TypeError", "OperationError", …),
+// or "" when the reason is not an Error.
+func (e *RejectedError) Name() string {
+	if e.Reason.Type() != js.TypeObject {
+		return ""
+	}
+	n := e.Reason.Get("name")
+	if n.Type() != js.TypeString {
+		return ""
+	}
+	return n.String()
+}
+
+// Await waits for p to settle and returns its value, a *RejectedError, or
+// ctx's error when ctx ends first (the promise is then left to settle
+// unobserved). A value that is not a thenable is returned as is.
+func Await(ctx context.Context, p js.Value) (js.Value, error) {
+	if p.Type() != js.TypeObject || p.Get("then").Type() != js.TypeFunction {
+		return p, nil
+	}
+	type result struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan result, 1)
+	var onOK, onErr js.Func
+	release := func() { onOK.Release(); onErr.Release() }
+	onOK = js.FuncOf(func(this js.Value, args []js.Value) any {
+		ch <- result{v: arg0(args)}
+		release()
+		return nil
+	})
+	onErr = js.FuncOf(func(this js.Value, args []js.Value) any {
+		ch <- result{err: &RejectedError{Reason: arg0(args)}}
+		release()
+		return nil
+	})
+	p.Call("then", onOK, onErr)
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		return js.Undefined(), ctx.Err()
+	}
+}
+
+// IsRejected reports whether err is a rejected promise, and returns it.
+func IsRejected(err error) (*RejectedError, bool) {
+	var r *RejectedError
+	ok := errors.As(err, &r)
+	return r, ok
+}
+
+func arg0(args []js.Value) js.Value {
+	if len(args) == 0 {
+		return js.Undefined()
+	}
+	return args[0]
+}
