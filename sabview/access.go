@@ -2,6 +2,8 @@
 
 package sabview
 
+import "syscall/js"
+
 // At returns element i. It reads the shared bytes (no copy of the view);
 // each call crosses into JavaScript once (twice for 64-bit elements), so use
 // CopyTo for more than a handful of elements. It is a plain read: to read
@@ -10,16 +12,37 @@ func (v *View[T]) At(i int) (T, error) {
 	if uint(i) >= uint(v.n) {
 		return 0, errIndex("At", i, v.n)
 	}
+	if err := v.src.lease.check("At"); err != nil {
+		return 0, err
+	}
+	if x, ok := v.load(i); ok {
+		return x, nil
+	}
+	// An in-range read that yields undefined means the buffer went away:
+	// a memory grew (re-derive and retry) or a buffer was detached (error).
 	if err := v.current("At", false); err != nil {
 		return 0, err
 	}
+	if x, ok := v.load(i); ok {
+		return x, nil
+	}
+	return 0, errDetached("At")
+}
+
+func (v *View[T]) load(i int) (T, bool) {
 	if v.info.wide {
 		// A BigInt cannot cross syscall/js; read the two little-endian halves.
-		lo := uint64(v.w32.Index(2 * i).Int())
-		hi := uint64(v.w32.Index(2*i + 1).Int())
-		return T(hi<<32 | lo), nil
+		lo, hi := v.w32.Index(2*i), v.w32.Index(2*i+1)
+		if lo.Type() != js.TypeNumber || hi.Type() != js.TypeNumber {
+			return 0, false
+		}
+		return T(uint64(hi.Int())<<32 | uint64(lo.Int())), true
 	}
-	return T(v.ta.Index(i).Float()), nil
+	x := v.ta.Index(i)
+	if x.Type() != js.TypeNumber {
+		return 0, false
+	}
+	return T(x.Float()), true
 }
 
 // Set stores x as element i, in place: every alias of the bytes sees it.

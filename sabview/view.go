@@ -82,7 +82,7 @@ func FromBuffer[T Element](buf js.Value, byteOffset, length int, opts ...Option)
 			"got %s", describe(buf))
 	}
 	shared := tag == "SharedArrayBuffer"
-	if !shared && buf.Get("detached").Truthy() {
+	if !shared && isDetached(buf) {
 		return nil, errDetached(op)
 	}
 	if err := checkRegion(op, info, byteOffset, length, limit, base); err != nil {
@@ -173,7 +173,11 @@ func (v *View[T]) current(op string, strict bool) error {
 		return err
 	}
 	if v.src.isMemory() {
-		if strict || !v.src.shared {
+		// Growth of a non-shared memory always detaches the old buffer, so
+		// an empty array (a cheap numeric read) is the sign to refresh.
+		// A shared memory's old buffer stays valid for the view's bytes;
+		// only callers handing arrays out (strict) need the new one.
+		if strict || (!v.src.shared && v.n > 0 && v.u8.Get("byteLength").Int() == 0) {
 			v.src.refresh()
 		}
 		if v.gen != v.src.gen {
@@ -288,4 +292,18 @@ func goTypeFor(tag string) string {
 var goNames = map[*elemInfo]string{
 	infoInt8: "int8", infoUint8: "uint8", infoInt16: "int16", infoUint16: "uint16", infoInt32: "int32",
 	infoUint32: "uint32", infoFloat32: "float32", infoFloat64: "float64", infoInt64: "int64", infoUint64: "uint64",
+}
+
+// isDetached reports whether a non-shared ArrayBuffer was detached. Engines
+// without ArrayBuffer.prototype.detached (Node 20) show it only by refusing
+// to build a view over it.
+func isDetached(buf js.Value) bool {
+	if d := buf.Get("detached"); d.Type() == js.TypeBoolean {
+		return d.Bool()
+	}
+	if buf.Get("byteLength").Int() != 0 {
+		return false
+	}
+	_, err := safeNew(ctor("Uint8Array"), buf)
+	return err != nil
 }

@@ -1,3 +1,5 @@
+//go:build !js
+
 package browsertest
 
 import _ "embed"
@@ -7,4 +9,6 @@ var (
 	indexHTML []byte
 	//go:embed assets/runner.js
 	runnerJS []byte
+	//go:embed assets/memfs.js
+	memfsJS []byte
 )

@@ -1,3 +1,5 @@
+//go:build !js
+
 // Package browsertest runs a package's js/wasm tests inside headless Chromium
 // from an ordinary host-side `go test`.
 //
@@ -19,7 +21,8 @@
 //
 //	go test ./sabview -run Browser -bench Copy
 //
-// runs sabview's wasm benchmarks in Chromium. The environment variable
+// runs sabview's wasm benchmarks in Chromium, in the first variant only. The
+// environment variable
 // SABKIT_WASM_RUN, when set, becomes the wasm binary's -test.run.
 //
 // The wasm program sees SABKIT_BROWSER, SABKIT_MODE and SABKIT_ISOLATED in

@@ -1,3 +1,5 @@
+//go:build !js
+
 package browsertest
 
 import (
@@ -49,6 +51,11 @@ func Run(t *testing.T, opts Options) {
 	variants := opts.Variants
 	if len(variants) == 0 {
 		variants = []Variant{DefaultVariant}
+	}
+	if hostFlag("test.bench") != "" {
+		// Benchmarks run once, in the first variant (the reference setup),
+		// so their figures are not mixed with those of other setups.
+		variants = variants[:1]
 	}
 	for _, v := range variants {
 		t.Run(v.name(), func(t *testing.T) {

@@ -1,3 +1,5 @@
+//go:build !js
+
 package browsertest
 
 import (
@@ -29,6 +31,10 @@ func newServer(wasmPath, wasmExec string, cfg pageConfig, serve map[string]strin
 	mux.HandleFunc("/__sabkit/runner.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		w.Write(runnerJS)
+	})
+	mux.HandleFunc("/__sabkit/memfs.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Write(memfsJS)
 	})
 	mux.HandleFunc("/__sabkit/config.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

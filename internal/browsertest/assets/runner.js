@@ -19,13 +19,15 @@
   const describeError = (e) => (e && e.stack) ? String(e.stack) : String(e);
 
   async function runGo(cfg) {
-    if (inWorker) importScripts("/__sabkit/wasm_exec.js");
+    if (inWorker) importScripts("/__sabkit/wasm_exec.js", "/__sabkit/memfs.js");
     // Go writes stdout/stderr through fs.writeSync; forward it unbuffered.
     const decoder = new TextDecoder("utf-8");
+    const forward = (fd, buf) => toHarness({ t: "out", fd, s: decoder.decode(buf, { stream: true }) });
     globalThis.fs.writeSync = function (fd, buf) {
-      toHarness({ t: "out", fd, s: decoder.decode(buf, { stream: true }) });
+      forward(fd, buf);
       return buf.length;
     };
+    globalThis.sabkitInstallMemFS(globalThis.fs, forward);
     const go = new Go();
     go.argv = ["test.wasm", ...cfg.args];
     go.env = cfg.env;
