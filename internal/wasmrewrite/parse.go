@@ -108,10 +108,15 @@ type reader struct {
 	pos     int
 	end     int
 	section string
+	entry   int // 1 + index of the import being decoded; 0 outside imports
 }
 
 func (r *reader) errAt(kind error, off int, format string, args ...any) error {
-	return &FormatError{Offset: off, Section: r.section, Reason: fmt.Sprintf(format, args...), Kind: kind}
+	reason := fmt.Sprintf(format, args...)
+	if r.entry > 0 {
+		reason += fmt.Sprintf(" in import %d", r.entry-1)
+	}
+	return &FormatError{Offset: off, Section: r.section, Reason: reason, Kind: kind}
 }
 
 func (r *reader) byte(what string) (byte, error) {
@@ -203,21 +208,22 @@ func (r *reader) s33(what string) (int64, error) {
 	}
 }
 
-func (r *reader) name(what string) (string, error) {
+// name decodes a UTF-8 name; lengthWhat names its length field in errors.
+func (r *reader) name(what, lengthWhat string) ([]byte, error) {
 	start := r.pos
-	n, err := r.u32(what + " length")
+	n, err := r.u32(lengthWhat)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if uint64(n) > uint64(r.end-r.pos) {
-		return "", r.errAt(ErrMalformed, start, "%s length %d runs past end of section (%d bytes left)", what, n, r.end-r.pos)
+		return nil, r.errAt(ErrMalformed, start, "%s length %d runs past end of section (%d bytes left)", what, n, r.end-r.pos)
 	}
 	s := r.b[r.pos : r.pos+int(n)]
 	if !utf8.Valid(s) {
-		return "", r.errAt(ErrMalformed, r.pos, "%s is not valid UTF-8", what)
+		return nil, r.errAt(ErrMalformed, r.pos, "%s is not valid UTF-8", what)
 	}
 	r.pos += int(n)
-	return string(s), nil
+	return s, nil
 }
 
 // heapTypeShort reports whether c is a one-byte (negative) heap type: exn,
@@ -345,15 +351,17 @@ func (m *module) imports(r *reader, sec int) error {
 		return err
 	}
 	for i := uint32(0); i < count; i++ {
-		var d memDecl
-		if d.Module, err = r.name(fmt.Sprintf("import %d module name", i)); err != nil {
+		r.entry = int(i) + 1
+		mod, err := r.name("module name", "module name length")
+		if err != nil {
 			return err
 		}
-		if d.Name, err = r.name(fmt.Sprintf("import %d field name", i)); err != nil {
+		name, err := r.name("field name", "field name length")
+		if err != nil {
 			return err
 		}
 		off := r.pos
-		kind, err := r.byte(fmt.Sprintf("import %d kind", i))
+		kind, err := r.byte("import kind")
 		if err != nil {
 			return err
 		}
@@ -365,9 +373,9 @@ func (m *module) imports(r *reader, sec int) error {
 				err = r.tableLimits()
 			}
 		case importMemory:
-			d.Imported = true
+			d := memDecl{sec: sec}
 			d.Index = uint32(len(m.mems))
-			d.sec = sec
+			d.Imported, d.Module, d.Name = true, string(mod), string(name)
 			if err = r.memLimits(&d); err == nil {
 				m.mems = append(m.mems, d)
 			}
@@ -389,14 +397,15 @@ func (m *module) imports(r *reader, sec int) error {
 				}
 			}
 		case 0x7e, 0x7f:
-			err = r.errAt(ErrUnsupported, off, "unsupported import kind 0x%02x (compact import encoding) in import %d", kind, i)
+			err = r.errAt(ErrUnsupported, off, "unsupported import kind 0x%02x (compact import encoding)", kind)
 		default:
-			err = r.errAt(ErrUnsupported, off, "unknown import kind 0x%02x in import %d", kind, i)
+			err = r.errAt(ErrUnsupported, off, "unknown import kind 0x%02x", kind)
 		}
 		if err != nil {
 			return err
 		}
 	}
+	r.entry = 0
 	return r.done(count, "imports")
 }
 
@@ -470,7 +479,7 @@ func parse(b []byte) (*module, error) {
 		}
 		switch id {
 		case secCustom:
-			_, err = r.name("custom section name")
+			_, err = r.name("custom section name", "custom section name length")
 		case secImport:
 			m.secs = append(m.secs, s)
 			err = m.imports(r, len(m.secs)-1)

@@ -3,54 +3,65 @@ package wasmrewrite
 import (
 	"bytes"
 	"errors"
+	"regexp"
+	"strings"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
+
+var errText = regexp.MustCompile(`^wasmrewrite: .* at offset 0x[0-9a-f]+: `)
 
 func TestShare(t *testing.T) {
 	for _, tc := range cases() {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := Options{MaxPages: tc.maxPages}.Share(tc.in)
 			if tc.err != nil {
-				require.Error(t, err)
-				assert.ErrorIs(t, err, tc.err)
+				if err == nil {
+					t.Fatalf("Share succeeded, want error %q", tc.errSub)
+				}
 				var fe *FormatError
-				require.ErrorAs(t, err, &fe)
-				assert.Contains(t, err.Error(), tc.errSub)
-				assert.Regexp(t, `^wasmrewrite: .* at offset 0x[0-9a-f]+: `, err.Error())
-				assert.GreaterOrEqual(t, fe.Offset, 0)
-				assert.LessOrEqual(t, fe.Offset, len(tc.in))
-				assert.Empty(t, res.Module)
+				if !errors.Is(err, tc.err) || !errors.As(err, &fe) {
+					t.Fatalf("error %v (%T) is not a *FormatError wrapping %v", err, err, tc.err)
+				}
+				if !strings.Contains(err.Error(), tc.errSub) || !errText.MatchString(err.Error()) {
+					t.Errorf("error %q: want it to contain %q and match %v", err, tc.errSub, errText)
+				}
+				if fe.Offset < 0 || fe.Offset > len(tc.in) {
+					t.Errorf("offset %d outside the %d-byte input", fe.Offset, len(tc.in))
+				}
+				if res.Module != nil || res.Changed {
+					t.Errorf("failed Share returned a module")
+				}
 				return
 			}
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, res.Module)
-			assert.Equal(t, !bytes.Equal(tc.in, tc.want), res.Changed)
+			noErr(t, err, "Share")
+			equal(t, res.Module, tc.want, "output")
+			equal(t, res.Changed, !bytes.Equal(tc.in, tc.want), "Changed")
 			var idx []uint32
 			for _, c := range res.Memories {
 				idx = append(idx, c.Memory.Index)
-				assert.True(t, c.New.Shared && c.New.HasMax, "memory %d: %v", c.Memory.Index, c.New)
-				assert.Equal(t, c.Memory.Limits.Min, c.New.Min)
-				assert.Equal(t, tc.in[c.Memory.Offset], c.Memory.Limits.Flags(), "Offset points at the flags byte")
+				if !c.New.Shared || !c.New.HasMax || c.New.Min != c.Memory.Limits.Min {
+					t.Errorf("memory %d: %v -> %v", c.Memory.Index, c.Memory.Limits, c.New)
+				}
+				equal(t, tc.in[c.Memory.Offset], c.Memory.Limits.Flags(), "byte at Offset of memory %d", c.Memory.Index)
 			}
-			assert.Equal(t, tc.changed, idx)
-			if !res.Changed && len(tc.in) > 0 {
-				assert.Same(t, &tc.in[0], &res.Module[0], "unchanged input is returned as is")
+			equal(t, idx, tc.changed, "changed memories")
+			if !res.Changed && len(tc.in) > 0 && &tc.in[0] != &res.Module[0] {
+				t.Errorf("unchanged input was copied, want it returned as is")
 			}
 
 			mems, err := Inspect(res.Module)
-			require.NoError(t, err)
+			noErr(t, err, "Inspect(output)")
 			for _, m := range mems {
-				assert.True(t, m.Limits.Shared && m.Limits.HasMax, "output memory %d: %v", m.Index, m.Limits)
-				assert.Equal(t, byte(0x03), res.Module[m.Offset])
+				if !m.Limits.Shared || !m.Limits.HasMax || res.Module[m.Offset] != 0x03 {
+					t.Errorf("output memory %d: %v, flags byte %#x", m.Index, m.Limits, res.Module[m.Offset])
+				}
 			}
 
 			again, err := Options{MaxPages: tc.maxPages}.Share(res.Module)
-			require.NoError(t, err)
-			assert.False(t, again.Changed, "second rewrite changes nothing")
-			assert.Empty(t, again.Memories)
+			noErr(t, err, "second Share")
+			if again.Changed || len(again.Memories) != 0 {
+				t.Errorf("second Share changed %v", again.Memories)
+			}
 		})
 	}
 }
@@ -62,42 +73,42 @@ func TestShareReportsChanges(t *testing.T) {
 		memImp("js", "mem2", lim(3, 1, 2)),
 	)), sec(5, vec(lim(1, 480, 65536))))
 	res, err := Share(in)
-	require.NoError(t, err)
-	// The first memory's flags byte follows count, two imports' names and
-	// kinds: 8 header + 2 section header + 1 count + 4+2+1+1 func import +
-	// 4+7+1 memory import names and kind.
+	noErr(t, err, "Share")
+	// The first memory's flags byte follows the header (8), the section id
+	// and size (2), the count (1), env.f (4+2+1+1) and env.memory's names and
+	// kind (4+7+1).
 	want := []MemoryChange{
 		{Memory: Memory{Index: 0, Imported: true, Module: "env", Name: "memory", Offset: 31, Limits: Limits{Min: 17}},
 			New: Limits{Min: 17, Max: 65536, HasMax: true, Shared: true}},
-		{Memory: Memory{Index: 2, Offset: len(in) - 4, Limits: Limits{Min: 480, Max: 65536, HasMax: true}},
+		// Memory 2 ends the module: flags, min (2 bytes), max (3 bytes).
+		{Memory: Memory{Index: 2, Offset: len(in) - 6, Limits: Limits{Min: 480, Max: 65536, HasMax: true}},
 			New: Limits{Min: 480, Max: 65536, HasMax: true, Shared: true}},
 	}
-	assert.Equal(t, want, res.Memories)
-	assert.Equal(t, byte(0x00), in[31])
-	assert.Equal(t, byte(0x01), in[len(in)-4])
-	assert.Equal(t, byte(0x01), want[0].Memory.Limits.Flags()|1)
-	assert.Equal(t, byte(0x03), want[0].New.Flags())
+	equal(t, res.Memories, want, "Memories")
+	equal(t, in[31], 0x00, "flags of memory 0")
+	equal(t, in[len(in)-6], 0x01, "flags of memory 2")
+	equal(t, want[1].New.Flags(), 0x03, "new flags")
 }
 
 func TestInspect(t *testing.T) {
 	in := mod(sec(2, vec(memImp("a", "m", lim(0, 1)), imp("x", "f", importFunc, leb(0)), memImp("b", "n", lim(3, 1, 2)))),
 		sec(5, vec(lim(1, 1, 2), lim(0, 0))))
 	mems, err := Inspect(in)
-	require.NoError(t, err)
+	noErr(t, err, "Inspect")
 	want := []Memory{
 		{Index: 0, Imported: true, Module: "a", Name: "m", Offset: 16, Limits: Limits{Min: 1}},
-		{Index: 1, Imported: true, Module: "b", Name: "n", Offset: 30, Limits: Limits{Min: 1, Max: 2, HasMax: true, Shared: true}},
-		{Index: 2, Offset: 37, Limits: Limits{Min: 1, Max: 2, HasMax: true}},
-		{Index: 3, Offset: 40, Limits: Limits{}},
+		{Index: 1, Imported: true, Module: "b", Name: "n", Offset: 29, Limits: Limits{Min: 1, Max: 2, HasMax: true, Shared: true}},
+		{Index: 2, Offset: 35, Limits: Limits{Min: 1, Max: 2, HasMax: true}},
+		{Index: 3, Offset: 38, Limits: Limits{}},
 	}
-	assert.Equal(t, want, mems)
+	equal(t, mems, want, "memories")
 	for _, m := range mems {
-		assert.Equal(t, m.Limits.Flags(), in[m.Offset])
+		equal(t, in[m.Offset], m.Limits.Flags(), "flags byte of memory %d", m.Index)
 	}
 
 	mems, err = Inspect(mod(typeSec))
-	require.NoError(t, err)
-	assert.Empty(t, mems)
+	noErr(t, err, "Inspect")
+	equal(t, len(mems), 0, "memories of a module without any")
 
 	for _, tc := range cases() {
 		if tc.err == nil {
@@ -105,41 +116,50 @@ func TestInspect(t *testing.T) {
 		}
 		_, err := Inspect(tc.in)
 		if tc.name == "min-above-maxpages" {
-			assert.NoError(t, err, "only Share needs room for a maximum")
+			noErr(t, err, "Inspect needs no room for a maximum")
 			continue
 		}
-		assert.ErrorIs(t, err, tc.err, tc.name)
+		if !errors.Is(err, tc.err) {
+			t.Errorf("%s: Inspect error %v, want %v", tc.name, err, tc.err)
+		}
 	}
 }
 
 func TestErrorText(t *testing.T) {
-	// kind byte: 8 header + id + size + count + "env" (4) + "" (1) = offset 16
+	// The kind byte follows the header (8), id, size, count, "env" (4) and
+	// "" (1): offset 16.
 	in := mod(sec(2, leb(1), str("env"), str(""), []byte{0x7f}, vec(cat(str("memory"), []byte{importMemory}, lim(0, 1)))))
 	_, err := Share(in)
-	assert.EqualError(t, err, "wasmrewrite: import section at offset 0x10: unsupported import kind 0x7f (compact import encoding) in import 0")
+	equal(t, err.Error(), "wasmrewrite: import section at offset 0x10: unsupported import kind 0x7f (compact import encoding) in import 0", "error text")
 	var fe *FormatError
-	require.ErrorAs(t, err, &fe)
-	assert.Equal(t, FormatError{Offset: 16, Section: "import", Reason: "unsupported import kind 0x7f (compact import encoding) in import 0", Kind: ErrUnsupported}, *fe)
-	assert.False(t, errors.Is(err, ErrMalformed))
+	if !errors.As(err, &fe) {
+		t.Fatalf("%T is not a *FormatError", err)
+	}
+	equal(t, *fe, FormatError{Offset: 16, Section: "import", Reason: "unsupported import kind 0x7f (compact import encoding) in import 0", Kind: ErrUnsupported}, "FormatError")
+	if errors.Is(err, ErrMalformed) {
+		t.Errorf("unsupported error also matches ErrMalformed")
+	}
 
 	_, err = Share([]byte("\x00asm"))
-	assert.EqualError(t, err, "wasmrewrite: module header at offset 0x0: truncated header: 4 bytes, want 8")
+	equal(t, err.Error(), "wasmrewrite: module header at offset 0x0: truncated header: 4 bytes, want 8", "error text")
 }
 
 func TestOptions(t *testing.T) {
 	in := mod(sec(5, vec(lim(0, 1))))
 	def, err := Share(in)
-	require.NoError(t, err)
+	noErr(t, err, "Share")
 	explicit, err := Options{MaxPages: 65536}.Share(in)
-	require.NoError(t, err)
-	assert.Equal(t, def, explicit)
+	noErr(t, err, "Share")
+	equal(t, explicit, def, "MaxPages 65536 is the default")
 
 	small, err := Options{MaxPages: 2}.Share(in)
-	require.NoError(t, err)
-	assert.Equal(t, mod(sec(5, vec(lim(3, 1, 2)))), small.Module)
+	noErr(t, err, "Share")
+	equal(t, small.Module, mod(sec(5, vec(lim(3, 1, 2)))), "MaxPages 2")
 
 	_, err = Options{MaxPages: 65537}.Share(in)
-	assert.ErrorContains(t, err, "MaxPages 65537 exceeds 65536")
+	if err == nil || !strings.Contains(err.Error(), "MaxPages 65537 exceeds 65536") {
+		t.Errorf("MaxPages 65537: error %v", err)
+	}
 }
 
 func TestAppendSize(t *testing.T) {
@@ -156,10 +176,11 @@ func TestAppendSize(t *testing.T) {
 		{1 << 14, 2, []byte{0x80, 0x80, 0x01}},
 		{0xffffffff, 1, []byte{0xff, 0xff, 0xff, 0xff, 0x0f}},
 	} {
-		assert.Equal(t, tc.want, appendSize(nil, tc.v, tc.width), "%d in %d bytes", tc.v, tc.width)
+		equal(t, appendSize(nil, tc.v, tc.width), tc.want, "%d in %d bytes", tc.v, tc.width)
 	}
 }
 
+// pyodideHeap is the limits of Pyodide's heap once shared (BRIEF §3).
 var pyodideHeap = Limits{Min: 480, Max: 65536, HasMax: true, Shared: true}
 
 func TestCheckLink(t *testing.T) {
@@ -175,8 +196,10 @@ func TestCheckLink(t *testing.T) {
 		{Limits{Min: 1}, false},
 	} {
 		err := CheckLink(tc.imported, pyodideHeap)
-		assert.Equal(t, tc.ok, err == nil, "%v: %v", tc.imported, err)
+		equal(t, err == nil, tc.ok, "CheckLink(%v, Pyodide): %v", tc.imported, err)
 	}
-	assert.NoError(t, CheckLink(Limits{Min: 1}, Limits{Min: 2}))
-	assert.Error(t, CheckLink(Limits{Min: 1, Max: 3, HasMax: true}, Limits{Min: 2}))
+	equal(t, CheckLink(Limits{Min: 1}, Limits{Min: 2}), nil, "unshared import without max")
+	if CheckLink(Limits{Min: 1, Max: 3, HasMax: true}, Limits{Min: 2}) == nil {
+		t.Errorf("import with max linked against memory without one")
+	}
 }

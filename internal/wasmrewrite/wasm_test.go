@@ -3,6 +3,8 @@ package wasmrewrite
 import (
 	"bytes"
 	"fmt"
+	"reflect"
+	"testing"
 )
 
 // A tiny WebAssembly encoder for hand-built test modules.
@@ -78,6 +80,7 @@ func padName(n int) string { return string(bytes.Repeat([]byte{'x'}, n)) }
 type rawSection struct {
 	id   byte
 	body []byte
+	raw  []byte // id, size and body
 }
 
 type rawImport struct {
@@ -134,9 +137,11 @@ func decodeSections(m []byte) (secs []rawSection, err error) {
 	}
 	d := &dec{b: m, off: 8}
 	for d.off < len(m) {
+		start := d.off
 		id := d.next()
 		n := d.uleb(5)
-		secs = append(secs, rawSection{id, d.bytes(int(n))})
+		body := d.bytes(int(n))
+		secs = append(secs, rawSection{id, body, m[start:d.off]})
 	}
 	return secs, nil
 }
@@ -222,4 +227,27 @@ func decodeMemories(body []byte) (ls []Limits, err error) {
 		return nil, fmt.Errorf("%d trailing bytes in memory section", len(body)-d.off)
 	}
 	return ls, nil
+}
+
+// Assertion helpers. Tests use the standard library only: testify's yaml
+// dependency is not in this module's go.sum.
+
+func equal[T any](t testing.TB, got, want T, format string, args ...any) bool {
+	t.Helper()
+	if reflect.DeepEqual(got, want) {
+		return true
+	}
+	if gb, ok := any(got).([]byte); ok {
+		t.Errorf("%s:\n got % x\nwant % x", fmt.Sprintf(format, args...), gb, any(want).([]byte))
+	} else {
+		t.Errorf("%s:\n got %+v\nwant %+v", fmt.Sprintf(format, args...), got, want)
+	}
+	return false
+}
+
+func noErr(t testing.TB, err error, format string, args ...any) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", fmt.Sprintf(format, args...), err)
+	}
 }
