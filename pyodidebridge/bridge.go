@@ -1,0 +1,275 @@
+//go:build js && wasm
+
+package pyodidebridge
+
+import (
+	"context"
+	_ "embed"
+	"strconv"
+	"strings"
+	"syscall/js"
+
+	"github.com/sabkit/sabkit/internal/promise"
+	"github.com/sabkit/sabkit/sabview"
+)
+
+// helperSource is the Python half of the bridge, installed into Pyodide's
+// file system as /sabkit/sabkit_bridge.py on Attach.
+//
+//go:embed sabkit_bridge.py
+var helperSource string
+
+const (
+	helperDir    = "/sabkit"
+	helperModule = "sabkit_bridge"
+)
+
+// SupportedMajor is the Pyodide major version the bridge is built and tested
+// against. The bridge relies on pyodide._module.memory (the heap's
+// WebAssembly.Memory), which is not a public Pyodide API.
+const SupportedMajor = 314
+
+// Bridge connects Go (and JavaScript) to one Pyodide instance running on
+// this thread. Arrays it allocates live in Pyodide's heap, where Go views
+// (package sabview) and Python names see the same bytes.
+//
+// A Bridge is not safe for concurrent use; js/wasm Go runs on one thread and
+// so does Pyodide.
+type Bridge struct {
+	api     js.Value // the Pyodide API object
+	mem     js.Value // Pyodide's heap
+	version string
+	py      interpreter
+	entries map[*sabview.Lease]*entry
+	closed  bool
+}
+
+// entry is memory the bridge keeps alive for Go views: an allocation made by
+// Alloc or CopyIn, or a Python buffer pinned by View.
+type entry struct {
+	handle int    // key of the Python-side record
+	addr   int    // byte address in the heap
+	nbytes int    //
+	shape  []int  //
+	name   string // global bound by Alloc; "" when the object belongs to Python code
+	lease  *sabview.Lease
+}
+
+// interpreter is the bridge's whole conversation with Python: a handful of
+// calls with numbers and strings, no source code. The same-thread
+// implementation calls pre-bound PyProxies; a Bridge that drives Pyodide in
+// another thread only needs another implementation of these methods.
+type interpreter interface {
+	alloc(name string, nbytes, align int, format string, shape []int) (handle, addr int, err error)
+	export(name string) (bufferInfo, error)
+	bind(name string, handle, offset, nbytes int, format string, shape []int) error
+	bindAddress(name string, addr, nbytes int, format string, shape []int) error
+	release(handle int) error
+	refresh() (numpy bool, err error)
+	live() (int, error)
+	run(ctx context.Context, code string) error
+	close()
+}
+
+// Attach connects to a Pyodide instance the page already loaded (the value
+// loadPyodide resolved to). It installs the bridge's helper module into
+// Pyodide's file system and binds its functions once.
+func Attach(pyodide js.Value) (*Bridge, error) {
+	const op = "Attach"
+	if err := checkPyodide(op, pyodide); err != nil {
+		return nil, err
+	}
+	version := pyodide.Get("version").String()
+	if err := checkVersion(op, version); err != nil {
+		return nil, err
+	}
+	mem, err := heapMemory(op, pyodide)
+	if err != nil {
+		return nil, err
+	}
+	py, err := newSameThread(op, pyodide)
+	if err != nil {
+		return nil, err
+	}
+	return &Bridge{api: pyodide, mem: mem, version: version, py: py, entries: map[*sabview.Lease]*entry{}}, nil
+}
+
+func checkPyodide(op string, v js.Value) error {
+	const fix = "pass the object that loadPyodide() resolves to (not the loadPyodide function, nor a promise)"
+	if v.Type() != js.TypeObject {
+		return errorf(op, ErrNotPyodide, fix, "got %s", describe(v))
+	}
+	for _, want := range []struct{ name, typ string }{
+		{"version", "string"}, {"runPythonAsync", "function"}, {"pyimport", "function"},
+		{"FS", "object"}, {"_module", "object"},
+	} {
+		if got := jsTypeof(v.Get(want.name)); got != want.typ {
+			return errorf(op, ErrNotPyodide, fix, "property %q is %s, want %s", want.name, got, want.typ)
+		}
+	}
+	return nil
+}
+
+func checkVersion(op, version string) error {
+	major, _, _ := strings.Cut(version, ".")
+	if n, err := strconv.Atoi(major); err != nil || n != SupportedMajor {
+		return errorf(op, ErrVersion, "use Pyodide "+strconv.Itoa(SupportedMajor)+".x (pinned in testdata/pyodide/package.json)",
+			"Pyodide %q; the bridge reads the heap through pyodide._module.memory, verified for %d.x only", version, SupportedMajor)
+	}
+	return nil
+}
+
+// heapMemory finds the WebAssembly.Memory of Pyodide's heap.
+func heapMemory(op string, api js.Value) (js.Value, error) {
+	m := api.Get("_module")
+	for _, name := range []string{"memory", "wasmMemory"} {
+		if mem := m.Get(name); objectTag(mem) == "WebAssembly.Memory" {
+			return mem, nil
+		}
+	}
+	return js.Undefined(), errorf(op, ErrVersion, "use a Pyodide build that exposes _module.memory",
+		"pyodide._module has neither memory nor wasmMemory as a WebAssembly.Memory")
+}
+
+// Pyodide returns the Pyodide API object.
+func (b *Bridge) Pyodide() js.Value { return b.api }
+
+// Memory returns the WebAssembly.Memory that holds Pyodide's heap; views
+// from Alloc, View and CopyIn are views of it.
+func (b *Bridge) Memory() js.Value { return b.mem }
+
+// Version returns the Pyodide version string.
+func (b *Bridge) Version() string { return b.version }
+
+// Run runs Python code in the global namespace (pyodide.globals) and waits
+// for it, including top-level await. A Python exception becomes an error of
+// kind ErrPython wrapping a *PythonError with the exception's type, message
+// and traceback. When ctx ends first Run returns an error whose Kind is
+// ctx.Err(); Python keeps running, since JavaScript cannot interrupt it.
+//
+// Run parses code on every call (tens of microseconds): keep it off paths
+// that hand data over, which are Alloc, Share and the views themselves.
+func (b *Bridge) Run(ctx context.Context, code string) error {
+	if err := b.usable("Run"); err != nil {
+		return err
+	}
+	return b.py.run(ctx, code)
+}
+
+// LoadPackage loads Pyodide packages (names, or URLs/paths of wheels) and
+// lets arrays handed over afterwards become NumPy arrays if NumPy is now
+// importable. Pyodide resolves a failed download without an error, so check
+// the result by importing (NumPy reports that for NumPy).
+func (b *Bridge) LoadPackage(ctx context.Context, packages ...string) error {
+	const op = "LoadPackage"
+	if err := b.usable(op); err != nil {
+		return err
+	}
+	names := make([]any, len(packages))
+	for i, p := range packages {
+		names[i] = p
+	}
+	p, thrown, ok := try(func() js.Value { return b.api.Call("loadPackage", names) })
+	if !ok {
+		return pythonError(op, thrown)
+	}
+	if _, err := promise.Await(ctx, p); err != nil {
+		if r, ok := promise.IsRejected(err); ok {
+			return pythonError(op, r.Reason)
+		}
+		return &Error{Op: op, Kind: err, Detail: "waiting for loadPackage"}
+	}
+	_, err := b.py.refresh()
+	return err
+}
+
+// NumPy reports whether NumPy can be imported in this Pyodide, that is
+// whether Alloc binds ndarrays (true) or memoryviews (false).
+func (b *Bridge) NumPy() (bool, error) {
+	if err := b.usable("NumPy"); err != nil {
+		return false, err
+	}
+	return b.py.refresh()
+}
+
+// Close frees everything the bridge keeps alive (as Free does for each) and
+// releases the helper functions. Pyodide itself keeps running. Closing twice
+// is a no-op.
+func (b *Bridge) Close() error {
+	if b.closed {
+		return nil
+	}
+	var first error
+	for lease, e := range b.entries {
+		lease.Revoke(&Error{Op: "Close", Kind: ErrClosed, Detail: "the bridge that owned this memory was closed"})
+		if err := b.py.release(e.handle); err != nil && first == nil {
+			first = err
+		}
+	}
+	clear(b.entries)
+	b.py.close()
+	b.closed = true
+	return first
+}
+
+func (b *Bridge) usable(op string) error {
+	if b == nil {
+		return errorf(op, ErrClosed, "create a Bridge with Attach or Load", "nil *Bridge")
+	}
+	if b.closed {
+		return errorf(op, ErrClosed, "attach a new Bridge", "the bridge was closed")
+	}
+	return nil
+}
+
+// try calls f and turns a JavaScript exception it throws into a value.
+func try(f func() js.Value) (v, thrown js.Value, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			jsErr, isJS := r.(js.Error)
+			if !isJS {
+				panic(r)
+			}
+			v, thrown, ok = js.Undefined(), jsErr.Value, false
+		}
+	}()
+	return f(), js.Undefined(), true
+}
+
+func jsTypeof(v js.Value) string {
+	switch v.Type() {
+	case js.TypeUndefined:
+		return "undefined"
+	case js.TypeNull:
+		return "null"
+	case js.TypeBoolean:
+		return "boolean"
+	case js.TypeNumber:
+		return "number"
+	case js.TypeString:
+		return "string"
+	case js.TypeSymbol:
+		return "symbol"
+	case js.TypeFunction:
+		return "function"
+	}
+	return "object"
+}
+
+func objectTag(v js.Value) string {
+	if v.Type() != js.TypeObject && v.Type() != js.TypeFunction {
+		return jsTypeof(v)
+	}
+	tag := js.Global().Get("Object").Get("prototype").Get("toString").Call("call", v).String()
+	return strings.TrimSuffix(strings.TrimPrefix(tag, "[object "), "]")
+}
+
+func describe(v js.Value) string {
+	switch v.Type() {
+	case js.TypeObject, js.TypeFunction:
+		return "a " + objectTag(v)
+	case js.TypeString:
+		return "the string " + strconv.Quote(v.String())
+	}
+	return jsTypeof(v)
+}

@@ -1,0 +1,145 @@
+//go:build js && wasm
+
+package pyodidebridge
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"syscall/js"
+)
+
+// Sentinel errors. Every error returned by this package is an *Error whose
+// Kind is one of these, so callers can branch with errors.Is.
+var (
+	// ErrNotPyodide: the value given to Attach is not a Pyodide API object.
+	ErrNotPyodide = errors.New("not a Pyodide object")
+	// ErrVersion: the Pyodide version is not one the bridge supports.
+	ErrVersion = errors.New("unsupported Pyodide version")
+	// ErrLoad: Pyodide could not be loaded from the index URL.
+	ErrLoad = errors.New("loading Pyodide failed")
+	// ErrPython: Python raised an exception; the *Error wraps a *PythonError.
+	ErrPython = errors.New("Python exception")
+	// ErrName: not a usable Python global name, or no such global.
+	ErrName = errors.New("bad name")
+	// ErrNotBuffer: the Python object does not support the buffer protocol.
+	ErrNotBuffer = errors.New("not a buffer")
+	// ErrDType: the Python buffer's element type differs from the view's.
+	ErrDType = errors.New("dtype mismatch")
+	// ErrLayout: the Python buffer is read-only, not C-contiguous or empty.
+	ErrLayout = errors.New("unsupported buffer layout")
+	// ErrShape: a shape is empty, has a non-positive dimension, or does not
+	// match the number of elements.
+	ErrShape = errors.New("bad shape")
+	// ErrOutsideHeap: the view does not lie in this Pyodide's heap, so
+	// Python cannot address it; copy it in with CopyIn.
+	ErrOutsideHeap = errors.New("view outside Pyodide's heap")
+	// ErrNotOwned: the view was not made by this bridge (or was freed already).
+	ErrNotOwned = errors.New("view not owned by this bridge")
+	// ErrFreed: the memory was freed with Free; sabview views under it
+	// report sabview.ErrRevoked wrapping this.
+	ErrFreed = errors.New("freed")
+	// ErrClosed: the bridge was closed.
+	ErrClosed = errors.New("bridge closed")
+)
+
+// Error is the error type returned by pyodidebridge. Op names the function
+// that failed, Kind is one of the sentinel errors above, Detail says what was
+// wrong and Fix says what to change.
+type Error struct {
+	Op     string
+	Kind   error
+	Detail string
+	Fix    string
+	Err    error // underlying cause (a *PythonError, a JavaScript error, a sabview error); may be nil
+}
+
+func (e *Error) Error() string {
+	msg := "pyodidebridge." + e.Op + ": " + e.Kind.Error()
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	if e.Fix != "" {
+		msg += " (" + e.Fix + ")"
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrDType) and friends work.
+func (e *Error) Is(target error) bool { return target == e.Kind }
+
+// Unwrap returns the underlying cause, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
+func errorf(op string, kind error, fix string, format string, args ...any) *Error {
+	return &Error{Op: op, Kind: kind, Detail: fmt.Sprintf(format, args...), Fix: fix}
+}
+
+// PythonError is an exception raised by Python code, as Pyodide reported it.
+type PythonError struct {
+	Type      string // exception class name, such as "ZeroDivisionError"
+	Message   string // the exception's message (str(exc))
+	Traceback string // the formatted traceback, ending with "Type: message"
+}
+
+func (e *PythonError) Error() string {
+	if e.Message == "" {
+		return e.Type
+	}
+	return e.Type + ": " + e.Message
+}
+
+// pythonError converts a thrown Pyodide PythonError (or any JS error) into
+// an *Error of kind ErrPython.
+func pythonError(op string, thrown js.Value) *Error {
+	pe := &PythonError{Type: "Error"}
+	if thrown.Type() == js.TypeObject {
+		if t := thrown.Get("type"); t.Type() == js.TypeString {
+			pe.Type = t.String()
+		} else if n := thrown.Get("name"); n.Type() == js.TypeString {
+			pe.Type = n.String()
+		}
+		if m := thrown.Get("message"); m.Type() == js.TypeString {
+			pe.Traceback = strings.TrimRight(m.String(), "\n")
+		}
+	} else {
+		pe.Traceback = js.Global().Get("String").Invoke(thrown).String()
+	}
+	pe.Message = lastMessage(pe.Traceback, pe.Type)
+	return &Error{Op: op, Kind: ErrPython, Err: pe}
+}
+
+// lastMessage extracts the exception message from a formatted traceback,
+// whose last lines read "Type: message" (the message may span lines).
+func lastMessage(tb, typ string) string {
+	prefix := typ + ": "
+	if i := strings.LastIndex(tb, "\n"+prefix); i >= 0 {
+		return tb[i+1+len(prefix):]
+	}
+	if strings.HasPrefix(tb, prefix) {
+		return tb[len(prefix):]
+	}
+	if strings.HasSuffix(tb, "\n"+typ) || tb == typ {
+		return ""
+	}
+	return tb
+}
+
+// jsError wraps a JavaScript exception value as a Go error.
+type jsError struct{ v js.Value }
+
+func (e jsError) Error() string {
+	v := e.v
+	if v.Type() == js.TypeObject {
+		if m := v.Get("message"); m.Type() == js.TypeString {
+			if n := v.Get("name"); n.Type() == js.TypeString {
+				return n.String() + ": " + m.String()
+			}
+			return m.String()
+		}
+	}
+	return js.Global().Get("String").Invoke(v).String()
+}

@@ -1,0 +1,163 @@
+//go:build js && wasm
+
+package pyodidebridge
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/sabkit/sabkit/sabview"
+)
+
+// dtype is how an element type looks on the Python side.
+type dtype struct {
+	format string // struct / memoryview format character
+	kind   byte   // 'i' signed, 'u' unsigned, 'f' float
+	size   int
+	goName string
+}
+
+var dtypes = map[string]dtype{
+	"Int8Array":      {"b", 'i', 1, "int8"},
+	"Uint8Array":     {"B", 'u', 1, "uint8"},
+	"Int16Array":     {"h", 'i', 2, "int16"},
+	"Uint16Array":    {"H", 'u', 2, "uint16"},
+	"Int32Array":     {"i", 'i', 4, "int32"},
+	"Uint32Array":    {"I", 'u', 4, "uint32"},
+	"Float32Array":   {"f", 'f', 4, "float32"},
+	"Float64Array":   {"d", 'f', 8, "float64"},
+	"BigInt64Array":  {"q", 'i', 8, "int64"},
+	"BigUint64Array": {"Q", 'u', 8, "uint64"},
+}
+
+func dtypeOf[T sabview.Element]() dtype { return dtypes[sabview.ArrayType[T]()] }
+
+// goTypeFor names the Go element type for a Python buffer's kind and size.
+func goTypeFor(kind byte, size int) string {
+	for _, d := range dtypes {
+		if d.kind == kind && d.size == size {
+			return d.goName
+		}
+	}
+	return ""
+}
+
+// maxAllocBytes is the largest allocation: a Python bytearray (and a
+// memoryview) on wasm32 holds at most 2**31-1 bytes, less the alignment slack.
+const maxAllocBytes = 1<<31 - 1 - 16
+
+// Leased is any view made with a lease: every *sabview.View[T].
+type Leased interface {
+	Lease() *sabview.Lease
+}
+
+// Alloc allocates zeroed memory for an array of T with the given shape in
+// Pyodide's heap, owned by Python, and binds the Python global name to it: a
+// NumPy ndarray of T's dtype when NumPy can be imported, else a memoryview
+// cast to T's format and the shape. The returned view aliases those bytes
+// (flat, in C order): writes through either side are seen by the other, and
+// the view follows the heap when Python grows it.
+//
+// The bridge keeps the memory alive until Free or Close; after that the view
+// returns a sabview.ErrRevoked error instead of touching the memory. Python
+// names that still refer to the array keep it alive on their own.
+func Alloc[T sabview.Element](b *Bridge, name string, shape ...int) (*sabview.View[T], error) {
+	const op = "Alloc"
+	if err := b.usable(op); err != nil {
+		return nil, err
+	}
+	if err := checkName(op, name); err != nil {
+		return nil, err
+	}
+	d := dtypeOf[T]()
+	n, err := checkShape(op, shape, -1)
+	if err != nil {
+		return nil, err
+	}
+	if n > maxAllocBytes/d.size {
+		return nil, errorf(op, ErrShape, "split the data into several arrays",
+			"shape %v is %d elements of %d bytes; at most %d bytes fit in one Python buffer", shape, n, d.size, maxAllocBytes)
+	}
+	return alloc[T](b, op, name, d, shape, n)
+}
+
+func alloc[T sabview.Element](b *Bridge, op, name string, d dtype, shape []int, n int) (*sabview.View[T], error) {
+	// 16-byte alignment suits every element type and SIMD loads.
+	handle, addr, err := b.py.alloc(name, n*d.size, 16, d.format, shape)
+	if err != nil {
+		if e, ok := err.(*Error); ok {
+			e.Op = op
+		}
+		return nil, err
+	}
+	return track[T](b, op, handle, addr, n, shape, name)
+}
+
+// track wraps a pinned Python buffer in a view under a new lease, and
+// remembers the buffer until Free.
+func track[T sabview.Element](b *Bridge, op string, handle, addr, n int, shape []int, name string) (*sabview.View[T], error) {
+	lease := sabview.NewLease()
+	v, err := sabview.FromMemory[T](b.mem, addr, n, sabview.WithLease(lease))
+	if err != nil {
+		b.py.release(handle)
+		return nil, &Error{Op: op, Kind: ErrLayout, Detail: "viewing the Python buffer from Go", Err: err}
+	}
+	b.entries[lease] = &entry{handle: handle, addr: addr, nbytes: n * sabview.ElementSize[T](),
+		shape: append([]int(nil), shape...), name: name, lease: lease}
+	return v, nil
+}
+
+// checkName accepts Python identifiers that are not keywords.
+func checkName(op, name string) error {
+	const fix = "use a Python identifier: letters, digits and underscores, not starting with a digit, not a keyword"
+	if name == "" {
+		return errorf(op, ErrName, fix, "empty name")
+	}
+	for i, r := range name {
+		if r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r)) {
+			continue
+		}
+		return errorf(op, ErrName, fix, "%q is not a Python identifier (character %q)", name, r)
+	}
+	if pythonKeywords[name] {
+		return errorf(op, ErrName, fix, "%q is a Python keyword", name)
+	}
+	return nil
+}
+
+var pythonKeywords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range strings.Fields(`False None True and as assert async await break class continue def del elif
+		else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield`) {
+		m[k] = true
+	}
+	return m
+}()
+
+// checkShape validates a shape and returns its number of elements. want >= 0
+// requires that many elements.
+func checkShape(op string, shape []int, want int) (int, error) {
+	if len(shape) == 0 {
+		return 0, errorf(op, ErrShape, "give at least one dimension, such as Alloc[float32](b, \"x\", 1024)", "no dimensions")
+	}
+	if len(shape) > 64 {
+		return 0, errorf(op, ErrShape, "use at most 64 dimensions (memoryview and NumPy limits)", "%d dimensions", len(shape))
+	}
+	n := 1
+	for i, dim := range shape {
+		if dim <= 0 {
+			return 0, errorf(op, ErrShape, "use dimensions of at least 1; zero-size arrays have no bytes to share",
+				"dimension %d of shape %v is %d", i, shape, dim)
+		}
+		if n > maxAllocBytes/dim {
+			return 0, errorf(op, ErrShape, "split the data into several arrays", "shape %v has too many elements", shape)
+		}
+		n *= dim
+	}
+	if want >= 0 && n != want {
+		return 0, errorf(op, ErrShape, fmt.Sprintf("give a shape whose dimensions multiply to %d", want),
+			"shape %v has %d elements, the view %d", shape, n, want)
+	}
+	return n, nil
+}

@@ -1,0 +1,132 @@
+//go:build js && wasm
+
+package pyodidebridge
+
+import (
+	"context"
+	"strings"
+	"syscall/js"
+
+	"github.com/sabkit/sabkit/internal/promise"
+)
+
+// Options configures Load.
+type Options struct {
+	// IndexURL is where Pyodide's files (pyodide.js, pyodide.asm.wasm,
+	// python_stdlib.zip, ...) are served: a URL in a browser, such as
+	// "/pyodide/" on the page's own origin, or a directory path under Node.
+	// A trailing slash is added when missing.
+	IndexURL string
+	// Packages are loaded with loadPackage after boot (names or wheel URLs).
+	Packages []string
+}
+
+// Load loads Pyodide from opts.IndexURL on this thread and attaches to it.
+// In a page it adds a <script> for pyodide.js unless loadPyodide is already
+// defined; in a worker it uses importScripts; under Node it uses require.
+// Booting takes seconds: load once and share the Bridge.
+func Load(ctx context.Context, opts Options) (*Bridge, error) {
+	const op = "Load"
+	url := opts.IndexURL
+	if url == "" {
+		return nil, errorf(op, ErrLoad, "set Options.IndexURL to the folder that holds pyodide.js", "empty IndexURL")
+	}
+	if !strings.HasSuffix(url, "/") {
+		url += "/"
+	}
+	loader, err := findLoader(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	cfg := js.Global().Get("Object").New()
+	cfg.Set("indexURL", url)
+	p, thrown, ok := try(func() js.Value { return loader.Invoke(cfg) })
+	if !ok {
+		return nil, loadError(url, "loadPyodide threw", jsError{thrown})
+	}
+	api, err := promise.Await(ctx, p)
+	if err != nil {
+		return nil, loadError(url, "loadPyodide failed", err)
+	}
+	b, err := Attach(api)
+	if err != nil {
+		return nil, err
+	}
+	if len(opts.Packages) > 0 {
+		if err := b.LoadPackage(ctx, opts.Packages...); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+func loadError(url, what string, cause error) *Error {
+	return &Error{Op: "Load", Kind: ErrLoad, Detail: what + " for indexURL " + url, Err: cause,
+		Fix: "check that " + url + " serves pyodide.js, pyodide.asm.mjs, pyodide.asm.wasm and python_stdlib.zip " +
+			"(with Cross-Origin-Resource-Policy on a cross-origin-isolated page)"}
+}
+
+// findLoader returns the loadPyodide function, loading pyodide.js from url
+// if it is not defined yet.
+func findLoader(ctx context.Context, url string) (js.Value, error) {
+	g := js.Global()
+	if f := g.Get("loadPyodide"); f.Type() == js.TypeFunction {
+		return f, nil
+	}
+	script := url + "pyodide.js"
+	switch {
+	case isNode():
+		mod, thrown, ok := try(func() js.Value { return g.Call("require", script) })
+		if !ok {
+			return js.Undefined(), loadError(url, "require("+script+")", jsError{thrown})
+		}
+		if f := mod.Get("loadPyodide"); f.Type() == js.TypeFunction {
+			return f, nil
+		}
+		return js.Undefined(), loadError(url, script+" exports no loadPyodide", nil)
+	case g.Get("document").IsUndefined():
+		if _, thrown, ok := try(func() js.Value { return g.Call("importScripts", script) }); !ok {
+			return js.Undefined(), loadError(url, "importScripts("+script+")", jsError{thrown})
+		}
+	default:
+		if err := addScript(ctx, script); err != nil {
+			return js.Undefined(), loadError(url, "loading <script src="+script+">", err)
+		}
+	}
+	if f := g.Get("loadPyodide"); f.Type() == js.TypeFunction {
+		return f, nil
+	}
+	return js.Undefined(), loadError(url, script+" did not define loadPyodide", nil)
+}
+
+func isNode() bool {
+	p := js.Global().Get("process")
+	return p.Type() == js.TypeObject && p.Get("versions").Type() == js.TypeObject &&
+		p.Get("versions").Get("node").Type() == js.TypeString &&
+		js.Global().Get("require").Type() == js.TypeFunction
+}
+
+// addScript appends a classic <script> to the document and waits for it.
+func addScript(ctx context.Context, src string) error {
+	doc := js.Global().Get("document")
+	el := doc.Call("createElement", "script")
+	el.Set("src", src)
+	done := make(chan error, 1)
+	var onLoad, onError js.Func
+	onLoad = js.FuncOf(func(js.Value, []js.Value) any { done <- nil; return nil })
+	onError = js.FuncOf(func(js.Value, []js.Value) any {
+		done <- jsError{js.Global().Get("Error").New("the script failed to load (404, network error, or blocked by COEP)")}
+		return nil
+	})
+	defer onLoad.Release()
+	defer onError.Release()
+	el.Call("addEventListener", "load", onLoad)
+	el.Call("addEventListener", "error", onError)
+	doc.Get("head").Call("appendChild", el)
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

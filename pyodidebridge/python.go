@@ -1,0 +1,185 @@
+//go:build js && wasm
+
+package pyodidebridge
+
+import (
+	"context"
+
+	"syscall/js"
+
+	"github.com/sabkit/sabkit/internal/promise"
+)
+
+// sameThread talks to a Pyodide running on this thread by calling the
+// helper module's functions through PyProxies bound once in Attach.
+type sameThread struct {
+	api                                                         js.Value
+	module                                                      js.Value
+	allocFn, exportFn, bindFn, bindAddrFn, releaseFn, refreshFn js.Value
+	liveFn                                                      js.Value
+}
+
+// bufferInfo describes a Python buffer, as the helper's export reports it.
+type bufferInfo struct {
+	status   string // "ok", "missing", "notbuffer", "readonly", "noncontiguous", "empty"
+	format   string // struct format, such as "f" or "<d"; the type name for "notbuffer"
+	kind     byte   // 'i', 'u', 'f', or '?'
+	itemsize int
+	nbytes   int
+	handle   int // non-zero when status is "ok": the buffer is pinned
+	addr     int
+	shape    []int
+}
+
+func newSameThread(op string, api js.Value) (*sameThread, error) {
+	fs := api.Get("FS")
+	install := func() js.Value {
+		fs.Call("mkdirTree", helperDir)
+		fs.Call("writeFile", helperDir+"/"+helperModule+".py", helperSource)
+		sys := api.Call("pyimport", "sys")
+		path := sys.Get("path")
+		if !path.Call("toJs").Call("includes", helperDir).Bool() {
+			path.Call("insert", 0, helperDir)
+		}
+		path.Call("destroy")
+		sys.Call("destroy")
+		return api.Call("pyimport", helperModule)
+	}
+	module, thrown, ok := try(install)
+	if !ok {
+		e := pythonError(op, thrown)
+		e.Detail = "installing the helper module " + helperDir + "/" + helperModule + ".py"
+		return nil, e
+	}
+	s := &sameThread{api: api, module: module}
+	for _, f := range []struct {
+		dst  *js.Value
+		name string
+	}{
+		{&s.allocFn, "alloc"}, {&s.exportFn, "export"}, {&s.bindFn, "bind"}, {&s.bindAddrFn, "bind_address"},
+		{&s.releaseFn, "release"}, {&s.refreshFn, "refresh"}, {&s.liveFn, "live"},
+	} {
+		*f.dst = module.Get(f.name)
+	}
+	return s, nil
+}
+
+// call invokes a bound helper function and turns a Python exception into an
+// ErrPython error.
+func call(op string, fn js.Value, args ...any) (js.Value, error) {
+	v, thrown, ok := try(func() js.Value { return fn.Invoke(args...) })
+	if !ok {
+		return js.Undefined(), pythonError(op, thrown)
+	}
+	return v, nil
+}
+
+// tuple converts a returned PyProxy of a tuple into a JS array and destroys
+// the proxy.
+func tuple(v js.Value) js.Value {
+	arr := v.Call("toJs")
+	v.Call("destroy")
+	return arr
+}
+
+func withShape(args []any, shape []int) []any {
+	for _, d := range shape {
+		args = append(args, d)
+	}
+	return args
+}
+
+func (s *sameThread) alloc(name string, nbytes, align int, format string, shape []int) (int, int, error) {
+	r, err := call("Alloc", s.allocFn, withShape([]any{name, nbytes, align, format}, shape)...)
+	if err != nil {
+		return 0, 0, err
+	}
+	arr := tuple(r)
+	return arr.Index(0).Int(), arr.Index(1).Int(), nil
+}
+
+func (s *sameThread) export(name string) (bufferInfo, error) {
+	r, err := call("View", s.exportFn, name)
+	if err != nil {
+		return bufferInfo{}, err
+	}
+	arr := tuple(r)
+	info := bufferInfo{
+		status:   arr.Index(0).String(),
+		format:   arr.Index(1).String(),
+		kind:     arr.Index(2).String()[0],
+		itemsize: arr.Index(3).Int(),
+		nbytes:   arr.Index(4).Int(),
+		handle:   arr.Index(5).Int(),
+		addr:     arr.Index(6).Int(),
+	}
+	for i := 7; i < arr.Length(); i++ {
+		info.shape = append(info.shape, arr.Index(i).Int())
+	}
+	return info, nil
+}
+
+func (s *sameThread) bind(name string, handle, offset, nbytes int, format string, shape []int) error {
+	_, err := call("Share", s.bindFn, withShape([]any{name, handle, offset, nbytes, format}, shape)...)
+	return err
+}
+
+func (s *sameThread) bindAddress(name string, addr, nbytes int, format string, shape []int) error {
+	_, err := call("Share", s.bindAddrFn, withShape([]any{name, addr, nbytes, format}, shape)...)
+	return err
+}
+
+func (s *sameThread) release(handle int) error {
+	_, err := call("Free", s.releaseFn, handle)
+	return err
+}
+
+func (s *sameThread) refresh() (bool, error) {
+	r, err := call("NumPy", s.refreshFn)
+	if err != nil {
+		return false, err
+	}
+	return r.Bool(), nil
+}
+
+func (s *sameThread) live() (int, error) {
+	r, err := call("live", s.liveFn)
+	if err != nil {
+		return 0, err
+	}
+	return r.Int(), nil
+}
+
+func (s *sameThread) run(ctx context.Context, code string) error {
+	const op = "Run"
+	p, thrown, ok := try(func() js.Value { return s.api.Call("runPythonAsync", code) })
+	if !ok {
+		return pythonError(op, thrown)
+	}
+	v, err := promise.Await(ctx, p)
+	if err != nil {
+		if r, ok := promise.IsRejected(err); ok {
+			return pythonError(op, r.Reason)
+		}
+		return &Error{Op: op, Kind: err, Detail: "stopped waiting; the Python code keeps running"}
+	}
+	destroyProxy(s.api, v)
+	return nil
+}
+
+// destroyProxy destroys v if it is a PyProxy (the value of the code's last
+// expression), which would otherwise keep a Python object alive.
+func destroyProxy(api js.Value, v js.Value) {
+	if v.Type() != js.TypeObject && v.Type() != js.TypeFunction {
+		return
+	}
+	if cls := api.Get("ffi").Get("PyProxy"); cls.Type() == js.TypeFunction && v.InstanceOf(cls) {
+		v.Call("destroy")
+	}
+}
+
+func (s *sameThread) close() {
+	for _, f := range []js.Value{s.allocFn, s.exportFn, s.bindFn, s.bindAddrFn, s.releaseFn, s.refreshFn, s.liveFn, s.module} {
+		try(func() js.Value { f.Call("destroy"); return js.Undefined() })
+	}
+}
