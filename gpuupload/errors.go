@@ -1,0 +1,94 @@
+//go:build js && wasm
+
+package gpuupload
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Every error returned by this package is an *Error whose
+// Kind is one of these, so callers can branch with errors.Is.
+var (
+	// ErrNoWebGPU: navigator.gpu is undefined (Node, Firefox without the
+	// pref, Chromium on Linux without --enable-unsafe-webgpu, an insecure
+	// context).
+	ErrNoWebGPU = errors.New("WebGPU unavailable")
+	// ErrNoAdapter: navigator.gpu.requestAdapter resolved to null.
+	ErrNoAdapter = errors.New("no WebGPU adapter")
+	// ErrDevice: requestDevice failed, or the requested limits exceed what
+	// the adapter offers.
+	ErrDevice = errors.New("device request failed")
+	// ErrDeviceLost: the device was lost or destroyed; open a new one.
+	ErrDeviceLost = errors.New("device lost")
+	// ErrMisaligned: a buffer offset or byte count is not a multiple of 4,
+	// which queue.writeBuffer and copyBufferToBuffer require.
+	ErrMisaligned = errors.New("misaligned")
+	// ErrOutOfRange: an offset, length or count lies outside the buffer,
+	// the view or a device limit.
+	ErrOutOfRange = errors.New("out of range")
+	// ErrSize: the view and the buffer region it is copied to or from differ
+	// in size.
+	ErrSize = errors.New("size mismatch")
+	// ErrUsage: the buffer was not created with the usage flags the
+	// operation needs (COPY_DST to upload, COPY_SRC to download, STORAGE or
+	// UNIFORM to bind), or the flags are an invalid combination.
+	ErrUsage = errors.New("wrong buffer usage")
+	// ErrDestroyed: the buffer was destroyed.
+	ErrDestroyed = errors.New("buffer destroyed")
+	// ErrView: the view cannot be read or written (revoked, detached); Err
+	// holds the *sabview.Error.
+	ErrView = errors.New("unusable view")
+	// ErrShader: the WGSL source failed to compile or the pipeline failed to
+	// build.
+	ErrShader = errors.New("shader error")
+	// ErrDispatch: a dispatch was refused (workgroup counts, bindings) by
+	// this package or by WebGPU validation.
+	ErrDispatch = errors.New("dispatch error")
+	// ErrForeign: the buffer belongs to another Device.
+	ErrForeign = errors.New("buffer from another device")
+)
+
+// Error is the error type returned by gpuupload. Op names the function that
+// failed, Kind is one of the sentinel errors above, Detail says what was wrong
+// and Fix says what to change.
+type Error struct {
+	Op     string
+	Kind   error
+	Detail string
+	Fix    string
+	Err    error // underlying cause, such as a JavaScript exception; may be nil
+}
+
+func (e *Error) Error() string {
+	msg := "gpuupload." + e.Op + ": " + e.Kind.Error()
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	if e.Fix != "" {
+		msg += " (" + e.Fix + ")"
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrMisaligned) and friends work.
+func (e *Error) Is(target error) bool { return target == e.Kind }
+
+// Unwrap returns the underlying cause, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
+func errorf(op string, kind error, fix string, format string, args ...any) *Error {
+	return &Error{Op: op, Kind: kind, Detail: fmt.Sprintf(format, args...), Fix: fix}
+}
+
+const noWebGPUFix = "use Chrome or Edge 113+ (or Safari 26+) on https:// or localhost; on Linux start Chromium with " +
+	"--enable-unsafe-webgpu (headless Chromium then uses SwiftShader); Node has no WebGPU"
+
+const lostFix = "open a new Device with gpuupload.Open and recreate its buffers"
+
+func alignFix(what string) string {
+	return "make the " + what + " a multiple of 4 bytes (pad the view or the buffer); queue.writeBuffer and copyBufferToBuffer require it"
+}
