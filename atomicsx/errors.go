@@ -1,0 +1,104 @@
+//go:build js && wasm
+
+package atomicsx
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sabkit/sabkit/sabview"
+)
+
+// Sentinel errors. Every error returned by this package is an *Error whose
+// Kind is one of these, so callers can branch with errors.Is. Errors from the
+// view itself (a revoked lease, a detached buffer) keep their sabview
+// sentinel reachable through errors.Is as well.
+var (
+	// ErrOutOfRange: an index lies outside the view, or a count is negative.
+	ErrOutOfRange = errors.New("out of range")
+	// ErrNotShared: Wait, WaitContext and Notify, and every protocol, need a
+	// view on a SharedArrayBuffer (or a shared WebAssembly.Memory).
+	ErrNotShared = errors.New("memory is not shared")
+	// ErrMainThread: the operation would block, and the browser main thread
+	// may not block (Atomics.wait throws there).
+	ErrMainThread = errors.New("cannot block on the browser main thread")
+	// ErrUnsupported: the JavaScript engine lacks the feature (for example
+	// Atomics.waitAsync).
+	ErrUnsupported = errors.New("unsupported by this JavaScript engine")
+	// ErrView: the view cannot be used any more (revoked, detached); the
+	// sabview error is wrapped.
+	ErrView = errors.New("view unusable")
+	// ErrLayout: a region is too small or misaligned for a protocol, or its
+	// header holds values no conforming implementation writes.
+	ErrLayout = errors.New("bad protocol layout")
+	// ErrArgument: an argument is invalid (nil view, oversized payload,
+	// unlocking an unlocked mutex).
+	ErrArgument = errors.New("invalid argument")
+	// ErrBusy: a Seqlock reader kept finding a write in progress.
+	ErrBusy = errors.New("busy")
+)
+
+// Error is the error type returned by atomicsx. Op names the function that
+// failed, Kind is one of the sentinel errors above, Detail says what was wrong
+// and Fix says what to change.
+type Error struct {
+	Op     string
+	Kind   error
+	Detail string
+	Fix    string
+	Err    error // underlying cause (a sabview error, a JS exception); may be nil
+}
+
+func (e *Error) Error() string {
+	msg := "atomicsx." + e.Op + ": " + e.Kind.Error()
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	if e.Fix != "" {
+		msg += " (" + e.Fix + ")"
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrNotShared) and friends work.
+func (e *Error) Is(target error) bool { return target == e.Kind }
+
+// Unwrap returns the underlying cause, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
+func errorf(op string, kind error, fix string, format string, args ...any) *Error {
+	return &Error{Op: op, Kind: kind, Detail: fmt.Sprintf(format, args...), Fix: fix}
+}
+
+func errView(op string, err error) *Error {
+	return &Error{Op: op, Kind: ErrView, Err: err, Fix: "derive a new view from the memory's current owner"}
+}
+
+func errNil(op string) *Error {
+	return errorf(op, ErrArgument, "pass a view from sabview.NewShared, FromBuffer or FromMemory", "nil view")
+}
+
+const sharedFix = "allocate the view with sabview.NewShared (or over a shared WebAssembly.Memory); " +
+	"Atomics.wait and notify only work on SharedArrayBuffers"
+
+func errNotShared(op string, v interface{ String() string }) *Error {
+	return errorf(op, ErrNotShared, sharedFix, "%s", v.String())
+}
+
+const mainThreadFix = "use WaitContext (Atomics.waitAsync) on the main thread, or move the blocking code into a Worker"
+
+func errMainThread(op string) *Error {
+	return errorf(op, ErrMainThread, mainThreadFix, "Atomics.wait is not allowed in this context")
+}
+
+// viewErr distinguishes sabview's own sentinels for callers that test them.
+func viewErr(op string, err error) error {
+	var se *sabview.Error
+	if errors.As(err, &se) {
+		return errView(op, err)
+	}
+	return err
+}

@@ -1,0 +1,19 @@
+// A Worker that runs one scenario from scenarios.js per message
+// ({scenario, ...params}) and posts {ok, result} or {ok: false, error}.
+// {scenario: "echo"} turns it into a postMessage echo server instead.
+"use strict";
+importScripts("atomicsx.js", "scenarios.js");
+onmessage = (e) => {
+  const p = e.data;
+  if (p.scenario === "echo") {
+    onmessage = (m) => postMessage(m.data);
+    postMessage({ ok: true, result: {} });
+    return;
+  }
+  try {
+    const result = Scenarios.scenarios[p.scenario](p);
+    postMessage({ ok: true, result });
+  } catch (err) {
+    postMessage({ ok: false, error: String((err && err.stack) || err) });
+  }
+};

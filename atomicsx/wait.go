@@ -1,0 +1,218 @@
+//go:build js && wasm
+
+package atomicsx
+
+import (
+	"context"
+	"errors"
+	"math"
+	"syscall/js"
+	"time"
+
+	"github.com/sabkit/sabkit/internal/promise"
+	"github.com/sabkit/sabkit/sabview"
+)
+
+// WaitResult says how a wait ended.
+type WaitResult int
+
+const (
+	// Woken: a Notify woke the waiter ("ok" in JavaScript).
+	Woken WaitResult = iota + 1
+	// NotEqual: the element did not hold the expected value, so the call
+	// returned at once.
+	NotEqual
+	// TimedOut: the timeout passed without a Notify.
+	TimedOut
+)
+
+func (r WaitResult) String() string {
+	switch r {
+	case Woken:
+		return "ok"
+	case NotEqual:
+		return "not-equal"
+	case TimedOut:
+		return "timed-out"
+	}
+	return "invalid"
+}
+
+func parseResult(s string) WaitResult {
+	switch s {
+	case "ok":
+		return Woken
+	case "not-equal":
+		return NotEqual
+	case "timed-out":
+		return TimedOut
+	}
+	return 0
+}
+
+// The wait helpers catch exceptions in JavaScript, where catching is cheap,
+// instead of letting them unwind into syscall/js as panics.
+const waitHelpers = `
+return {
+	wait: (ta, i, v, t) => { try { return Atomics.wait(ta, i, v, t); } catch (e) { return e; } },
+	waitAsync: (ta, i, v, t) => { try { return Atomics.waitAsync(ta, i, v, t).value; } catch (e) { return e; } },
+	hasWaitAsync: () => typeof Atomics.waitAsync === "function",
+	canBlock: () => {
+		try {
+			// A shared WebAssembly.Memory exists even where SharedArrayBuffer
+			// is hidden, so the probe works in every context.
+			const m = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+			Atomics.wait(new Int32Array(m.buffer), 0, 1, 0);
+			return true;
+		} catch (e) {
+			return false;
+		}
+	},
+};`
+
+var waits struct {
+	ready                  bool
+	wait, waitAsync        js.Value
+	canBlock, hasWaitAsync bool
+}
+
+func initWaits() {
+	if waits.ready {
+		return
+	}
+	h := js.Global().Get("Function").New(waitHelpers).Invoke()
+	waits.wait = h.Get("wait")
+	waits.waitAsync = h.Get("waitAsync")
+	waits.canBlock = h.Call("canBlock").Bool()
+	waits.hasWaitAsync = h.Call("hasWaitAsync").Bool()
+	waits.ready = true
+}
+
+// CanBlock reports whether this thread may block in Atomics.wait: true in
+// Workers and on Node's main thread, false on a browser page's main thread.
+// Where it is false, Wait and Mutex.Lock return ErrMainThread and the
+// Context variants must be used.
+func CanBlock() bool {
+	initWaits()
+	return waits.canBlock
+}
+
+func waitable(op string, v *sabview.View[int32], i int) (js.Value, error) {
+	ta, err := array(op, v, i)
+	if err != nil {
+		return js.Undefined(), err
+	}
+	if !v.Shared() {
+		return js.Undefined(), errNotShared(op, v)
+	}
+	initWaits()
+	return ta, nil
+}
+
+// Forever is the timeout for Wait that never expires.
+const Forever time.Duration = -1
+
+// Wait blocks the calling thread while element i of v holds expect, until a
+// Notify on it or until timeout passes (Forever: no timeout). It returns
+// NotEqual at once when the element differs.
+//
+// Wait blocks the whole thread, not only the goroutine: js/wasm Go runs every
+// goroutine and timer on the one JavaScript thread, so nothing else in this Go
+// program runs until Wait returns. Use it in Workers that do nothing else;
+// elsewhere use WaitContext. On the browser main thread, where JavaScript
+// forbids blocking, Wait returns ErrMainThread without waiting.
+func Wait(v *sabview.View[int32], i int, expect int32, timeout time.Duration) (WaitResult, error) {
+	const op = "Wait"
+	ta, err := waitable(op, v, i)
+	if err != nil {
+		return 0, err
+	}
+	if !waits.canBlock {
+		return 0, errMainThread(op)
+	}
+	t := math.Inf(1)
+	if timeout >= 0 {
+		t = float64(timeout) / float64(time.Millisecond)
+	}
+	r := waits.wait.Invoke(ta, i, expect, t)
+	if r.Type() != js.TypeString {
+		return 0, jsError(op, r)
+	}
+	return parseResult(r.String()), nil
+}
+
+// WaitContext waits like Wait, but only the calling goroutine waits: it is
+// built on Atomics.waitAsync, so the JavaScript thread (and every other
+// goroutine) keeps running, and it works on the browser main thread.
+//
+// It returns Woken after a Notify and NotEqual at once when the element does
+// not hold expect. When ctx ends first it returns ctx.Err(); a deadline on ctx
+// becomes the JavaScript timeout, reported as TimedOut together with
+// context.DeadlineExceeded.
+//
+// JavaScript cannot withdraw a waitAsync waiter: after cancellation (not a
+// deadline) it stays registered until the next Notify on the element, and it
+// counts towards that Notify's count. The protocols in this package notify
+// all waiters, so such a leftover waiter never swallows a wake-up.
+func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int32) (WaitResult, error) {
+	const op = "WaitContext"
+	ta, err := waitable(op, v, i)
+	if err != nil {
+		return 0, err
+	}
+	if !waits.hasWaitAsync {
+		return 0, errorf(op, ErrUnsupported, "use Wait in a Worker, or a newer engine", "Atomics.waitAsync is undefined")
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	t := math.Inf(1)
+	dl, hasDeadline := ctx.Deadline()
+	if hasDeadline {
+		left := time.Until(dl)
+		if left <= 0 {
+			return TimedOut, context.DeadlineExceeded
+		}
+		t = float64(left) / float64(time.Millisecond)
+	}
+	r := waits.waitAsync.Invoke(ta, i, expect, t)
+	if r.Type() == js.TypeString {
+		res := parseResult(r.String())
+		if res == TimedOut {
+			return res, context.DeadlineExceeded
+		}
+		return res, nil
+	}
+	if r.Type() != js.TypeObject || r.Get("then").Type() != js.TypeFunction {
+		return 0, jsError(op, r)
+	}
+	val, err := promise.Await(ctx, r)
+	if err != nil {
+		var rej *promise.RejectedError
+		if errors.As(err, &rej) {
+			return 0, &Error{Op: op, Kind: ErrUnsupported, Err: err}
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			// Go's timer beat JavaScript's to the same deadline.
+			return TimedOut, err
+		}
+		return 0, err
+	}
+	res := parseResult(val.String())
+	if res == TimedOut {
+		return res, context.DeadlineExceeded
+	}
+	return res, nil
+}
+
+// jsError wraps an exception the helpers caught. Arguments are validated
+// before every call, so reaching this means the engine refused something
+// this package does not know about.
+func jsError(op string, e js.Value) *Error {
+	msg := js.Global().Get("String").Invoke(e).String()
+	kind := ErrUnsupported
+	if e.Type() == js.TypeObject && e.Get("name").String() == "TypeError" && !CanBlock() {
+		kind = ErrMainThread
+	}
+	return &Error{Op: op, Kind: kind, Detail: "JavaScript threw " + msg}
+}
