@@ -5,6 +5,7 @@ package pyodidebridge
 import (
 	"context"
 	"strings"
+	"sync"
 	"syscall/js"
 
 	"github.com/sabkit/sabkit/internal/promise"
@@ -23,7 +24,8 @@ type Options struct {
 
 // Load loads Pyodide from opts.IndexURL on this thread and attaches to it.
 // In a page it adds a <script> for pyodide.js unless loadPyodide is already
-// defined; in a worker it uses importScripts; under Node it uses require.
+// defined; in a worker it imports pyodide.mjs; under Node it requires
+// pyodide.js.
 // Booting takes seconds: load once and share the Bridge.
 func Load(ctx context.Context, opts Options) (*Bridge, error) {
 	const op = "Load"
@@ -34,19 +36,14 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 	if !strings.HasSuffix(url, "/") {
 		url += "/"
 	}
-	loader, err := findLoader(ctx, url)
+	restore := func() {}
+	if inWorker() {
+		restore = hideImportScripts()
+	}
+	api, err := loadPyodide(ctx, url)
+	restore()
 	if err != nil {
 		return nil, err
-	}
-	cfg := js.Global().Get("Object").New()
-	cfg.Set("indexURL", url)
-	p, thrown, ok := try(func() js.Value { return loader.Invoke(cfg) })
-	if !ok {
-		return nil, loadError(url, "loadPyodide threw", jsError{thrown})
-	}
-	api, err := promise.Await(ctx, p)
-	if err != nil {
-		return nil, loadError(url, "loadPyodide failed", err)
 	}
 	b, err := Attach(api)
 	if err != nil {
@@ -59,6 +56,49 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 	}
 	return b, nil
 }
+
+func loadPyodide(ctx context.Context, url string) (js.Value, error) {
+	loader, err := findLoader(ctx, url)
+	if err != nil {
+		return js.Undefined(), err
+	}
+	cfg := js.Global().Get("Object").New()
+	cfg.Set("indexURL", url)
+	p, thrown, ok := try(func() js.Value { return loader.Invoke(cfg) })
+	if !ok {
+		return js.Undefined(), loadError(url, "loadPyodide threw", jsError{thrown})
+	}
+	api, err := promise.Await(ctx, p)
+	if err != nil {
+		return js.Undefined(), loadError(url, "loadPyodide failed", err)
+	}
+	return api, nil
+}
+
+func inWorker() bool {
+	return js.Global().Get("document").IsUndefined() && !js.Global().Get("WorkerGlobalScope").IsUndefined()
+}
+
+// hideImportScripts makes importScripts throw until the returned function
+// runs. Pyodide refuses to load in a classic worker, which it recognises by
+// a working importScripts; with it hidden, Pyodide takes its module-worker
+// path (dynamic import), which classic workers support as well.
+func hideImportScripts() (restore func()) {
+	g := js.Global()
+	orig := g.Get("importScripts")
+	if orig.Type() != js.TypeFunction {
+		return func() {}
+	}
+	g.Set("importScripts", g.Get("Function").New(
+		`throw new TypeError("importScripts is unavailable while pyodidebridge loads Pyodide");`))
+	return func() { g.Set("importScripts", orig) }
+}
+
+// importModule is dynamic import(), which is syntax and so has no function
+// value to call from Go.
+var importModule = sync.OnceValue(func() js.Value {
+	return js.Global().Get("Function").New("u", "return import(u)")
+})
 
 func loadError(url, what string, cause error) *Error {
 	return &Error{Op: "Load", Kind: ErrLoad, Detail: what + " for indexURL " + url, Err: cause,
@@ -84,10 +124,20 @@ func findLoader(ctx context.Context, url string) (js.Value, error) {
 			return f, nil
 		}
 		return js.Undefined(), loadError(url, script+" exports no loadPyodide", nil)
-	case g.Get("document").IsUndefined():
-		if _, thrown, ok := try(func() js.Value { return g.Call("importScripts", script) }); !ok {
-			return js.Undefined(), loadError(url, "importScripts("+script+")", jsError{thrown})
+	case inWorker():
+		module := url + "pyodide.mjs"
+		p, thrown, ok := try(func() js.Value { return importModule().Invoke(module) })
+		if !ok {
+			return js.Undefined(), loadError(url, "import("+module+")", jsError{thrown})
 		}
+		mod, err := promise.Await(ctx, p)
+		if err != nil {
+			return js.Undefined(), loadError(url, "import("+module+")", err)
+		}
+		if f := mod.Get("loadPyodide"); f.Type() == js.TypeFunction {
+			return f, nil
+		}
+		return js.Undefined(), loadError(url, module+" exports no loadPyodide", nil)
 	default:
 		if err := addScript(ctx, script); err != nil {
 			return js.Undefined(), loadError(url, "loading <script src="+script+">", err)

@@ -1,0 +1,73 @@
+//go:build !js
+
+// This file runs pyodidebridge's js/wasm tests in headless Chromium from a
+// plain host `go test ./pyodidebridge`, with Pyodide served same-origin from
+// testdata/pyodide/node_modules/pyodide (install it with
+// `npm ci --prefix testdata/pyodide`): in a cross-origin-isolated page, in a
+// DedicatedWorker, and in a page without isolation (the bridge needs no
+// SharedArrayBuffer; only the tests that start from one skip there).
+//
+//	go test ./pyodidebridge                              # Chromium variants + the CPython helper tests
+//	go test ./pyodidebridge -run Browser -bench HandOff  # hand-off benchmark in Chromium
+//	SABKIT_BENCH_SIZES=1,64 go test ./pyodidebridge -run Browser -bench HandOff   # sizes in MiB
+//	SABKIT_NUMPY_WHEEL=/path/numpy-...-pyemscripten...whl go test ./pyodidebridge  # NumPy in Pyodide
+//	GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./pyodidebridge   # Node
+package pyodidebridge_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sabkit/sabkit/internal/browsertest"
+)
+
+// pyodideDir finds testdata/pyodide/node_modules/pyodide from the package
+// directory (the test's working directory) by walking up to go.mod.
+func pyodideDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the package directory")
+		}
+		dir = parent
+	}
+	py := filepath.Join(dir, "testdata", "pyodide", "node_modules", "pyodide")
+	if _, err := os.Stat(filepath.Join(py, "pyodide.js")); err != nil {
+		t.Fatalf("Pyodide is not installed in %s: run: npm ci --prefix testdata/pyodide", py)
+	}
+	return py
+}
+
+func TestBrowser(t *testing.T) {
+	serve := map[string]string{"/pyodide/": pyodideDir(t)}
+	env := map[string]string{"SABKIT_PYODIDE_URL": "/pyodide/"}
+	if sizes := os.Getenv("SABKIT_BENCH_SIZES"); sizes != "" {
+		env["SABKIT_BENCH_SIZES"] = sizes
+	}
+	if wheel := os.Getenv("SABKIT_NUMPY_WHEEL"); wheel != "" {
+		abs, err := filepath.Abs(wheel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		serve["/wheels/"] = filepath.Dir(abs)
+		env["SABKIT_NUMPY_WHEEL"] = "/wheels/" + filepath.Base(abs)
+	}
+	variants := []browsertest.Variant{
+		{Name: "page", Env: env},
+		{Worker: true, Env: env},
+		{NoIsolation: true, Env: env, Run: "TestEnvironment|TestRoundTrip|TestSeedRecipe|TestShare"},
+	}
+	if testing.Short() || os.Getenv("SABKIT_BENCH_SIZES") != "" {
+		variants = variants[:1]
+	}
+	browsertest.Run(t, browsertest.Options{Variants: variants, Serve: serve})
+}
