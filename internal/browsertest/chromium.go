@@ -21,7 +21,8 @@ const InstallHint = "apt-get update && apt-get install -y chromium"
 func FindChromium() (string, error) {
 	if p := os.Getenv(EnvChromium); p != "" {
 		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("browsertest: %s=%q: %w", EnvChromium, p, err)
+			return "", fmt.Errorf("browsertest: %s=%q: %w; point it at a Chromium binary or unset it and run `%s`",
+				EnvChromium, p, err, InstallHint)
 		}
 		return p, nil
 	}

@@ -1,0 +1,11 @@
+//go:build !js
+
+package fails_test
+
+import (
+	"testing"
+
+	"github.com/sabkit/sabkit/internal/browsertest"
+)
+
+func TestBrowser(t *testing.T) { browsertest.Run(t, browsertest.Options{}) }

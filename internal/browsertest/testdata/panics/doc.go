@@ -1,0 +1,2 @@
+// Package panics is a fixture for the harness's own tests; see harness_test.go.
+package panics
