@@ -25,7 +25,7 @@ type Options struct {
 	// Zero means 5 minutes, or less when the host test's deadline is nearer.
 	Timeout time.Duration
 
-	// ChromiumFlags are added to the default ChromiumFlags.
+	// ChromiumFlags are added to chromium.Flags.
 	ChromiumFlags []string
 }
 

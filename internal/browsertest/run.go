@@ -16,6 +16,8 @@ import (
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/sabkit/sabkit/internal/chromium"
 )
 
 // EnvWasmRun, when set, becomes the wasm binary's -test.run in every variant
@@ -32,7 +34,7 @@ const bindingName = "__sabkitReport"
 // not finish in time.
 func Run(t *testing.T, opts Options) {
 	t.Helper()
-	chromium, err := FindChromium()
+	chromiumPath, err := chromium.Find()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +61,7 @@ func Run(t *testing.T, opts Options) {
 	}
 	for _, v := range variants {
 		t.Run(v.name(), func(t *testing.T) {
-			runVariant(t, chromium, wasmExec, wasmPath, opts, v)
+			runVariant(t, chromiumPath, wasmExec, wasmPath, opts, v)
 		})
 	}
 }
@@ -117,7 +119,7 @@ type report struct {
 	UserAgent           string `json:"userAgent"`
 }
 
-func runVariant(t *testing.T, chromium, wasmExec, wasmPath string, opts Options, v Variant) {
+func runVariant(t *testing.T, chromiumPath, wasmExec, wasmPath string, opts Options, v Variant) {
 	timeout := opts.Timeout
 	if timeout == 0 {
 		timeout = 5 * time.Minute
@@ -147,19 +149,7 @@ func runVariant(t *testing.T, chromium, wasmExec, wasmPath string, opts Options,
 	defer out.Flush()
 
 	reports := newQueue[report]()
-	var extra []chromedp.ExecAllocatorOption
-	for _, f := range append(append([]string{}, ChromiumFlags...), opts.ChromiumFlags...) {
-		name, val, hasVal := strings.Cut(strings.TrimPrefix(f, "--"), "=")
-		if hasVal {
-			extra = append(extra, chromedp.Flag(name, val))
-		} else {
-			extra = append(extra, chromedp.Flag(name, true))
-		}
-	}
-	allocOpts := append([]chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(t.TempDir()),
-	}, extra...)
+	allocOpts := chromium.AllocatorOptions(chromiumPath, t.TempDir(), opts.ChromiumFlags...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), allocOpts...)
 	defer cancelAlloc()
 	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
@@ -197,7 +187,7 @@ func runVariant(t *testing.T, chromium, wasmExec, wasmPath string, opts Options,
 		chromedp.Navigate(srv.URL+"/"),
 	)
 	if err != nil {
-		t.Fatalf("browsertest: starting Chromium (%s) and loading the test page: %v", chromium, err)
+		t.Fatalf("browsertest: starting Chromium (%s) and loading the test page: %v", chromiumPath, err)
 	}
 
 	deadline := time.NewTimer(timeout - time.Since(start))

@@ -1,10 +1,16 @@
 //go:build !js
 
-package browsertest
+// Package chromium finds the headless Chromium that sabkit's tests and host
+// tools drive, and starts it through chromedp with the switches that work on
+// a machine without a GPU or a network.
+package chromium
 
 import (
+	"strings"
+
 	"errors"
 	"fmt"
+	"github.com/chromedp/chromedp"
 	"os"
 	"os/exec"
 )
@@ -15,13 +21,13 @@ const EnvChromium = "SABKIT_CHROMIUM"
 // InstallHint is the command that installs the browser the harness expects.
 const InstallHint = "apt-get update && apt-get install -y chromium"
 
-// FindChromium returns the path of a Chromium binary: $SABKIT_CHROMIUM,
+// Find returns the path of a Chromium binary: $SABKIT_CHROMIUM,
 // /usr/bin/chromium, or chromium / chromium-browser / google-chrome on PATH.
 // The error says how to install one.
-func FindChromium() (string, error) {
+func Find() (string, error) {
 	if p := os.Getenv(EnvChromium); p != "" {
 		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("browsertest: %s=%q: %w; point it at a Chromium binary or unset it and run `%s`",
+			return "", fmt.Errorf("chromium: %s=%q: %w; point it at a Chromium binary or unset it and run `%s`",
 				EnvChromium, p, err, InstallHint)
 		}
 		return p, nil
@@ -34,15 +40,15 @@ func FindChromium() (string, error) {
 			return p, nil
 		}
 	}
-	return "", errors.New("browsertest: Chromium not found at /usr/bin/chromium or on PATH; install it with `" +
+	return "", errors.New("chromium: Chromium not found at /usr/bin/chromium or on PATH; install it with `" +
 		InstallHint + "` or set " + EnvChromium + " to a Chromium or Chrome binary")
 }
 
-// ChromiumFlags are the command-line switches the harness starts Chromium
+// Flags are the command-line switches the harness starts Chromium
 // with. The background-networking switches keep it from trying to reach the
 // internet, which matters on machines with no network; --enable-unsafe-webgpu
 // gives a SwiftShader WebGPU adapter without a GPU.
-var ChromiumFlags = []string{
+var Flags = []string{
 	"--headless=new",
 	"--no-sandbox",
 	"--disable-gpu-sandbox",
@@ -56,4 +62,19 @@ var ChromiumFlags = []string{
 	"--disable-quic",
 	"--mute-audio",
 	"--enable-unsafe-webgpu",
+}
+
+// AllocatorOptions returns chromedp options that start the binary at path
+// with Flags plus extra, using userDataDir as a fresh profile.
+func AllocatorOptions(path, userDataDir string, extra ...string) []chromedp.ExecAllocatorOption {
+	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(path), chromedp.UserDataDir(userDataDir)}
+	for _, f := range append(append([]string{}, Flags...), extra...) {
+		name, val, hasVal := strings.Cut(strings.TrimPrefix(f, "--"), "=")
+		if hasVal {
+			opts = append(opts, chromedp.Flag(name, val))
+		} else {
+			opts = append(opts, chromedp.Flag(name, true))
+		}
+	}
+	return opts
 }

@@ -1,0 +1,211 @@
+package devserver
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sabkit/sabkit/internal/wasmrewrite"
+)
+
+const secret = "TOP-SECRET-OUTSIDE-ROOT"
+
+// fixture builds  tmp/outside/secret.txt  and  tmp/site/{index.html, app.js,
+// m.wasm, sub/inner.mjs, empty/, link-out -> ../outside, secret-link ->
+// ../outside/secret.txt, ok-link -> app.js}.
+func fixture(t *testing.T) (site string) {
+	t.Helper()
+	tmp := t.TempDir()
+	outside := filepath.Join(tmp, "outside")
+	site = filepath.Join(tmp, "site")
+	for _, d := range []string{outside, site, filepath.Join(site, "sub"), filepath.Join(site, "empty")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(p, s string) {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(outside, "secret.txt"), secret)
+	write(filepath.Join(site, "index.html"), "<!doctype html><title>home</title>")
+	write(filepath.Join(site, "app.js"), "console.log(1)")
+	write(filepath.Join(site, "m.wasm"), "\x00asm\x01\x00\x00\x00")
+	write(filepath.Join(site, "sub", "inner.mjs"), "export {}")
+	for link, target := range map[string]string{"link-out": "../outside", "secret-link": "../outside/secret.txt", "ok-link": "app.js", "abs-link": filepath.Join(outside, "secret.txt")} {
+		if err := os.Symlink(target, filepath.Join(site, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return site
+}
+
+func newServer(t *testing.T, cfg Config) *httptest.Server {
+	t.Helper()
+	h, closeFn, err := Handler(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() { srv.Close(); closeFn() })
+	return srv
+}
+
+// rawGet sends the request line exactly as given, so no client-side
+// cleaning hides a traversal attempt.
+func rawGet(t *testing.T, srv *httptest.Server, target string) (int, http.Header, string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", target)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("GET %s: %v", target, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(body)
+}
+
+func checkIsolation(t *testing.T, target string, h http.Header) {
+	t.Helper()
+	for name, want := range map[string]string{
+		"Cross-Origin-Opener-Policy":   "same-origin",
+		"Cross-Origin-Embedder-Policy": "require-corp",
+		"Cross-Origin-Resource-Policy": "same-origin",
+	} {
+		if got := h.Get(name); got != want {
+			t.Errorf("%s: %s = %q, want %q", target, name, got, want)
+		}
+	}
+}
+
+func TestHeadersAndTypes(t *testing.T) {
+	srv := newServer(t, Config{Root: fixture(t)})
+	tests := []struct {
+		target string
+		status int
+		ctype  string
+	}{
+		{"/", 200, "text/html; charset=utf-8"},
+		{"/index.html", 200, "text/html; charset=utf-8"},
+		{"/app.js", 200, "text/javascript; charset=utf-8"},
+		{"/m.wasm", 200, "application/wasm"},
+		{"/sub/inner.mjs", 200, "text/javascript; charset=utf-8"},
+		{"/ok-link", 200, ""},
+		{"/missing.js", 404, "text/plain; charset=utf-8"},
+		{"/sub/", 404, "text/plain; charset=utf-8"}, // a directory without index.html: no listing
+		{"/empty", 404, "text/plain; charset=utf-8"},
+		{"/sub/nope.wasm", 404, "text/plain; charset=utf-8"},
+	}
+	for _, tt := range tests {
+		status, h, body := rawGet(t, srv, tt.target)
+		if status != tt.status {
+			t.Errorf("%s: status %d, want %d (%q)", tt.target, status, tt.status, body)
+		}
+		if tt.ctype != "" && h.Get("Content-Type") != tt.ctype {
+			t.Errorf("%s: Content-Type %q, want %q", tt.target, h.Get("Content-Type"), tt.ctype)
+		}
+		if strings.Contains(body, "inner.mjs") && tt.target == "/sub/" {
+			t.Errorf("%s lists the directory: %q", tt.target, body)
+		}
+		checkIsolation(t, tt.target, h)
+	}
+	// Methods other than GET/HEAD get an error, with the headers too.
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/app.js", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST: status %d", resp.StatusCode)
+	}
+	checkIsolation(t, "POST /app.js", resp.Header)
+}
+
+// TestTraversalRefused tries to read a file next to the served directory
+// through every route that has worked against some server.
+func TestTraversalRefused(t *testing.T) {
+	srv := newServer(t, Config{Root: fixture(t)})
+	targets := []string{
+		"/../outside/secret.txt",
+		"/sub/../../outside/secret.txt",
+		"/%2e%2e/outside/secret.txt",
+		"/%2E%2E/outside/secret.txt",
+		"/..%2foutside%2fsecret.txt",
+		"/%2e%2e%2foutside%2fsecret.txt",
+		"/sub/%2e%2e/%2e%2e/outside/secret.txt",
+		"/..%5coutside%5csecret.txt",
+		"/..\\outside\\secret.txt",
+		"/%252e%252e/outside/secret.txt",
+		"/link-out/secret.txt",
+		"/secret-link",
+		"/abs-link",
+		"//outside/secret.txt",
+		"/./../outside/secret.txt",
+		"/secret.txt%00.js",
+	}
+	for _, target := range targets {
+		status, h, body := rawGet(t, srv, target)
+		if strings.Contains(body, secret) {
+			t.Errorf("%s leaked the file outside the root (status %d)", target, status)
+		}
+		if status == http.StatusOK {
+			t.Errorf("%s: status 200, want a refusal", target)
+		}
+		checkIsolation(t, target, h)
+	}
+}
+
+func TestPyodideMount(t *testing.T) {
+	pyo := filepath.Join(moduleRoot(t), "testdata", "pyodide", "node_modules", "pyodide")
+	if _, err := os.Stat(filepath.Join(pyo, "pyodide.asm.wasm")); err != nil {
+		t.Skipf("Pyodide is not installed (%v); run: npm ci --prefix testdata/pyodide", err)
+	}
+	for _, shared := range []bool{false, true} {
+		srv := newServer(t, Config{Root: fixture(t), Pyodide: pyo, SharedHeap: shared})
+		status, h, body := rawGet(t, srv, "/pyodide/pyodide.asm.wasm")
+		if status != 200 || h.Get("Content-Type") != "application/wasm" {
+			t.Fatalf("shared=%v: status %d, type %q", shared, status, h.Get("Content-Type"))
+		}
+		checkIsolation(t, "/pyodide/pyodide.asm.wasm", h)
+		mems, err := inspect([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(mems) != 1 || mems[0].Limits.Shared != shared {
+			t.Fatalf("shared=%v: served module memories %+v", shared, mems)
+		}
+		if status, h, _ := rawGet(t, srv, "/pyodide/pyodide.mjs"); status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/javascript") {
+			t.Fatalf("pyodide.mjs: status %d type %q", status, h.Get("Content-Type"))
+		}
+	}
+}
+
+func moduleRoot(t *testing.T) string {
+	dir, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test")
+		}
+		dir = parent
+	}
+}
+
+func inspect(b []byte) ([]wasmrewrite.Memory, error) { return wasmrewrite.Inspect(b) }
