@@ -65,9 +65,13 @@ var Flags = []string{
 }
 
 // AllocatorOptions returns chromedp options that start the binary at path
-// with Flags plus extra, using userDataDir as a fresh profile.
+// with Flags plus extra, using userDataDir as a fresh profile ("" lets
+// chromedp make a temporary one and remove it afterwards).
 func AllocatorOptions(path, userDataDir string, extra ...string) []chromedp.ExecAllocatorOption {
-	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(path), chromedp.UserDataDir(userDataDir)}
+	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(path)}
+	if userDataDir != "" {
+		opts = append(opts, chromedp.UserDataDir(userDataDir))
+	}
 	for _, f := range append(append([]string{}, Flags...), extra...) {
 		name, val, hasVal := strings.Cut(strings.TrimPrefix(f, "--"), "=")
 		if hasVal {

@@ -1,0 +1,61 @@
+//go:build !js
+
+// Command sabkit is the host-side companion of the sabkit library:
+//
+//	sabkit serve [flags] DIR   serve DIR cross-origin isolated, with Pyodide self-hosted under /pyodide/
+//	sabkit doctor URL          check a page for cross-origin isolation and name what blocks it
+//	sabkit demo [--headless]   build and serve examples/shared_memory_gpu
+//
+// Run `sabkit help COMMAND` for a command's flags.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+type command struct {
+	name, summary string
+	run           func(args []string) int
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"serve", "serve a directory cross-origin isolated, with Pyodide self-hosted", runServe},
+		{"doctor", "check a page for cross-origin isolation and name what blocks it", runDoctor},
+	}
+}
+
+func run(args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" && len(args) == 1 {
+		usage()
+		return 2
+	}
+	name := args[0]
+	if name == "help" {
+		name, args = args[1], []string{"-h"}
+	} else {
+		args = args[1:]
+	}
+	for _, c := range commands {
+		if c.name == name {
+			return c.run(args)
+		}
+	}
+	fmt.Fprintf(os.Stderr, "sabkit: unknown command %q\n", name)
+	usage()
+	return 2
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: sabkit COMMAND [flags] [args]\n\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(os.Stderr, "  %-8s %s\n", c.name, c.summary)
+	}
+}

@@ -1,0 +1,118 @@
+//go:build !js
+
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/sabkit/sabkit/internal/devserver"
+)
+
+func runServe(args []string) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	pyodide := fs.String("pyodide", "", "directory of the pyodide npm package to serve under /pyodide/ (default: testdata/pyodide/node_modules/pyodide of the sabkit checkout, when present)")
+	shared := fs.Bool("shared-heap", false, "serve pyodide.asm.wasm rewritten so that Pyodide's heap is a SharedArrayBuffer")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: sabkit serve [flags] DIR\n\nServes DIR with COOP same-origin, COEP require-corp and CORP same-origin on every response.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	pyo := *pyodide
+	if pyo == "" {
+		pyo = findPyodide()
+	}
+	srv, url, err := startServer(*addr, devserver.Config{Root: fs.Arg(0), Pyodide: pyo, SharedHeap: *shared})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sabkit serve:", err)
+		return 1
+	}
+	fmt.Printf("serving %s at %s (cross-origin isolated)\n", fs.Arg(0), url)
+	if pyo != "" {
+		heap := "stock heap"
+		if *shared {
+			heap = "shared heap"
+		}
+		fmt.Printf("pyodide: %s at %spyodide/ (%s)\n", pyo, url, heap)
+	}
+	waitForSignal()
+	return shutdown(srv)
+}
+
+// startServer listens on addr and serves cfg in the background.
+func startServer(addr string, cfg devserver.Config) (*http.Server, string, error) {
+	if fi, err := os.Stat(cfg.Root); err != nil || !fi.IsDir() {
+		return nil, "", fmt.Errorf("%s is not a directory", cfg.Root)
+	}
+	h, closeFn, err := devserver.Handler(cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		closeFn()
+		return nil, "", err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv.RegisterOnShutdown(closeFn)
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintln(os.Stderr, "sabkit:", err)
+		}
+	}()
+	return srv, "http://" + ln.Addr().String() + "/", nil
+}
+
+func waitForSignal() {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	<-ch
+}
+
+func shutdown(srv *http.Server) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// findPyodide looks for the pinned npm package in this checkout: from the
+// working directory up to the module root.
+func findPyodide() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for {
+		p := filepath.Join(dir, "testdata", "pyodide", "node_modules", "pyodide")
+		if _, err := os.Stat(filepath.Join(p, "pyodide.asm.wasm")); err == nil {
+			return p
+		}
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
