@@ -99,6 +99,10 @@ func checkPyodide(op string, v js.Value) error {
 	if v.Type() != js.TypeObject {
 		return errorf(op, ErrNotPyodide, fix, "got %s", describe(v))
 	}
+	if v.Get("then").Type() == js.TypeFunction {
+		return errorf(op, ErrNotPyodide, "await the promise (loadPyodide() is async) and pass its value",
+			"got %s (a thenable)", describe(v))
+	}
 	for _, want := range []struct{ name, typ string }{
 		{"version", "string"}, {"runPythonAsync", "function"}, {"pyimport", "function"},
 		{"FS", "object"}, {"_module", "object"},

@@ -36,6 +36,9 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 	if !strings.HasSuffix(url, "/") {
 		url += "/"
 	}
+	if err := checkNodeFiles(url); err != nil {
+		return nil, err
+	}
 	restore := func() {}
 	if inWorker() {
 		restore = hideImportScripts()
@@ -73,6 +76,28 @@ func loadPyodide(ctx context.Context, url string) (js.Value, error) {
 		return js.Undefined(), loadError(url, "loadPyodide failed", err)
 	}
 	return api, nil
+}
+
+// pyodideFiles are the files loadPyodide reads from its index URL.
+var pyodideFiles = []string{"pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"}
+
+// checkNodeFiles checks, under Node, that the index directory holds
+// Pyodide's files: a missing one would otherwise surface as an unhandled
+// rejection inside Pyodide, which ends the Node process.
+func checkNodeFiles(url string) error {
+	if !isNode() {
+		return nil
+	}
+	fs, _, ok := try(func() js.Value { return js.Global().Call("require", "fs") })
+	if !ok {
+		return nil
+	}
+	for _, f := range pyodideFiles {
+		if !fs.Call("existsSync", url+f).Bool() {
+			return loadError(url, f+" not found", nil)
+		}
+	}
+	return nil
 }
 
 func inWorker() bool {

@@ -4,6 +4,7 @@ package pyodidebridge
 
 import (
 	"fmt"
+	"reflect"
 	"syscall/js"
 
 	"github.com/sabkit/sabkit/sabview"
@@ -213,10 +214,7 @@ func (b *Bridge) Free(v Leased) error {
 	if err := b.usable(op); err != nil {
 		return err
 	}
-	var lease *sabview.Lease
-	if v != nil {
-		lease = v.Lease()
-	}
+	lease := leaseOf(v)
 	e, ok := b.entries[lease]
 	if lease == nil || !ok {
 		return errorf(op, ErrNotOwned, "free each view from Alloc, View or CopyIn once",
@@ -230,13 +228,25 @@ func (b *Bridge) Free(v Leased) error {
 // Shape returns the shape of the array behind v (the Python object's shape
 // for View), or nil when the bridge does not hold v's memory.
 func (b *Bridge) Shape(v Leased) []int {
-	if b == nil || v == nil {
+	if b == nil {
 		return nil
 	}
-	if e, ok := b.entries[v.Lease()]; ok {
+	if e, ok := b.entries[leaseOf(v)]; ok && e.lease != nil {
 		return append([]int(nil), e.shape...)
 	}
 	return nil
+}
+
+// leaseOf returns v's lease, or nil for a nil interface or nil pointer
+// (whose Lease method would dereference nil).
+func leaseOf(v Leased) *sabview.Lease {
+	if v == nil {
+		return nil
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return nil
+	}
+	return v.Lease()
 }
 
 func firstErr(errs ...error) error {
