@@ -4,6 +4,7 @@ package atomicsx
 
 import (
 	"context"
+	"time"
 
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -88,18 +89,28 @@ func (s *Seqlock) Write(p []byte) (version uint32, err error) {
 	return uint32(seq+2) / 2, nil
 }
 
-// readAttempts bounds Read's retries: a writer that stopped half-way (a
+// busyAfter bounds Read's retries: a writer that stopped half-way (a
 // crashed worker) would otherwise keep a reader spinning forever.
-const readAttempts = 1 << 20
+const busyAfter = time.Second
 
 // Read copies the current value into dst (one copy, shared memory → Go) and
 // returns its length and version. It retries while a write overlaps the copy,
 // so the bytes in dst[:n] are exactly one writer's value. dst must have room
-// for the value (MaxBytes always suffices). It returns ErrBusy after about a
-// million overlapped attempts.
+// for the value (MaxBytes always suffices). Read spins without yielding; it
+// returns ErrBusy when writes have overlapped every attempt for a second.
 func (s *Seqlock) Read(dst []byte) (n int, version uint32, err error) {
 	const op = "Seqlock.Read"
-	for range readAttempts {
+	var giveUp time.Time
+	for k := 1; ; k++ {
+		if k%1024 == 0 {
+			// Reading the clock costs a JavaScript call: do it rarely.
+			if now := time.Now(); giveUp.IsZero() {
+				giveUp = now.Add(busyAfter)
+			} else if now.After(giveUp) {
+				return 0, 0, errorf(op, ErrBusy, "check that the writer is alive; a writer must not stop between its two sequence updates",
+					"writes overlapped every attempt for %v", busyAfter)
+			}
+		}
 		s1, err := Load(s.region, seqWord)
 		if err != nil {
 			return 0, 0, err
@@ -132,8 +143,6 @@ func (s *Seqlock) Read(dst []byte) (n int, version uint32, err error) {
 			return n, uint32(s1) / 2, nil
 		}
 	}
-	return 0, 0, errorf(op, ErrBusy, "check that the writer is alive; a writer must not stop between its two sequence updates",
-		"a write overlapped each of %d attempts", readAttempts)
 }
 
 // Version returns the version of the last completed write (0 before any).

@@ -67,10 +67,16 @@
       return (seq + 2) >>> 1;
     }
     // read copies the value into dst and returns {n, version}, or null when
-    // every attempt overlapped a write.
-    read(dst, attempts = 1 << 20) {
+    // writes kept overlapping it for busyMs milliseconds.
+    read(dst, busyMs = 1000) {
       const r = this.r;
-      for (let k = 0; k < attempts; k++) {
+      let giveUp = 0;
+      for (let k = 1; ; k++) {
+        if ((k & 1023) === 0) {
+          const now = performance.now();
+          if (giveUp === 0) giveUp = now + busyMs;
+          else if (now > giveUp) return null;
+        }
         const s1 = Atomics.load(r, 0);
         if (s1 & 1) continue;
         const n = Atomics.load(r, 1);
@@ -79,7 +85,6 @@
         dst.set(this.payload.subarray(0, n));
         if (Atomics.add(r, 0, 0) === s1) return { n, version: s1 >>> 1 };
       }
-      return null;
     }
     version() { return Atomics.load(this.r, 0) >>> 1; }
   }

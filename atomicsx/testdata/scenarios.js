@@ -156,5 +156,14 @@
       return {};
     },
   };
-  root.Scenarios = { fill, intact, checksum, handshake, scenarios };
+  // run runs a scenario and reports {ok, result} or {ok: false, error}
+  // instead of throwing.
+  function run(name, p) {
+    try {
+      return { ok: true, result: scenarios[name](p) };
+    } catch (err) {
+      return { ok: false, error: String((err && err.stack) || err) };
+    }
+  }
+  root.Scenarios = { fill, intact, checksum, handshake, scenarios, run };
 })(globalThis);

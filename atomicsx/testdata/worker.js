@@ -10,10 +10,5 @@ onmessage = (e) => {
     postMessage({ ok: true, result: {} });
     return;
   }
-  try {
-    const result = Scenarios.scenarios[p.scenario](p);
-    postMessage({ ok: true, result });
-  } catch (err) {
-    postMessage({ ok: false, error: String((err && err.stack) || err) });
-  }
+  postMessage(Scenarios.run(p.scenario, p));
 };
