@@ -68,18 +68,24 @@ func jsFunc(params, body string) js.Value {
 }
 
 var (
-	// fill writes a pattern that depends on seed into a typed array; the
-	// values exercise every byte of 32-bit elements.
+	// fillJS writes a pattern that depends on seed into the bytes of a
+	// typed array, as 32-bit words so that every byte varies and the loop
+	// stays monomorphic whatever the view's element type.
 	fillJS = jsFunc("ta, seed", `
-		const n = ta.length, big = ta instanceof Float32Array ? 1/1024 : 1;
-		for (let i = 0; i < n; i++) ta[i] = ((Math.imul(i, 2654435761) + seed) | 0) * big;
+		const w = new Int32Array(ta.buffer, ta.byteOffset, ta.byteLength >> 2);
+		for (let i = 0; i < w.length; i++) w[i] = Math.imul(i, 2654435761) + seed;
+		const tail = new Uint8Array(ta.buffer, ta.byteOffset + (w.length << 2), ta.byteLength & 3);
+		for (let i = 0; i < tail.length; i++) tail[i] = i + seed;
 	`)
-	// firstDiff compares the bytes of two views and returns the first
-	// differing byte index, or -1.
+	// firstDiffJS compares the bytes of two views and returns the index of
+	// the first differing 32-bit word (times 4) or byte, or -1.
 	firstDiffJS = jsFunc("a, b", `
 		if (a.byteLength !== b.byteLength) return -2;
-		const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-		for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+		const n = a.byteLength >> 2;
+		const x = new Int32Array(a.buffer, a.byteOffset, n), y = new Int32Array(b.buffer, b.byteOffset, n);
+		for (let i = 0; i < n; i++) if (x[i] !== y[i]) return 4 * i;
+		const p = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), q = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+		for (let i = 4 * n; i < p.length; i++) if (p[i] !== q[i]) return i;
 		return -1;
 	`)
 )

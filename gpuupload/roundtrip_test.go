@@ -7,6 +7,7 @@ import (
 	"os"
 	"syscall/js"
 	"testing"
+	"time"
 
 	"github.com/sabkit/sabkit/gpuupload"
 	"github.com/sabkit/sabkit/internal/jsenv"
@@ -14,9 +15,9 @@ import (
 )
 
 // source makes a view of n elements of T in one kind of memory.
-type source[T sabview.Element] func(t *testing.T, n int) *sabview.View[T]
+type source[T sabview.Element] func(t testing.TB, n int) *sabview.View[T]
 
-func sabSource[T sabview.Element](t *testing.T, n int) *sabview.View[T] {
+func sabSource[T sabview.Element](t testing.TB, n int) *sabview.View[T] {
 	v, err := sabview.NewShared[T](n)
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +25,7 @@ func sabSource[T sabview.Element](t *testing.T, n int) *sabview.View[T] {
 	return v
 }
 
-func arrayBufferSource[T sabview.Element](t *testing.T, n int) *sabview.View[T] {
+func arrayBufferSource[T sabview.Element](t testing.TB, n int) *sabview.View[T] {
 	size := sabview.ElementSize[T]()
 	// An offset into the buffer checks that uploads honour the view's offset.
 	buf := js.Global().Get("ArrayBuffer").New(n*size + 64)
@@ -38,7 +39,7 @@ func arrayBufferSource[T sabview.Element](t *testing.T, n int) *sabview.View[T] 
 // memorySource views a WebAssembly.Memory, the kind of source a Pyodide heap
 // is; shared selects a shared memory.
 func memorySource[T sabview.Element](shared bool) source[T] {
-	return func(t *testing.T, n int) *sabview.View[T] {
+	return func(t testing.TB, n int) *sabview.View[T] {
 		size := sabview.ElementSize[T]()
 		pages := (n*size+4096)/65536 + 1
 		desc := map[string]any{"initial": pages, "maximum": pages + 16}
@@ -60,6 +61,7 @@ func roundTrip[T sabview.Element](t *testing.T, src source[T], n int) {
 	d := device(t)
 	size := n * sabview.ElementSize[T]()
 	in, out := src(t, n), sabSource[T](t, n)
+	start := time.Now()
 	inArr, _ := in.Array()
 	outArr, _ := out.Array()
 	fillJS.Invoke(inArr, 1)
@@ -68,12 +70,19 @@ func roundTrip[T sabview.Element](t *testing.T, src source[T], n int) {
 		t.Fatal("test setup: source and destination hold the same bytes before the round trip")
 	}
 	b := newBuffer(t, d, max(size, 4), gpuupload.CopyDst|gpuupload.CopySrc)
+	filled := time.Now()
 	if err := gpuupload.Upload(b, 0, in); err != nil {
 		t.Fatal(err)
 	}
+	uploaded := time.Now()
 	if err := gpuupload.Download(ctxFor(t), b, 0, out); err != nil {
 		t.Fatal(err)
 	}
+	downloaded := time.Now()
+	defer func() {
+		t.Logf("%d bytes: fill %v, upload %v, download %v, compare %v", size, filled.Sub(start), uploaded.Sub(filled),
+			downloaded.Sub(uploaded), time.Since(downloaded))
+	}()
 	outArr, _ = out.Array()
 	inArr, _ = in.Array()
 	if i := firstDiffJS.Invoke(inArr, outArr).Int(); i != -1 {
