@@ -5,8 +5,6 @@ package atomicsx
 import (
 	"errors"
 	"fmt"
-
-	"github.com/sabkit/sabkit/sabview"
 )
 
 // Sentinel errors. Every error returned by this package is an *Error whose
@@ -92,13 +90,4 @@ const mainThreadFix = "use WaitContext (Atomics.waitAsync) on the main thread, o
 
 func errMainThread(op string) *Error {
 	return errorf(op, ErrMainThread, mainThreadFix, "Atomics.wait is not allowed in this context")
-}
-
-// viewErr distinguishes sabview's own sentinels for callers that test them.
-func viewErr(op string, err error) error {
-	var se *sabview.Error
-	if errors.As(err, &se) {
-		return errView(op, err)
-	}
-	return err
 }

@@ -120,12 +120,18 @@
     mutexHammer(p) {
       const m = new A.Mutex(p.region, p.mutex), r = p.region;
       start(p);
+      let sink = 0;
       for (let k = 0; k < p.iterations; k++) {
         m.lock();
-        r[p.counter] = r[p.counter] + 1; // plain, non-atomic: only the lock keeps it exact
+        // Plain, non-atomic read and write: only the lock keeps the count
+        // exact. The loop between them widens the window, as slow as Go's
+        // side, so the two threads really overlap.
+        const x = r[p.counter];
+        for (let s = 0; s < (p.hold | 0); s++) sink = (sink + s) | 0;
+        r[p.counter] = x + 1;
         m.unlock();
       }
-      return { iterations: p.iterations };
+      return { iterations: p.iterations, sink };
     },
     // pong answers pings on region[0]: odd value v → v + 1; -1 stops.
     pong(p) {
