@@ -17,6 +17,23 @@ type sameThread struct {
 	module                                                      js.Value
 	allocFn, exportFn, bindFn, bindAddrFn, releaseFn, refreshFn js.Value
 	liveFn                                                      js.Value
+
+	// strs holds JS strings made once: a Go string converted on every call
+	// costs microseconds on the hand-off path (names and formats repeat).
+	strs map[string]js.Value
+}
+
+// str returns s as a JavaScript string, made once per distinct s (up to a
+// bound, so arbitrary names cannot grow the cache without limit).
+func (s *sameThread) str(x string) js.Value {
+	if v, ok := s.strs[x]; ok {
+		return v
+	}
+	v := js.ValueOf(x)
+	if len(s.strs) < 1024 {
+		s.strs[x] = v
+	}
+	return v
 }
 
 // bufferInfo describes a Python buffer, as the helper's export reports it.
@@ -51,7 +68,7 @@ func newSameThread(op string, api js.Value) (*sameThread, error) {
 		e.Detail = "installing the helper module " + helperDir + "/" + helperModule + ".py"
 		return nil, e
 	}
-	s := &sameThread{api: api, module: module}
+	s := &sameThread{api: api, module: module, strs: map[string]js.Value{}}
 	for _, f := range []struct {
 		dst  *js.Value
 		name string
@@ -66,12 +83,18 @@ func newSameThread(op string, api js.Value) (*sameThread, error) {
 
 // call invokes a bound helper function and turns a Python exception into an
 // ErrPython error.
-func call(op string, fn js.Value, args ...any) (js.Value, error) {
-	v, thrown, ok := try(func() js.Value { return fn.Invoke(args...) })
-	if !ok {
-		return js.Undefined(), pythonError(op, thrown)
-	}
-	return v, nil
+func call(op string, fn js.Value, args ...any) (v js.Value, err error) {
+	// Inline rather than through try: this is the hand-off path.
+	defer func() {
+		if r := recover(); r != nil {
+			jsErr, isJS := r.(js.Error)
+			if !isJS {
+				panic(r)
+			}
+			v, err = js.Undefined(), pythonError(op, jsErr.Value)
+		}
+	}()
+	return fn.Invoke(args...), nil
 }
 
 // tuple converts a returned PyProxy of a tuple into a JS array and destroys
@@ -120,12 +143,12 @@ func (s *sameThread) export(name string) (bufferInfo, error) {
 }
 
 func (s *sameThread) bind(name string, handle, offset, nbytes int, format string, shape []int) error {
-	_, err := call("Share", s.bindFn, withShape([]any{name, handle, offset, nbytes, format}, shape)...)
+	_, err := call("Share", s.bindFn, withShape([]any{s.str(name), handle, offset, nbytes, s.str(format)}, shape)...)
 	return err
 }
 
 func (s *sameThread) bindAddress(name string, addr, nbytes int, format string, shape []int) error {
-	_, err := call("Share", s.bindAddrFn, withShape([]any{name, addr, nbytes, format}, shape)...)
+	_, err := call("Share", s.bindAddrFn, withShape([]any{s.str(name), addr, nbytes, s.str(format)}, shape)...)
 	return err
 }
 
