@@ -1,0 +1,166 @@
+//go:build js && wasm
+
+package pyodidebridge_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"syscall/js"
+
+	"github.com/sabkit/sabkit/pyodidebridge"
+	"github.com/sabkit/sabkit/sabview"
+)
+
+// A page that loaded Pyodide itself hands the instance to Go:
+//
+//	<script src="/pyodide/pyodide.js"></script>
+//	<script type="module">globalThis.pyodide = await loadPyodide();</script>
+func ExampleAttach() {
+	b, err := pyodidebridge.Attach(js.Global().Get("pyodide"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer b.Close()
+	v, err := pyodidebridge.Alloc[int32](b, "counts", 3)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	v.Set(0, 41)
+	b.Run(context.Background(), "counts[0] += 1\ncounts[2] = counts[0] * 2")
+	out, _ := v.ToSlice()
+	fmt.Println(out)
+	// Output: [42 0 84]
+}
+
+// Allocate in Pyodide's heap, fill from Go, compute in place in Python
+// (NumPy when it is importable, plain indexing otherwise), read from Go.
+func ExampleAlloc() {
+	b, err := pyodidebridge.Attach(js.Global().Get("pyodide"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer b.Close()
+	samples, err := pyodidebridge.Alloc[float64](b, "samples", 2, 3)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	samples.CopyFrom([]float64{1, 2, 3, 4, 5, 6}) // one copy out of Go's heap
+	err = b.Run(context.Background(), `
+try:
+    import numpy as np
+    samples *= 10                            # an ndarray over the shared bytes
+    samples += np.arange(2).reshape(2, 1)
+except ImportError:
+    for i in range(2):                       # a memoryview with the same shape
+        for j in range(3):
+            samples[i, j] = samples[i, j] * 10 + i
+`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	out, _ := samples.ToSlice()
+	fmt.Println(out)
+	// Output: [10 20 30 41 51 61]
+}
+
+// Share binds another Python name, with another shape, to bytes already in
+// the heap: no copy, whatever the size.
+func ExampleShare() {
+	b, err := pyodidebridge.Attach(js.Global().Get("pyodide"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer b.Close()
+	flat, _ := pyodidebridge.Alloc[float32](b, "flat", 12)
+	if err := pyodidebridge.Share(b, "grid", flat, 3, 4); err != nil {
+		fmt.Println(err)
+		return
+	}
+	b.Run(context.Background(), "grid[2, 3] = 1.5\ndel grid")
+	x, _ := flat.At(11)
+	fmt.Println(x)
+	// Output: 1.5
+}
+
+// A SharedArrayBuffer (say, filled by a worker) is outside Pyodide's heap:
+// Share refuses it, CopyIn copies it once.
+func ExampleCopyIn() {
+	b, err := pyodidebridge.Attach(js.Global().Get("pyodide"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer b.Close()
+	src, err := sabview.NewShared[int32](4)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	src.CopyFrom([]int32{1, 2, 3, 4})
+	err = pyodidebridge.Share(b, "direct", src)
+	fmt.Println(errors.Is(err, pyodidebridge.ErrOutsideHeap))
+
+	in, err := pyodidebridge.CopyIn(b, "copied", src)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b.Run(context.Background(), "for i in range(4): copied[i] *= -1")
+	before, _ := src.ToSlice()
+	after, _ := in.ToSlice()
+	fmt.Println(before, after)
+	// Output:
+	// true
+	// [1 2 3 4] [-1 -2 -3 -4]
+}
+
+// View exposes a buffer Python created itself, zero-copy, while pinning it.
+func ExampleView() {
+	b, err := pyodidebridge.Attach(js.Global().Get("pyodide"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer b.Close()
+	b.Run(context.Background(), "import array\nreadings = array.array('d', [0.5, 1.5, 2.5])")
+	v, err := pyodidebridge.View[float64](b, "readings")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	v.Set(2, 99)
+	err = b.Run(context.Background(), "readings.append(4.0)")
+	var pe *pyodidebridge.PythonError
+	errors.As(err, &pe)
+	fmt.Println(pe.Type)
+	b.Free(v) // unpins: Python may resize it again, and v reports ErrRevoked
+	b.Run(context.Background(), "readings.append(4.0)")
+	w, _ := pyodidebridge.View[float64](b, "readings")
+	out, _ := w.ToSlice()
+	fmt.Println(out)
+	// Output:
+	// BufferError
+	// [0.5 1.5 99 4]
+}
+
+func ExampleBridge_Run() {
+	b, err := pyodidebridge.Attach(js.Global().Get("pyodide"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer b.Close()
+	err = b.Run(context.Background(), "def f(x):\n    return 1 / x\nf(0)")
+	var pe *pyodidebridge.PythonError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Type + ": " + pe.Message)
+	}
+	// Output: ZeroDivisionError: division by zero
+}
