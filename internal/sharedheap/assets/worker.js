@@ -1,0 +1,226 @@
+// worker.js: boots Pyodide in a worker and serves a small RPC over
+// postMessage. Runs as a classic DedicatedWorker script (next to
+// sharedheap.js, or with sharedheap.js prepended in one Blob) and as a Node
+// worker_threads script (file or eval).
+//
+// Start: the parent posts {op: "init", indexURL, shared = true}. With
+// shared, Pyodide boots on a shared heap (sabkitSharedHeap.loadPyodide);
+// without, stock Pyodide boots (for comparisons). The worker answers
+//   {type: "ready", memory, version, shared, memoryProperty, stats}
+// where memory is the heap's WebAssembly.Memory (null when not shared: a
+// non-shared Memory cannot be posted), or
+//   {type: "error", error: {type, message}}
+// and it forwards Python output as {type: "stdout" | "stderr", text}.
+//
+// Requests {id, op, ...} are served one at a time, in order; each gets
+// {id, ok: true, result} or {id, ok: false, error: {type, message, traceback}}:
+//   {op: "run", code, stdin?}   runPythonAsync(code); result is the value
+//                               converted to JSON-able JS (dicts become
+//                               objects), or its repr() when it has no such
+//                               form. stdin text is queued first.
+//   {op: "alloc", name, dtype, shape}
+//                               a zeroed array.array kept alive (and pinned
+//                               by a memoryview, so its address is stable)
+//                               under name; result {address, nbytes,
+//                               itemsize, dtype, shape}. dtype: int8 uint8
+//                               int16 uint16 int32 uint32 int64 uint64
+//                               float32 float64.
+//   {op: "free", name}          drops it; its bytes may be reused.
+//   {op: "stdin", text}         queues text for input() and sys.stdin; an
+//                               empty queue reads as end of file.
+//   {op: "info"}                {heapBytes, shared, stats}
+//   {op: "close"}               answers, then ends the worker.
+// Only this worker grows the heap; other threads re-derive their views when
+// memory.buffer.byteLength changes.
+"use strict";
+(function () {
+  const isNode = typeof process === "object" && process !== null && !!process.versions && typeof process.versions.node === "string" &&
+    typeof require === "function";
+  let port; // {post(msg), onMessage(fn), close()}
+  if (isNode) {
+    const wt = require("worker_threads");
+    if (!globalThis.sabkitSharedHeap) {
+      const path = require("path");
+      require(path.join(typeof __dirname === "string" ? __dirname : ".", "sharedheap.js"));
+    }
+    port = {
+      post: (m) => wt.parentPort.postMessage(m),
+      onMessage: (fn) => wt.parentPort.on("message", fn),
+      close: () => process.exit(0),
+    };
+  } else {
+    if (!globalThis.sabkitSharedHeap) importScripts(new URL("sharedheap.js", self.location.href).href);
+    port = {
+      post: (m) => self.postMessage(m),
+      onMessage: (fn) => self.addEventListener("message", (e) => fn(e.data)),
+      close: () => self.close(),
+    };
+  }
+  const SH = globalThis.sabkitSharedHeap;
+
+  const DTYPES = {
+    int8: "b", uint8: "B", int16: "h", uint16: "H", int32: "i", uint32: "I",
+    int64: "q", uint64: "Q", float32: "f", float64: "d",
+  };
+
+  // Python side of alloc/free: arrays live in a dict, each pinned by a
+  // memoryview so Python cannot move or resize it while it is exported.
+  const PY_HELPERS = `
+import array as _array
+_sabkit_arrays = {}
+def _sabkit_alloc(name, typecode, count):
+    if name in _sabkit_arrays:
+        raise KeyError(f"{name!r} is already allocated; free it first")
+    a = _array.array(typecode, [0]) * count
+    _sabkit_arrays[name] = (a, memoryview(a))
+    return [a.buffer_info()[0], count * a.itemsize, a.itemsize]
+def _sabkit_free(name):
+    if name not in _sabkit_arrays:
+        raise KeyError(f"no array named {name!r}")
+    a, view = _sabkit_arrays.pop(name)
+    view.release()
+`;
+
+  let pyodide = null;
+  let shared = false;
+  let memory = null;
+  const stdinQueue = [];
+
+  function describe(e) {
+    if (e && e.type !== undefined && typeof e.message === "string" && e.constructor && e.constructor.name === "PythonError") {
+      const lines = e.message.trimEnd().split("\n");
+      const type = String(e.type);
+      let message = lines[lines.length - 1];
+      if (message.startsWith(type + ": ")) message = message.slice(type.length + 2);
+      return { type, message, traceback: e.message };
+    }
+    return { type: (e && e.name) || "Error", message: (e && e.message) || String(e), traceback: (e && e.stack) || "" };
+  }
+
+  function convert(v) {
+    if (v === undefined || v === null) return null;
+    if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+    if (typeof v !== "object" && typeof v !== "function") return v;
+    if (v && typeof v.toJs === "function" && typeof v.destroy === "function") { // a PyProxy
+      try {
+        const js = v.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+        JSON.stringify(js, (k, x) => (typeof x === "bigint" ? x.toString() : x)); // JSON-able, or throws
+        return jsonable(js);
+      } catch (e) {
+        return pyodide.globals.get("repr")(v);
+      } finally {
+        v.destroy();
+      }
+    }
+    return jsonable(v);
+  }
+
+  function jsonable(v) {
+    return JSON.parse(JSON.stringify(v, (k, x) => {
+      if (typeof x === "bigint") return Number.isSafeInteger(Number(x)) ? Number(x) : x.toString();
+      if (ArrayBuffer.isView(x)) return Array.from(x, (y) => (typeof y === "bigint" ? y.toString() : y));
+      if (x instanceof Map) return Object.fromEntries(x);
+      if (x instanceof Set) return Array.from(x);
+      return x;
+    }));
+  }
+
+  async function init(msg) {
+    const indexURL = msg.indexURL;
+    shared = msg.shared !== false;
+    if (shared) {
+      const r = await SH.loadPyodide({ indexURL });
+      pyodide = r.pyodide;
+      memory = r.memory;
+      return r.memoryProperty;
+    }
+    // Stock Pyodide, same loader path minus the hooks.
+    if (isNode) {
+      pyodide = await require(indexURL.replace(/\/?$/, "/") + "pyodide.js").loadPyodide({ indexURL });
+    } else {
+      const saved = globalThis.importScripts;
+      globalThis.importScripts = () => { throw new TypeError("hidden"); };
+      try {
+        const mod = await new Function("u", "return import(u)")(new URL(indexURL.replace(/\/?$/, "/") + "pyodide.mjs", self.location.href).href);
+        pyodide = await mod.loadPyodide({ indexURL: new URL(indexURL, self.location.href).href });
+      } finally {
+        globalThis.importScripts = saved;
+      }
+    }
+    return "";
+  }
+
+  async function serve(msg) {
+    switch (msg.op) {
+      case "run":
+        if (typeof msg.stdin === "string") stdinQueue.push(...splitLines(msg.stdin));
+        return convert(await pyodide.runPythonAsync(String(msg.code)));
+      case "alloc": {
+        const tc = DTYPES[msg.dtype];
+        if (!tc) throw new TypeError("unknown dtype " + JSON.stringify(msg.dtype) + "; use one of " + Object.keys(DTYPES).join(", "));
+        const shape = Array.isArray(msg.shape) ? msg.shape : [msg.shape];
+        let count = 1;
+        for (const n of shape) {
+          if (!Number.isSafeInteger(n) || n < 0) throw new RangeError("shape " + JSON.stringify(msg.shape) + " must hold non-negative integers");
+          count *= n;
+        }
+        if (typeof msg.name !== "string" || msg.name === "") throw new TypeError("alloc needs a non-empty name");
+        const r = pyodide.globals.get("_sabkit_alloc")(msg.name, tc, count);
+        const [address, nbytes, itemsize] = r.toJs();
+        r.destroy();
+        return { address, nbytes, itemsize, dtype: msg.dtype, shape };
+      }
+      case "free":
+        pyodide.globals.get("_sabkit_free")(String(msg.name));
+        return null;
+      case "stdin":
+        stdinQueue.push(...splitLines(String(msg.text)));
+        return stdinQueue.length;
+      case "info":
+        return { heapBytes: pyodide._module.HEAPU8.buffer.byteLength, shared, stats: SH.stats() };
+      default:
+        throw new TypeError("unknown op " + JSON.stringify(msg.op) + "; use run, alloc, free, stdin, info or close");
+    }
+  }
+
+  // Pyodide's stdin callback returns one line at a time; keep the newlines.
+  function splitLines(text) {
+    const parts = text.match(/[^\n]*\n|[^\n]+$/g);
+    return parts || [];
+  }
+
+  let chain = Promise.resolve();
+  let booted = null;
+  port.onMessage((msg) => {
+    if (!msg || typeof msg !== "object") return;
+    if (msg.op === "init") {
+      if (booted) return;
+      booted = init(msg).then((memoryProperty) => {
+        pyodide.setStdin({ stdin: () => (stdinQueue.length ? stdinQueue.shift() : undefined), autoEOF: true });
+        pyodide.setStdout({ batched: (text) => port.post({ type: "stdout", text }) });
+        pyodide.setStderr({ batched: (text) => port.post({ type: "stderr", text }) });
+        pyodide.runPython(PY_HELPERS);
+        port.post({ type: "ready", memory, version: pyodide.version, shared, memoryProperty, stats: SH.stats() });
+      }, (e) => {
+        port.post({ type: "error", error: describe(e) });
+      });
+      return;
+    }
+    if (msg.id === undefined) return;
+    chain = chain.then(async () => {
+      if (!booted) throw new Error("the worker has not been sent {op: \"init\"}");
+      await booted;
+      if (!pyodide) throw new Error("Pyodide did not boot in this worker");
+      if (msg.op === "close") {
+        port.post({ id: msg.id, ok: true, result: null });
+        port.close();
+        return;
+      }
+      try {
+        port.post({ id: msg.id, ok: true, result: await serve(msg) });
+      } catch (e) {
+        port.post({ id: msg.id, ok: false, error: describe(e) });
+      }
+    }).catch((e) => port.post({ id: msg.id, ok: false, error: describe(e) }));
+  });
+})();

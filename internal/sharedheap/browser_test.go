@@ -1,0 +1,64 @@
+//go:build !js
+
+// This file runs sharedheap's js/wasm tests in headless Chromium from a plain
+// host `go test ./internal/sharedheap`, with Pyodide served same-origin from
+// testdata/pyodide/node_modules/pyodide (install it with
+// `npm ci --prefix testdata/pyodide`) and assets/ (sharedheap.js, worker.js)
+// under /sharedheap/: in a cross-origin-isolated page (which starts the
+// shared and stock Pyodide workers) and in a page without isolation (where
+// only the clear-error test runs).
+//
+//	go test ./internal/sharedheap                                  # Chromium, the vectors and Node tests
+//	go test ./internal/sharedheap -run Browser -bench PythonSpeed  # shared vs stock speed in Chromium
+//	GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./internal/sharedheap   # Node
+package sharedheap_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sabkit/sabkit/internal/browsertest"
+)
+
+// pyodideDir finds testdata/pyodide/node_modules/pyodide by walking up from
+// the package directory to go.mod.
+func pyodideDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the package directory")
+		}
+		dir = parent
+	}
+	py := filepath.Join(dir, "testdata", "pyodide", "node_modules", "pyodide")
+	if _, err := os.Stat(filepath.Join(py, "pyodide.js")); err != nil {
+		t.Fatalf("Pyodide is not installed in %s: run: npm ci --prefix testdata/pyodide", py)
+	}
+	return py
+}
+
+func TestBrowser(t *testing.T) {
+	assets, err := filepath.Abs("assets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serve := map[string]string{"/pyodide/": pyodideDir(t), "/sharedheap/": assets}
+	env := map[string]string{"SABKIT_PYODIDE_URL": "/pyodide/", "SABKIT_SHAREDHEAP_URL": "/sharedheap/"}
+	variants := []browsertest.Variant{
+		{Name: "page", Env: env},
+		{NoIsolation: true, Env: env, Run: "TestNotIsolated"},
+	}
+	if testing.Short() {
+		variants = variants[:1]
+	}
+	browsertest.Run(t, browsertest.Options{Variants: variants, Serve: serve})
+}

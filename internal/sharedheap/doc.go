@@ -1,0 +1,75 @@
+// Package sharedheap runs Pyodide on a shared heap: its WebAssembly memory is
+// a SharedArrayBuffer, so Python in a worker and the UI thread read and write
+// the same bytes with no copy.
+//
+// Stock Pyodide declares its memory unshared. The JavaScript half of this
+// package, sharedheap.js (embedded as Script, served from Assets), makes it
+// shared in the thread that runs Pyodide, before Pyodide loads:
+//
+//   - Rewriting: shareMemory is the JavaScript twin of internal/wasmrewrite
+//     (the same test vectors): memory-section limits become shared, memory
+//     imports become shared with a maximum of 65536 pages when they have
+//     none, already-shared modules are returned as they are, and malformed or
+//     unsupported modules throw a ShareError saying what is wrong and where.
+//   - Hooks: install() wraps WebAssembly.Module (in a Proxy, so instanceof
+//     keeps working), compile, instantiate (bytes; the Module form passes
+//     through) and compileStreaming / instantiateStreaming (which become
+//     buffer-then-compile), so pyodide.asm.wasm, Pyodide's call trampoline
+//     and wheel side modules are all compiled shared. Modules without a
+//     memory pass through; the check parses only the header, section
+//     framing, import and memory sections. Note that the hooks apply to
+//     every module compiled in that thread.
+//   - Shims (browsers only; Node needs none): TextDecoder.prototype.decode,
+//     Crypto.prototype.getRandomValues and TextEncoder.prototype.encodeInto
+//     refuse views on shared memory, and Pyodide calls all three with views
+//     on its heap. Each shim copies through a private buffer, only for shared
+//     views. stats() counts rewrites, hook calls and shim hits.
+//
+// Go reaches the same code through Install, Load (Pyodide on this thread)
+// and StartWorker (Pyodide in a DedicatedWorker, or a worker_threads Worker
+// under Node, that posts its heap's WebAssembly.Memory back). Pyodide 314
+// keeps that Memory in pyodide._module.memory.
+//
+// # Aliasing and copying
+//
+//	Operation                                   Aliases or copies
+//	Worker.Memory (posted WebAssembly.Memory)   aliases the worker's whole heap
+//	sabview.FromMemory over Worker.Memory       aliases Python's array bytes
+//	Worker.Alloc                                aliases: returns an address in the heap
+//	Heap.Memory (Load)                          aliases this thread's Pyodide heap
+//	Worker.Run result, RunJSON                  copies (structured clone of a JSON-able value)
+//	Worker.Stdin                                copies the text into the worker
+//	shims                                       copy shared input into a private buffer
+//	shareMemory / rewrite                       copies the module when it changes it
+//
+// Only the worker grows its heap. Growth replaces memory.buffer by a larger
+// SharedArrayBuffer over the same bytes; views made earlier keep their old
+// length, so re-derive a view when view.buffer.byteLength differs from
+// memory.buffer.byteLength (sabview.FromMemory does). Growing the heap from
+// another thread would leave Emscripten's own views stale.
+//
+// Ordering: plain reads and writes through a shared view carry no ordering
+// across threads. A Worker's requests run one at a time, and postMessage
+// orders everything before a reply: what Python wrote before Run returned
+// is visible here after it returns, and what this thread wrote before
+// calling Run is visible to that Run. For concurrent hand-offs use Atomics
+// (package atomicsx).
+//
+// # Worker protocol
+//
+// assets/worker.js documents it in its header: the parent posts
+// {op: "init", indexURL, shared}; the worker answers {type: "ready", memory,
+// version, shared, memoryProperty, stats} or {type: "error", error}; then
+// requests {id, op, ...} with op run, alloc, free, stdin, info or close get
+// {id, ok, result} or {id, ok: false, error: {type, message, traceback}}.
+// Python's output arrives as {type: "stdout" | "stderr", text}. input()
+// reads lines queued with op stdin (or a run's stdin field); an empty queue
+// is end of file.
+//
+// # Without isolation
+//
+// Outside a cross-origin-isolated page there is no SharedArrayBuffer and a
+// shared Memory cannot be posted: Load and StartWorker fail with
+// ErrNotIsolated naming the COOP/COEP headers. The fallback is the
+// same-thread bridge (pyodidebridge), which copies between threads.
+package sharedheap

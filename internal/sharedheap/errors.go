@@ -1,0 +1,71 @@
+package sharedheap
+
+import (
+	"errors"
+)
+
+// Sentinel errors. Every error this package returns is an *Error whose Kind
+// is one of these, so callers can branch with errors.Is.
+var (
+	// ErrNotIsolated: the page or worker is not cross-origin isolated, so
+	// there is no SharedArrayBuffer and no shared heap.
+	ErrNotIsolated = errors.New("not cross-origin isolated")
+	// ErrRewrite: a WebAssembly module could not be made shared.
+	ErrRewrite = errors.New("module rewrite failed")
+	// ErrBoot: Pyodide did not load or boot from the given index URL.
+	ErrBoot = errors.New("booting Pyodide failed")
+	// ErrNotShared: Pyodide booted, but its heap is not a SharedArrayBuffer.
+	ErrNotShared = errors.New("heap not shared")
+	// ErrWorker: the worker could not start, died, or was closed.
+	ErrWorker = errors.New("worker failed")
+	// ErrPython: Python code raised an exception; Err is a *PythonError.
+	ErrPython = errors.New("exception raised in Python")
+	// ErrArgument: an argument was invalid (empty index URL, unknown dtype,
+	// bad shape, unknown array name).
+	ErrArgument = errors.New("invalid argument")
+)
+
+// Error is the error type of this package. Op names the function that
+// failed, Kind is one of the sentinels above, Detail says what was wrong and
+// Fix what to change.
+type Error struct {
+	Op     string
+	Kind   error
+	Detail string
+	Fix    string
+	Err    error // the underlying cause, such as a *PythonError; may be nil
+}
+
+func (e *Error) Error() string {
+	msg := "sharedheap." + e.Op + ": " + e.Kind.Error()
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	if e.Fix != "" {
+		msg += " (" + e.Fix + ")"
+	}
+	return msg
+}
+
+// Is makes errors.Is(err, ErrNotIsolated) and friends work.
+func (e *Error) Is(target error) bool { return target == e.Kind }
+
+// Unwrap returns the underlying cause, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
+// PythonError is an exception raised by Python in the worker.
+type PythonError struct {
+	Type      string // the exception class, like "ValueError"
+	Message   string // str(exception)
+	Traceback string // the formatted traceback
+}
+
+func (e *PythonError) Error() string { return e.Type + ": " + e.Message }
+
+// isolationFix names the headers, because that is the only fix there is.
+const isolationFix = "serve the page and its worker scripts with `Cross-Origin-Opener-Policy: same-origin` and " +
+	"`Cross-Origin-Embedder-Policy: require-corp`, and Pyodide's files with `Cross-Origin-Resource-Policy: same-origin`; " +
+	"without isolation use the same-thread bridge (pyodidebridge), which copies between threads"

@@ -1,0 +1,142 @@
+//go:build js && wasm
+
+package sharedheap_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/sharedheap"
+)
+
+// Environment the host-side browser test sets (browser_test.go).
+const (
+	envPyodideURL = "SABKIT_PYODIDE_URL"    // where Pyodide is served, "/pyodide/"
+	envAssetsURL  = "SABKIT_SHAREDHEAP_URL" // where assets/ is served, "/sharedheap/"
+)
+
+// pyodideURL is Pyodide's index URL: served by the harness in a browser, the
+// npm package's directory under Node.
+func pyodideURL(t testing.TB) string {
+	t.Helper()
+	if u := os.Getenv(envPyodideURL); u != "" {
+		return u
+	}
+	if !jsenv.InNode() {
+		t.Skipf("%s is not set: run through the host test (go test ./internal/sharedheap)", envPyodideURL)
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the package directory")
+		}
+		dir = parent
+	}
+	py := filepath.Join(dir, "testdata", "pyodide", "node_modules", "pyodide")
+	if _, err := os.Stat(filepath.Join(py, "pyodide.js")); err != nil {
+		t.Fatalf("Pyodide is not installed in %s: run: npm ci --prefix testdata/pyodide", py)
+	}
+	return py + "/"
+}
+
+// workerScriptURL is the served worker.js in a browser; "" (the embedded
+// scripts) under Node.
+func workerScriptURL() string {
+	if u := os.Getenv(envAssetsURL); u != "" {
+		return u + "worker.js"
+	}
+	return ""
+}
+
+func needIsolation(t testing.TB) {
+	t.Helper()
+	if jsenv.InBrowser() && !jsenv.CrossOriginIsolated() {
+		t.Skip("needs a cross-origin-isolated page; this one is served without COOP/COEP (TestNotIsolated covers it)")
+	}
+}
+
+func ctxFor(t testing.TB, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// The workers are shared by the tests of one binary: each boot takes
+// seconds. Tests name their arrays uniquely and free them.
+var (
+	sharedOnce, stockOnce     sync.Once
+	sharedWorker, stockWorker *sharedheap.Worker
+	sharedErr, stockErr       error
+)
+
+func shared(t testing.TB) *sharedheap.Worker {
+	t.Helper()
+	needIsolation(t)
+	url := pyodideURL(t)
+	sharedOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		sharedWorker, sharedErr = sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{
+			IndexURL: url, ScriptURL: workerScriptURL(),
+			Output: func(stream, text string) { os.Stderr.WriteString("[shared worker " + stream + "] " + text + "\n") },
+		})
+	})
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	return sharedWorker
+}
+
+// stock boots unmodified Pyodide from the embedded scripts (a Blob worker in
+// a browser), so the served and the embedded bootstraps are both exercised.
+func stock(t testing.TB) *sharedheap.Worker {
+	t.Helper()
+	url := pyodideURL(t)
+	stockOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		stockWorker, stockErr = sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{IndexURL: url, Stock: true})
+	})
+	if stockErr != nil {
+		t.Fatal(stockErr)
+	}
+	return stockWorker
+}
+
+func run(t testing.TB, w *sharedheap.Worker, code string) {
+	t.Helper()
+	if _, err := w.Run(ctxFor(t, time.Minute), code); err != nil {
+		t.Fatalf("Python %q: %v", code, err)
+	}
+}
+
+func runJSON(t testing.TB, w *sharedheap.Worker, code string, out any) {
+	t.Helper()
+	if err := w.RunJSON(ctxFor(t, time.Minute), code, out); err != nil {
+		t.Fatalf("Python %q: %v", code, err)
+	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	for _, w := range []*sharedheap.Worker{sharedWorker, stockWorker} {
+		if w != nil {
+			w.Close(ctx)
+		}
+	}
+	cancel()
+	os.Exit(code)
+}

@@ -1,0 +1,262 @@
+//go:build js && wasm
+
+package sharedheap
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"syscall/js"
+
+	"github.com/sabkit/sabkit/internal/promise"
+)
+
+// Namespace returns globalThis.sabkitSharedHeap, evaluating Script first
+// when this JavaScript realm does not have it yet (a page that loaded
+// sharedheap.js with a <script> tag already has it).
+func Namespace() (js.Value, error) {
+	g := js.Global()
+	if ns := g.Get("sabkitSharedHeap"); ns.Type() == js.TypeObject {
+		return ns, nil
+	}
+	if _, thrown, ok := try(func() js.Value { return g.Get("Function").New(Script).Invoke() }); !ok {
+		return js.Undefined(), &Error{Op: "Namespace", Kind: ErrArgument, Detail: "evaluating sharedheap.js threw",
+			Err: jsError{thrown}, Fix: "a Content-Security-Policy without 'unsafe-eval' blocks this: load sharedheap.js with a <script> tag instead"}
+	}
+	return g.Get("sabkitSharedHeap"), nil
+}
+
+// Shims selects whether Install patches the browser APIs that refuse views
+// on shared memory.
+type Shims int
+
+const (
+	// ShimsAuto shims in browsers and not in Node, which needs none.
+	ShimsAuto Shims = iota
+	// ShimsOn always shims.
+	ShimsOn
+	// ShimsOff never shims.
+	ShimsOff
+)
+
+// InstallOptions configures Install and Load.
+type InstallOptions struct {
+	// MaxPages is the maximum, in 64 KiB pages, given to memories that
+	// declare none; 0 means 65536, which is what links against Pyodide's
+	// heap.
+	MaxPages uint32
+	// Shims: see Shims.
+	Shims Shims
+}
+
+func (o InstallOptions) js() js.Value {
+	v := js.Global().Get("Object").New()
+	v.Set("maxPages", o.MaxPages)
+	switch o.Shims {
+	case ShimsOn:
+		v.Set("shims", true)
+	case ShimsOff:
+		v.Set("shims", false)
+	}
+	return v
+}
+
+// Stats counts what the hooks and shims did since they were installed (or
+// since ResetStats).
+type Stats struct {
+	Installed      bool `json:"installed"`
+	ShimsInstalled bool `json:"shimsInstalled"`
+	// Rewritten counts modules whose memories were made shared;
+	// PassedThrough those without a memory or already shared; Failed those
+	// the rewriter refused.
+	Rewritten     int `json:"rewritten"`
+	PassedThrough int `json:"passedThrough"`
+	Failed        int `json:"failed"`
+	// Hooks counts calls per hooked WebAssembly function ("Module",
+	// "compile", "instantiate", "compileStreaming", "instantiateStreaming")
+	// that were given bytes.
+	Hooks map[string]int `json:"hooks"`
+	// ShimHits counts calls per shim ("decode", "getRandomValues",
+	// "encodeInto") that were given a view on shared memory.
+	ShimHits  map[string]int `json:"shims"`
+	LastError string         `json:"lastError"`
+}
+
+func decodeStats(op string, v js.Value) (Stats, error) {
+	var s Stats
+	text := js.Global().Get("JSON").Call("stringify", v).String()
+	if err := json.Unmarshal([]byte(text), &s); err != nil {
+		return Stats{}, &Error{Op: op, Kind: ErrArgument, Detail: "undecodable stats " + text, Err: err}
+	}
+	return s, nil
+}
+
+// Install hooks WebAssembly.Module, compile, instantiate, compileStreaming
+// and instantiateStreaming in this thread so that every module that
+// defines or imports memory is compiled with that memory shared, and (by
+// default, in browsers) installs the TextDecoder.decode,
+// Crypto.getRandomValues and TextEncoder.encodeInto shims. Call it in the
+// Pyodide thread before Pyodide loads. Installing twice is a no-op.
+func Install(opts InstallOptions) (Stats, error) {
+	ns, err := Namespace()
+	if err != nil {
+		return Stats{}, err
+	}
+	v, thrown, ok := try(func() js.Value { return ns.Call("install", opts.js()) })
+	if !ok {
+		return Stats{}, fromJS("Install", jsError{thrown}, thrown)
+	}
+	return decodeStats("Install", v)
+}
+
+// Uninstall restores the hooked functions and the shimmed methods. It
+// reports whether anything was installed. Modules compiled meanwhile stay as
+// they are.
+func Uninstall() bool {
+	ns, err := Namespace()
+	if err != nil {
+		return false
+	}
+	return ns.Call("uninstall").Bool()
+}
+
+// CurrentStats returns the counters of this thread's hooks and shims.
+func CurrentStats() (Stats, error) {
+	ns, err := Namespace()
+	if err != nil {
+		return Stats{}, err
+	}
+	return decodeStats("CurrentStats", ns.Call("stats"))
+}
+
+// ResetStats zeroes the counters.
+func ResetStats() {
+	if ns, err := Namespace(); err == nil {
+		ns.Call("resetStats")
+	}
+}
+
+// Options configures Load.
+type Options struct {
+	// IndexURL is where Pyodide's files are served (a URL in a browser, such
+	// as "/pyodide/"; a directory under Node).
+	IndexURL string
+	InstallOptions
+}
+
+// Heap is Pyodide booted on a shared heap in this thread.
+type Heap struct {
+	// Pyodide is the Pyodide API object.
+	Pyodide js.Value
+	// Memory is the heap's WebAssembly.Memory (shared): post it to other
+	// threads, and view it with sabview.FromMemory, which follows growth.
+	Memory js.Value
+	// MemoryProperty names the property of pyodide._module that holds
+	// Memory ("memory" in Pyodide 314).
+	MemoryProperty string
+}
+
+// Load installs the hooks and shims, loads Pyodide from opts.IndexURL in
+// this thread and checks that its heap is a SharedArrayBuffer. In a browser
+// that is not cross-origin isolated it fails with ErrNotIsolated before
+// loading anything. Booting takes seconds; load once.
+func Load(ctx context.Context, opts Options) (*Heap, error) {
+	const op = "Load"
+	if opts.IndexURL == "" {
+		return nil, &Error{Op: op, Kind: ErrArgument, Detail: "empty IndexURL",
+			Fix: "set Options.IndexURL to the folder that serves pyodide.mjs and pyodide.asm.wasm"}
+	}
+	ns, err := Namespace()
+	if err != nil {
+		return nil, err
+	}
+	cfg := opts.InstallOptions.js()
+	cfg.Set("indexURL", opts.IndexURL)
+	p, thrown, ok := try(func() js.Value { return ns.Call("loadPyodide", cfg) })
+	if !ok {
+		return nil, fromJS(op, jsError{thrown}, thrown)
+	}
+	r, err := promise.Await(ctx, p)
+	if err != nil {
+		return nil, fromJS(op, err, rejection(err))
+	}
+	return &Heap{Pyodide: r.Get("pyodide"), Memory: r.Get("memory"), MemoryProperty: r.Get("memoryProperty").String()}, nil
+}
+
+// fromJS maps a JavaScript error from sharedheap.js to an *Error by its name.
+func fromJS(op string, err error, reason js.Value) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Op: op, Kind: ErrWorker, Detail: "gave up waiting", Err: err}
+	}
+	name, msg := "", err.Error()
+	if reason.Type() == js.TypeObject {
+		if n := reason.Get("name"); n.Type() == js.TypeString {
+			name = n.String()
+		}
+		if m := reason.Get("message"); m.Type() == js.TypeString {
+			msg = m.String()
+		}
+		if t := reason.Get("pythonType"); t.Type() == js.TypeString && t.String() != "" {
+			return &Error{Op: op, Kind: ErrPython, Err: &PythonError{Type: t.String(), Message: msg,
+				Traceback: reason.Get("traceback").String()}}
+		}
+	}
+	msg = strings.TrimPrefix(msg, "sabkitSharedHeap: ")
+	switch name {
+	case "NotIsolatedError":
+		if i := strings.Index(msg, ": serve the page"); i >= 0 {
+			msg = msg[:i] // Fix names the headers
+		}
+		return &Error{Op: op, Kind: ErrNotIsolated, Detail: msg, Fix: isolationFix}
+	case "SharedHeapRewriteError", "ShareError":
+		return &Error{Op: op, Kind: ErrRewrite, Detail: msg,
+			Fix: "the module uses an encoding the rewriter does not support; uninstall the hooks to load it unshared"}
+	case "PyodideBootError":
+		return &Error{Op: op, Kind: ErrBoot, Detail: msg}
+	case "SharedHeapError":
+		return &Error{Op: op, Kind: ErrNotShared, Detail: msg, Fix: "call Install before anything loads Pyodide in this thread"}
+	case "WorkerError":
+		return &Error{Op: op, Kind: ErrWorker, Detail: msg}
+	case "TypeError", "RangeError":
+		return &Error{Op: op, Kind: ErrArgument, Detail: msg}
+	}
+	return &Error{Op: op, Kind: ErrWorker, Detail: name + ": " + msg}
+}
+
+func rejection(err error) js.Value {
+	if r, ok := promise.IsRejected(err); ok {
+		return r.Reason
+	}
+	return js.Undefined()
+}
+
+// jsError is a thrown JavaScript value as a Go error.
+type jsError struct{ v js.Value }
+
+func (e jsError) Error() string {
+	if e.v.Type() == js.TypeObject {
+		if m := e.v.Get("message"); m.Type() == js.TypeString {
+			return e.v.Get("name").String() + ": " + m.String()
+		}
+	}
+	return js.Global().Get("String").Invoke(e.v).String()
+}
+
+// try runs f, turning a JavaScript exception (a panic with a js.Error)
+// into thrown, ok=false.
+func try(f func() js.Value) (v js.Value, thrown js.Value, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if je, isJS := r.(js.Error); isJS {
+				thrown, ok = je.Value, false
+				return
+			}
+			panic(r)
+		}
+	}()
+	return f(), js.Undefined(), true
+}

@@ -1,0 +1,123 @@
+//go:build !js
+
+package sharedheap_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// vectorsScript runs every test vector of internal/wasmrewrite through the
+// JavaScript rewriter and prints, per vector, the output bytes or the error.
+const vectorsScript = `
+const fs = require("fs"), path = require("path");
+const sh = require(path.resolve(process.argv[1]));
+const dir = process.argv[2];
+const vf = JSON.parse(fs.readFileSync(path.join(dir, "vectors.json"), "utf8"));
+const out = [];
+for (const v of vf.vectors) {
+  const r = { name: v.name };
+  try {
+    const res = sh.rewrite(fs.readFileSync(path.join(dir, v.input)), { maxPages: v.maxPages || 0 });
+    r.output = Buffer.from(res.module).toString("base64");
+    r.changed = res.changed;
+  } catch (e) {
+    r.error = String(e.message);
+    r.kind = e.kind || "";
+    r.errorName = e.name;
+  }
+  out.push(r);
+}
+process.stdout.write(JSON.stringify(out));
+`
+
+type vector struct {
+	Name      string `json:"name"`
+	Input     string `json:"input"`
+	MaxPages  uint32 `json:"maxPages"`
+	Output    string `json:"output"`
+	Changed   bool   `json:"changed"`
+	Error     string `json:"error"`
+	ErrorKind string `json:"errorKind"`
+}
+
+type jsResult struct {
+	Name      string `json:"name"`
+	Output    []byte `json:"output"`
+	Changed   bool   `json:"changed"`
+	Error     string `json:"error"`
+	Kind      string `json:"kind"`
+	ErrorName string `json:"errorName"`
+}
+
+func nodeOrSkip(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("node")
+	if err != nil {
+		t.Skipf("the JavaScript tests need node on PATH: %v", err)
+	}
+	return p
+}
+
+// TestVectors checks that sharedheap.js's rewriter agrees with the Go
+// rewriter on every vector in internal/wasmrewrite/testdata/vectors: the
+// same output bytes, the same Changed, or an error of the same kind whose
+// message contains the expected text.
+func TestVectors(t *testing.T) {
+	node := nodeOrSkip(t)
+	dir := filepath.Join("..", "wasmrewrite", "testdata", "vectors")
+	raw, err := os.ReadFile(filepath.Join(dir, "vectors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vf struct{ Vectors []vector }
+	if err := json.Unmarshal(raw, &vf); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, "-e", vectorsScript, filepath.Join("assets", "sharedheap.js"), dir)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, stderr.Bytes())
+	}
+	var got []jsResult
+	if err := json.Unmarshal(stdout, &got); err != nil {
+		t.Fatalf("node output: %v", err)
+	}
+	if len(got) != len(vf.Vectors) || len(got) < 50 {
+		t.Fatalf("node ran %d vectors of %d", len(got), len(vf.Vectors))
+	}
+	for i, v := range vf.Vectors {
+		r := got[i]
+		t.Run(v.Name, func(t *testing.T) {
+			if v.Error != "" {
+				if r.Error == "" {
+					t.Fatalf("no error, want a %s error containing %q", v.ErrorKind, v.Error)
+				}
+				if !strings.Contains(r.Error, v.Error) || r.Kind != v.ErrorKind || r.ErrorName != "ShareError" {
+					t.Errorf("%s %s error %q, want %s containing %q", r.ErrorName, r.Kind, r.Error, v.ErrorKind, v.Error)
+				}
+				return
+			}
+			if r.Error != "" {
+				t.Fatalf("error %q, want output %s", r.Error, v.Output)
+			}
+			want, err := os.ReadFile(filepath.Join(dir, v.Output))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(r.Output, want) {
+				t.Errorf("output differs from %s:\n got %x\nwant %x", v.Output, r.Output, want)
+			}
+			if r.Changed != v.Changed {
+				t.Errorf("changed=%v, want %v", r.Changed, v.Changed)
+			}
+		})
+	}
+}
