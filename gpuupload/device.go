@@ -37,6 +37,7 @@ type Device struct {
 	mem   memoryCache
 	stage js.Value // Uint8Array for Go uploads when the direct path is unavailable
 
+	closed  bool // Close was called; device.lost may not have resolved yet
 	lost    chan struct{}
 	lostErr *Error
 	onLost  js.Func
@@ -280,6 +281,7 @@ func (d *Device) Err() error {
 // Close destroys the device and the staging buffers. Buffers created from it
 // become unusable; Lost is closed shortly after (asynchronously).
 func (d *Device) Close() {
+	d.closed = true
 	d.pool.destroyAll()
 	d.device.Call("destroy")
 }
@@ -295,8 +297,11 @@ func (d *Device) Wait(ctx context.Context) error {
 }
 
 func (d *Device) alive(op string) error {
-	if d.lostErr != nil {
+	switch {
+	case d.lostErr != nil:
 		return &Error{Op: op, Kind: ErrDeviceLost, Detail: d.lostErr.Detail, Fix: lostFix}
+	case d.closed:
+		return errorf(op, ErrDeviceLost, lostFix, "the device was closed")
 	}
 	return nil
 }

@@ -68,32 +68,38 @@ func (d *Device) downloadChunk(ctx context.Context, op string, src *Buffer, off,
 		}
 		d.pool.put(st)
 	}()
+	var mapping js.Value
 	scope, err := try(func() js.Value {
 		d.device.Call("pushErrorScope", "validation")
 		enc := d.device.Call("createCommandEncoder")
 		enc.Call("copyBufferToBuffer", src.v, off, st.v, 0, n)
 		d.queue.Call("submit", []any{enc.Call("finish")})
+		// Requested before the scope is popped, so both answers come back
+		// from the GPU process together.
+		mapping = st.v.Call("mapAsync", 1 /* GPUMapMode.READ */, 0, n)
 		return d.device.Call("popErrorScope")
 	})
 	if err != nil {
 		return &Error{Op: op, Kind: ErrDevice, Detail: "encoding the copy threw", Err: err}
 	}
-	mapping, err := try(func() js.Value { return st.v.Call("mapAsync", 1 /* GPUMapMode.READ */, 0, n) })
-	if err != nil {
-		return &Error{Op: op, Kind: ErrDevice, Detail: "mapAsync threw", Err: err}
-	}
 	// When we stop waiting early, unmap rejects this promise; observe it so
 	// the page does not report an unhandled rejection.
-	mapping.Call("catch", ignore())
-	verr, err := await(ctx, op, func() js.Value { return scope })
+	if mapping.Type() == js.TypeObject {
+		mapping.Call("catch", ignore())
+	}
+	// One wait for both: each wait costs Go a callback and a wake-up, which
+	// shows at small sizes.
+	both, err := await(ctx, op, func() js.Value { return promiseAll().Invoke([]any{scope, mapping}) })
 	if err != nil {
+		// A validation error makes the copy invalid, and the map may fail
+		// for that reason too; report the validation error first.
+		if verr, werr := await(ctx, op, func() js.Value { return scope }); werr == nil && verr.Type() == js.TypeObject {
+			return d.validationError(op, ErrDevice, verr)
+		}
 		return d.asyncError(op, err)
 	}
-	if verr.Type() == js.TypeObject {
+	if verr := both.Index(0); verr.Type() == js.TypeObject {
 		return d.validationError(op, ErrDevice, verr)
-	}
-	if _, err := await(ctx, op, func() js.Value { return mapping }); err != nil {
-		return d.asyncError(op, err)
 	}
 	rng, err := try(func() js.Value { return st.v.Call("getMappedRange", 0, n) })
 	if err != nil {
@@ -129,8 +135,18 @@ func (d *Device) validationError(op string, kind error, verr js.Value) error {
 
 var (
 	u8Ctor   js.Value
+	allFn    js.Value
 	ignoreFn js.Func
 )
+
+// promiseAll returns Promise.all bound to Promise.
+func promiseAll() js.Value {
+	if allFn.IsUndefined() {
+		p := js.Global().Get("Promise")
+		allFn = p.Get("all").Call("bind", p)
+	}
+	return allFn
+}
 
 // ignore returns a JS function that does nothing, made once.
 func ignore() js.Func {

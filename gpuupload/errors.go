@@ -10,8 +10,8 @@ import (
 // Sentinel errors. Every error returned by this package is an *Error whose
 // Kind is one of these, so callers can branch with errors.Is.
 var (
-	// ErrNoWebGPU: navigator.gpu is undefined (Node, Firefox without the
-	// pref, Chromium on Linux without --enable-unsafe-webgpu, an insecure
+	// ErrNoWebGPU: navigator.gpu is undefined (Node, a browser without
+	// WebGPU, Chromium on Linux without --enable-unsafe-webgpu, an insecure
 	// context).
 	ErrNoWebGPU = errors.New("WebGPU unavailable")
 	// ErrNoAdapter: navigator.gpu.requestAdapter resolved to null.

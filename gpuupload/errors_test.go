@@ -201,6 +201,8 @@ func TestDeviceLost(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Close()
+	// At once, before device.lost resolves:
+	checkErr(t, gpuupload.Upload(b, 0, v), gpuupload.ErrDeviceLost)
 	select {
 	case <-d.Lost():
 	case <-time.After(30 * time.Second):

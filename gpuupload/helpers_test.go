@@ -12,7 +12,6 @@ import (
 
 	"github.com/sabkit/sabkit/gpuupload"
 	"github.com/sabkit/sabkit/internal/jsenv"
-	"github.com/sabkit/sabkit/internal/promise"
 )
 
 // shared is the device most tests use; tests that destroy a device open
@@ -36,7 +35,7 @@ func open(t testing.TB, opts ...gpuupload.Option) *gpuupload.Device {
 	defer cancel()
 	d, err := gpuupload.Open(ctx, opts...)
 	if errors.Is(err, gpuupload.ErrNoWebGPU) && os.Getenv(jsenv.EnvBrowser) == "" {
-		t.Skipf("needs WebGPU, which %s lacks; run `go test ./gpuupload` to test in headless Chromium: %v", jsenv.Describe(), err)
+		t.Skipf("needs WebGPU, and navigator.gpu is missing in %s; `go test ./gpuupload` runs this in headless Chromium", jsenv.Describe())
 	}
 	if err != nil {
 		t.Fatalf("Open in %s: %v", jsenv.Describe(), err)
@@ -89,12 +88,3 @@ var (
 		return -1;
 	`)
 )
-
-func await(t testing.TB, p js.Value) js.Value {
-	t.Helper()
-	v, err := promise.Await(ctxFor(t), p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
