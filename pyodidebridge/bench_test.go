@@ -64,10 +64,9 @@ func BenchmarkHandOff(b *testing.B) {
 	globals := br.Pyodide().Get("globals")
 
 	type row struct {
-		mib                  int
-		zero, seed, copyIn   time.Duration
-		haveZero, haveSeed   bool
-		haveCopyIn, reported bool
+		mib                          int
+		zero, seed, copyIn           time.Duration
+		haveZero, haveSeed, haveCopy bool
 	}
 	var rows []*row
 	for _, mib := range benchSizes(b) {
@@ -110,7 +109,7 @@ func BenchmarkHandOff(b *testing.B) {
 				}
 				br.Free(v)
 			}
-			r.copyIn, r.haveCopyIn = b.Elapsed()/time.Duration(b.N), true
+			r.copyIn, r.haveCopy = b.Elapsed()/time.Duration(b.N), true
 		})
 
 		heap, err := pyodidebridge.Alloc[float32](br, "bench_heap", n)
@@ -138,7 +137,7 @@ func BenchmarkHandOff(b *testing.B) {
 	fmt.Printf("%8s  %12s  %12s  %12s  %14s  %14s\n", "size", "zero-copy", "seed recipe", "CopyIn", "seed/zero-copy", "CopyIn/zero")
 	var first *row
 	for _, r := range rows {
-		if !(r.haveZero && r.haveSeed && r.haveCopyIn) || r.zero <= 0 {
+		if !(r.haveZero && r.haveSeed && r.haveCopy) || r.zero <= 0 {
 			continue
 		}
 		if first == nil {

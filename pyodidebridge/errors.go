@@ -19,7 +19,7 @@ var (
 	// ErrLoad: Pyodide could not be loaded from the index URL.
 	ErrLoad = errors.New("loading Pyodide failed")
 	// ErrPython: Python raised an exception; the *Error wraps a *PythonError.
-	ErrPython = errors.New("Python exception")
+	ErrPython = errors.New("exception raised in Python")
 	// ErrName: not a usable Python global name, or no such global.
 	ErrName = errors.New("bad name")
 	// ErrNotBuffer: the Python object does not support the buffer protocol.

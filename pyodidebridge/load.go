@@ -39,6 +39,9 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 	if err := checkNodeFiles(url); err != nil {
 		return nil, err
 	}
+	if err := checkServed(ctx, url); err != nil {
+		return nil, err
+	}
 	restore := func() {}
 	if inWorker() {
 		restore = hideImportScripts()
@@ -96,6 +99,31 @@ func checkNodeFiles(url string) error {
 		if !fs.Call("existsSync", url+f).Bool() {
 			return loadError(url, f+" not found", nil)
 		}
+	}
+	return nil
+}
+
+// checkServed asks, in a browser, whether url serves Pyodide's lock file:
+// with a wrong URL, loadPyodide leaves rejected promises nobody handles and
+// reports a JSON parse error rather than the missing files.
+func checkServed(ctx context.Context, url string) error {
+	fetch := js.Global().Get("fetch")
+	if isNode() || fetch.Type() != js.TypeFunction {
+		return nil
+	}
+	lock := url + "pyodide-lock.json"
+	opts := js.Global().Get("Object").New()
+	opts.Set("method", "HEAD")
+	p, thrown, ok := try(func() js.Value { return fetch.Invoke(lock, opts) })
+	if !ok {
+		return loadError(url, "fetch("+lock+")", jsError{thrown})
+	}
+	resp, err := promise.Await(ctx, p)
+	if err != nil {
+		return loadError(url, "fetch("+lock+")", err)
+	}
+	if !resp.Get("ok").Bool() {
+		return loadError(url, lock+": HTTP "+resp.Get("status").String(), nil)
 	}
 	return nil
 }
