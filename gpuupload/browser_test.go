@@ -3,7 +3,8 @@
 // This file runs gpuupload's js/wasm tests in headless Chromium, where
 // WebGPU runs on SwiftShader: in a cross-origin-isolated page and in a
 // DedicatedWorker, with the Pyodide npm package served under /pyodide/ for
-// the test that doubles a Python array on the GPU.
+// the test that doubles a Python array on the GPU; and once more with
+// SwiftShader disabled, where requestAdapter finds no adapter.
 //
 //	npm ci --prefix testdata/pyodide            # once, for Pyodide
 //	go test ./gpuupload                         # page and worker
@@ -35,5 +36,19 @@ func TestBrowser(t *testing.T) {
 	browsertest.Run(t, browsertest.Options{
 		Variants: variants,
 		Serve:    map[string]string{"/pyodide/": pyodide},
+	})
+}
+
+// TestBrowserNoAdapter starts Chromium with WebGPU enabled but without its
+// software rasterizer, so navigator.gpu exists and requestAdapter resolves
+// to null: the case Open reports as ErrNoAdapter.
+func TestBrowserNoAdapter(t *testing.T) {
+	browsertest.Run(t, browsertest.Options{
+		Variants: []browsertest.Variant{{
+			Name: "no-adapter",
+			Run:  "TestOpenNoAdapter",
+			Env:  map[string]string{"GPUUPLOAD_EXPECT": "no-adapter"},
+		}},
+		ChromiumFlags: []string{"--disable-software-rasterizer"},
 	})
 }

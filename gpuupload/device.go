@@ -130,12 +130,15 @@ func Open(ctx context.Context, opts ...Option) (*Device, error) {
 		return nil, errorf(op, ErrNoWebGPU, noWebGPUFix, "navigator.gpu is %s in %s", gpu.Type(), where())
 	}
 	adapter, err := await(ctx, op, func() js.Value { return gpu.Call("requestAdapter") })
+	if e, ok := err.(*Error); ok {
+		return nil, e // ctx ended
+	}
 	if err != nil {
 		return nil, &Error{Op: op, Kind: ErrNoAdapter, Detail: "requestAdapter failed", Err: err, Fix: noWebGPUFix}
 	}
 	if adapter.Type() != js.TypeObject {
 		return nil, errorf(op, ErrNoAdapter, "check that WebGPU is enabled and not blocklisted for this GPU (chrome://gpu); "+
-			"headless Chromium needs --enable-unsafe-webgpu", "navigator.gpu.requestAdapter() resolved to %s", adapter.Type())
+			"headless Chromium needs --enable-unsafe-webgpu and its software rasterizer (no --disable-software-rasterizer)", "navigator.gpu.requestAdapter() resolved to %s", adapter.Type())
 	}
 	want := cfg.limits
 	if want == nil {
@@ -167,6 +170,9 @@ func Open(ctx context.Context, opts ...Option) (*Device, error) {
 	dev, err := await(ctx, op, func() js.Value {
 		return adapter.Call("requestDevice", map[string]any{"requiredLimits": required})
 	})
+	if e, ok := err.(*Error); ok {
+		return nil, e // ctx ended
+	}
 	if err != nil {
 		return nil, &Error{Op: op, Kind: ErrDevice, Detail: "adapter.requestDevice failed", Err: err,
 			Fix: "request fewer limits or features"}

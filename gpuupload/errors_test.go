@@ -5,6 +5,7 @@ package gpuupload_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"syscall/js"
 	"testing"
@@ -51,6 +52,28 @@ func TestOpenWithoutWebGPU(t *testing.T) {
 		_, err := gpuupload.Open(ctx, gpuupload.WithGPU(gpu))
 		checkErr(t, err, gpuupload.ErrNoWebGPU)
 	}
+}
+
+// TestOpenCancelled gives up on Open before the adapter arrives.
+func TestOpenCancelled(t *testing.T) {
+	device(t) // skips where there is no WebGPU
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := gpuupload.Open(ctx)
+	checkErr(t, err, context.Canceled)
+}
+
+// TestOpenNoAdapter runs in the host's no-adapter variant, where Chromium
+// has WebGPU but no adapter to offer.
+func TestOpenNoAdapter(t *testing.T) {
+	if os.Getenv("GPUUPLOAD_EXPECT") != "no-adapter" {
+		t.Skip("runs in the no-adapter Chromium variant (TestBrowserNoAdapter)")
+	}
+	if js.Global().Get("navigator").Get("gpu").Type() != js.TypeObject {
+		t.Fatal("navigator.gpu is missing; the variant should only lack an adapter")
+	}
+	_, err := gpuupload.Open(ctxFor(t))
+	checkErr(t, err, gpuupload.ErrNoAdapter)
 }
 
 func TestOpenLimits(t *testing.T) {
