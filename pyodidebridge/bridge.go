@@ -41,8 +41,25 @@ type Bridge struct {
 	version string
 	py      interpreter
 	entries map[*sabview.Lease]*entry
+	shares  map[shareKey]int // prepared bindings, so a repeated Share is one cheap call
 	closed  bool
 }
+
+// shareKey identifies a Share call's arguments; shapes of up to four
+// dimensions are cached.
+type shareKey struct {
+	name      string
+	lease     *sabview.Lease // nil for a view the bridge does not hold
+	offset, n int            // offset in the entry (address without lease), bytes
+	format    string
+	ndim      int
+	shape     [maxCachedDims]int
+}
+
+const (
+	maxCachedDims   = 4
+	maxCachedShares = 256
+)
 
 // entry is memory the bridge keeps alive for Go views: an allocation made by
 // Alloc or CopyIn, or a Python buffer pinned by View.
@@ -62,8 +79,12 @@ type entry struct {
 type interpreter interface {
 	alloc(name string, nbytes, align int, format string, shape []int) (handle, addr int, err error)
 	export(name string) (bufferInfo, error)
-	bind(name string, handle, offset, nbytes int, format string, shape []int) error
-	bindAddress(name string, addr, nbytes int, format string, shape []int) error
+	// prepare binds name to an array over [offset, offset+nbytes) of a live
+	// buffer (handle 0: offset is an address) and returns a binding id that
+	// rebind repeats with one small call.
+	prepare(name string, handle, offset, nbytes int, format string, shape []int) (binding int, err error)
+	rebind(binding int) error
+	forget(binding int) error
 	release(handle int) error
 	refresh() (numpy bool, err error)
 	live() (int, error)
@@ -91,7 +112,7 @@ func Attach(pyodide js.Value) (*Bridge, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Bridge{api: pyodide, mem: mem, version: version, py: py, entries: map[*sabview.Lease]*entry{}}, nil
+	return &Bridge{api: pyodide, mem: mem, version: version, py: py, entries: map[*sabview.Lease]*entry{}, shares: map[shareKey]int{}}, nil
 }
 
 func checkPyodide(op string, v js.Value) error {
@@ -211,6 +232,10 @@ func (b *Bridge) Close() error {
 		}
 	}
 	clear(b.entries)
+	for _, binding := range b.shares {
+		b.py.forget(binding)
+	}
+	clear(b.shares)
 	b.py.close()
 	b.closed = true
 	return first

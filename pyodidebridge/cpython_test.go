@@ -111,6 +111,23 @@ assert G["base"][4] == 9.0
 h.release(hd)
 assert G["part"][1, 0] == 9.0
 `},
+	{"prepare and rebind repeat a binding with fresh arrays", `
+n0 = h.live()
+hd, addr = h.alloc("src", 16, 16, "i", 4)
+b1 = h.prepare("alias", hd, 4, 8, "i", 2)
+first = G["alias"]
+first[0] = 5
+assert G["src"][1] == 5
+G["alias"] = None
+h.rebind(b1)
+assert G["alias"] is not first and G["alias"][0] == 5
+buf = (ctypes.c_int32 * 2)(7, 8)
+b2 = h.prepare("by_addr", 0, ctypes.addressof(buf), 8, "i", 2)
+assert list(G["by_addr"]) == [7, 8]
+h.forget(b2)
+h.release(hd)  # drops b1 too
+assert h.live() == n0, (h.live(), n0)
+`},
 	{"bind_address views raw memory", `
 buf = (ctypes.c_int32 * 4)(1, 2, 3, 4)
 h.bind_address("raw", ctypes.addressof(buf) + 4, 8, "i", 2)

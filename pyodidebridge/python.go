@@ -15,8 +15,8 @@ import (
 type sameThread struct {
 	api                                                         js.Value
 	module                                                      js.Value
-	allocFn, exportFn, bindFn, bindAddrFn, releaseFn, refreshFn js.Value
-	liveFn                                                      js.Value
+	allocFn, exportFn, prepareFn, rebindFn, forgetFn js.Value
+	releaseFn, refreshFn, liveFn                     js.Value
 
 	// strs holds JS strings made once: a Go string converted on every call
 	// costs microseconds on the hand-off path (names and formats repeat).
@@ -73,7 +73,7 @@ func newSameThread(op string, api js.Value) (*sameThread, error) {
 		dst  *js.Value
 		name string
 	}{
-		{&s.allocFn, "alloc"}, {&s.exportFn, "export"}, {&s.bindFn, "bind"}, {&s.bindAddrFn, "bind_address"},
+		{&s.allocFn, "alloc"}, {&s.exportFn, "export"}, {&s.prepareFn, "prepare"}, {&s.rebindFn, "rebind"}, {&s.forgetFn, "forget"},
 		{&s.releaseFn, "release"}, {&s.refreshFn, "refresh"}, {&s.liveFn, "live"},
 	} {
 		*f.dst = module.Get(f.name)
@@ -142,13 +142,21 @@ func (s *sameThread) export(name string) (bufferInfo, error) {
 	return info, nil
 }
 
-func (s *sameThread) bind(name string, handle, offset, nbytes int, format string, shape []int) error {
-	_, err := call("Share", s.bindFn, withShape([]any{s.str(name), handle, offset, nbytes, s.str(format)}, shape)...)
+func (s *sameThread) prepare(name string, handle, offset, nbytes int, format string, shape []int) (int, error) {
+	r, err := call("Share", s.prepareFn, withShape([]any{s.str(name), handle, offset, nbytes, s.str(format)}, shape)...)
+	if err != nil {
+		return 0, err
+	}
+	return r.Int(), nil
+}
+
+func (s *sameThread) rebind(binding int) error {
+	_, err := call("Share", s.rebindFn, binding)
 	return err
 }
 
-func (s *sameThread) bindAddress(name string, addr, nbytes int, format string, shape []int) error {
-	_, err := call("Share", s.bindAddrFn, withShape([]any{s.str(name), addr, nbytes, s.str(format)}, shape)...)
+func (s *sameThread) forget(binding int) error {
+	_, err := call("Share", s.forgetFn, binding)
 	return err
 }
 
@@ -202,7 +210,7 @@ func destroyProxy(api js.Value, v js.Value) {
 }
 
 func (s *sameThread) close() {
-	for _, f := range []js.Value{s.allocFn, s.exportFn, s.bindFn, s.bindAddrFn, s.releaseFn, s.refreshFn, s.liveFn, s.module} {
+	for _, f := range []js.Value{s.allocFn, s.exportFn, s.prepareFn, s.rebindFn, s.forgetFn, s.releaseFn, s.refreshFn, s.liveFn, s.module} {
 		try(func() js.Value { f.Call("destroy"); return js.Undefined() })
 	}
 }

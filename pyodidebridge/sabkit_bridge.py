@@ -28,6 +28,8 @@ if sys.platform == "emscripten":
 
 _live = {}  # handle -> _Entry: what the Go side holds views of
 _next_handle = 0
+_bindings = {}  # binding id -> arguments of bind or bind_address, for rebind
+_next_binding = 0
 _numpy_missing = False  # a failed `import numpy` is not retried until refresh()
 
 
@@ -156,6 +158,31 @@ def bind_address(name, addr, nbytes, fmt, *shape):
     _main[name] = wrap(addr, nbytes, fmt, *shape)
 
 
+def prepare(name, handle, offset, nbytes, fmt, *shape):
+    """Remember a binding (bind's arguments, or bind_address's when handle
+    is 0, with offset as the address), perform it, and return its id: a
+    repeated hand-off then costs one call with one argument (rebind)."""
+    global _next_binding
+    _next_binding += 1
+    _bindings[_next_binding] = (name, handle, offset, nbytes, fmt, shape)
+    rebind(_next_binding)
+    return _next_binding
+
+
+def rebind(binding):
+    """Bind the name of a prepared binding to a fresh array over its bytes."""
+    name, handle, offset, nbytes, fmt, shape = _bindings[binding]
+    if handle:
+        bind(name, handle, offset, nbytes, fmt, *shape)
+    else:
+        bind_address(name, offset, nbytes, fmt, *shape)
+
+
+def forget(binding):
+    """Drop a prepared binding (the name stays bound)."""
+    _bindings.pop(binding, None)
+
+
 def release(handle):
     """Drop the bridge's reference to a live entry, and the name alloc bound
     if it still refers to the allocated array. Python names that still refer
@@ -163,11 +190,13 @@ def release(handle):
     entry = _live.pop(handle, None)
     if entry is None:
         return False
+    for binding in [k for k, v in _bindings.items() if v[1] == handle]:
+        del _bindings[binding]
     if entry.name is not None and _main.get(entry.name) is entry.array:
         del _main[entry.name]
     return True
 
 
 def live():
-    """Number of live entries, for tests and leak checks."""
-    return len(_live)
+    """Number of live entries and prepared bindings, for leak checks."""
+    return len(_live) + len(_bindings)

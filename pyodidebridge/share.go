@@ -109,11 +109,40 @@ func Share[T sabview.Element](b *Bridge, name string, v *sabview.View[T], shape 
 		return err
 	}
 	d := dtypeOf[T]()
+	key := shareKey{name: name, offset: v.ByteOffset(), n: v.ByteLength(), format: d.format, ndim: len(shape)}
+	handle := 0
 	if e, ok := b.entries[v.Lease()]; ok {
-		off := v.ByteOffset() - e.addr
-		return b.py.bind(name, e.handle, off, v.ByteLength(), d.format, shape)
+		key.lease, key.offset, handle = e.lease, v.ByteOffset()-e.addr, e.handle
 	}
-	return b.py.bindAddress(name, v.ByteOffset(), v.ByteLength(), d.format, shape)
+	return b.share(key, handle, shape)
+}
+
+// share performs a binding, through a prepared one when the same arguments
+// were shared before.
+func (b *Bridge) share(key shareKey, handle int, shape []int) error {
+	cacheable := len(shape) <= maxCachedDims
+	if cacheable {
+		copy(key.shape[:], shape)
+		if binding, ok := b.shares[key]; ok {
+			return b.py.rebind(binding)
+		}
+	}
+	binding, err := b.py.prepare(key.name, handle, key.offset, key.n, key.format, shape)
+	if err != nil {
+		return err
+	}
+	if !cacheable {
+		return b.py.forget(binding)
+	}
+	if len(b.shares) >= maxCachedShares {
+		for k, id := range b.shares {
+			delete(b.shares, k)
+			b.py.forget(id)
+			break
+		}
+	}
+	b.shares[key] = binding
+	return nil
 }
 
 // CopyIn allocates a new array in Pyodide's heap as Alloc does (binding
@@ -221,6 +250,11 @@ func (b *Bridge) Free(v Leased) error {
 			"the view was not made by this bridge, or was freed already")
 	}
 	delete(b.entries, lease)
+	for k := range b.shares {
+		if k.lease == lease {
+			delete(b.shares, k) // the helper drops its side in release
+		}
+	}
 	lease.Revoke(&Error{Op: op, Kind: ErrFreed, Detail: "the memory was freed with Bridge.Free"})
 	return b.py.release(e.handle)
 }

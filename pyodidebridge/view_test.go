@@ -143,11 +143,31 @@ func TestShare(t *testing.T) {
 	}
 	run(t, b, "del share_loose")
 
+	// Sharing again with the same arguments rebinds the name to a fresh
+	// array over the same bytes, also after Python dropped or rebound it.
+	for round := range 3 {
+		if err := pyodidebridge.Share(b, "share_2d", v, 3, 4); err != nil {
+			t.Fatal(err)
+		}
+		run(t, b, fmt.Sprintf("assert tuple(memoryview(share_2d).shape) == (3, 4)\nshare_2d[0, 0] = %d\nshare_2d = None", round))
+		if got, _ := v.At(0); got != float32(round) {
+			t.Fatalf("round %d: Go read %v at 0", round, got)
+		}
+	}
+	if err := pyodidebridge.Share(b, "share_2d", v, 3, 4); err != nil {
+		t.Fatal(err)
+	}
+
 	// Shared names keep the memory alive after Free.
+	live, _ := pyodidebridge.LiveEntries(b)
 	if err := b.Free(v); err != nil {
 		t.Fatal(err)
 	}
 	run(t, b, "assert share_2d[1, 2] == 6.5 and share_tail[3] == -1.25\ndel share_2d, share_tail")
+	// Free dropped the entry and the two bindings prepared over it.
+	if after, _ := pyodidebridge.LiveEntries(b); after != live-3 {
+		t.Fatalf("Python holds %d entries and bindings after Free, want %d", after, live-3)
+	}
 }
 
 // TestCopyInOut: CopyIn and CopyOut copy exactly once, so later writes on
