@@ -13,8 +13,8 @@ import (
 // sameThread talks to a Pyodide running on this thread by calling the
 // helper module's functions through PyProxies bound once in Attach.
 type sameThread struct {
-	api                                                         js.Value
-	module                                                      js.Value
+	api                                              js.Value
+	module                                           js.Value
 	allocFn, exportFn, prepareFn, rebindFn, forgetFn js.Value
 	releaseFn, refreshFn, liveFn                     js.Value
 
