@@ -55,7 +55,8 @@ type Leased interface {
 // Alloc allocates zeroed memory for an array of T with the given shape in
 // Pyodide's heap, owned by Python, and binds the Python global name to it: a
 // NumPy ndarray of T's dtype when NumPy can be imported, else a memoryview
-// cast to T's format and the shape. The returned view aliases those bytes
+// cast to T's format and the shape. A name that is already bound is
+// rebound. The returned view aliases those bytes
 // (flat, in C order): writes through either side are seen by the other, and
 // the view follows the heap when Python grows it.
 //

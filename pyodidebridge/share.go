@@ -72,8 +72,8 @@ func checkExport(op, name string, d dtype, info bufferInfo) error {
 	return nil
 }
 
-// Share binds the Python global name to an array over v's bytes, without
-// copying: an ndarray (or memoryview) with T's dtype and the given shape
+// Share binds the Python global name to an array that aliases v's bytes
+// (no copy, so its cost does not depend on the size): an ndarray (or memoryview) with T's dtype and the given shape
 // (default: one dimension of v.Len()). v must lie in this bridge's heap, such
 // as a view from Alloc, View or CopyIn or a Sub of one; any other view (a
 // SharedArrayBuffer, another module's memory) returns ErrOutsideHeap, because
