@@ -260,3 +260,8 @@ func try(f func() js.Value) (v js.Value, thrown js.Value, ok bool) {
 	}()
 	return f(), js.Undefined(), true
 }
+
+// isolationFix names the headers, because that is the only fix there is.
+const isolationFix = "serve the page and its worker scripts with `Cross-Origin-Opener-Policy: same-origin` and " +
+	"`Cross-Origin-Embedder-Policy: require-corp`, and Pyodide's files with `Cross-Origin-Resource-Policy: same-origin`; " +
+	"without isolation use the same-thread bridge (pyodidebridge), which copies between threads"

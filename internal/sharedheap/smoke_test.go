@@ -81,10 +81,10 @@ func TestStdlibSmoke(t *testing.T) {
 	}
 	// Spot checks that do not depend on Pyodide: what any Python computes.
 	want := map[string]any{
-		"json":   map[string]any{"t": "héllo wörld ✓ 日本", "n": []any{1.0, 2.5, nil, true}},
-		"re":     []any{"héllo", "wörld", "日本"},
-		"md5":    "cec67add855bf9971d891791a85e5d8a",
-		"input":  []any{"Zoë ✓", "日本語 line", true},
+		"json":    map[string]any{"t": "héllo wörld ✓ 日本", "n": []any{1.0, 2.5, nil, true}},
+		"re":      []any{"héllo", "wörld", "日本"},
+		"md5":     "cec67add855bf9971d891791a85e5d8a",
+		"input":   []any{"Zoë ✓", "日本語 line", true},
 		"asyncio": []any{2.0, 42.0},
 		"urandom": []any{32.0, true},
 	}

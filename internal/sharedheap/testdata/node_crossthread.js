@@ -1,0 +1,57 @@
+// Run by node_test.go: node testdata/node_crossthread.js <pyodide dir>
+// Boots shared-heap Pyodide on Node's main thread (loadPyodide) and in a
+// worker_threads Worker (startWorker with assets/worker.js), writes on one
+// side and reads on the other in both directions, and prints what each side
+// saw as JSON for the Go test to judge.
+"use strict";
+const path = require("path");
+const sh = require(path.join(__dirname, "..", "assets", "sharedheap.js"));
+const indexURL = process.argv[2];
+const tag = (x) => Object.prototype.toString.call(x);
+
+async function mainThread() {
+  const { pyodide, memory, memoryProperty } = await sh.loadPyodide({ indexURL });
+  const addr = pyodide.runPython("import array\nm = array.array('B', bytes(range(1, 65)))\nm.buffer_info()[0]");
+  const seenHere = Array.from(new Uint8Array(memory.buffer, addr, 64));
+  new Uint8Array(memory.buffer, addr, 64).fill(201);
+  const seenByPython = pyodide.runPython("list(m)").toJs();
+  return {
+    heap: tag(pyodide._module.HEAPU8.buffer), memoryProperty, version: pyodide.version,
+    memoryIsHeap: memory.buffer === pyodide._module.HEAPU8.buffer, seenHere, seenByPython: Array.from(seenByPython),
+    stats: sh.stats(),
+  };
+}
+
+async function workerThread() {
+  const w = await sh.startWorker({ indexURL, scriptURL: path.join(__dirname, "..", "assets", "worker.js") });
+  try {
+    const a = await w.call({ op: "alloc", name: "buf", dtype: "uint8", shape: [64] });
+    await w.call({ op: "run", code: "a = _sabkit_arrays['buf'][0]\nfor i in range(64):\n    a[i] = 255 - i" });
+    const seenHere = Array.from(new Uint8Array(w.memory.buffer, a.address, 64));
+    new Uint8Array(w.memory.buffer, a.address, 64).fill(77);
+    const seenByPython = await w.call({ op: "run", code: "list(_sabkit_arrays['buf'][0])" });
+    const before = w.memory.buffer.byteLength;
+    await w.call({ op: "run", code: "grow = bytearray(256 << 20)" }); // grows the heap
+    const after = w.memory.buffer.byteLength;
+    const afterGrowth = Array.from(new Uint8Array(w.memory.buffer, a.address, 4));
+    let pyError = null;
+    try {
+      await w.call({ op: "run", code: "1/0" });
+    } catch (e) {
+      pyError = { name: e.name, pythonType: e.pythonType, message: e.message };
+    }
+    return {
+      memory: tag(w.memory), heap: tag(w.memory.buffer), version: w.version, memoryProperty: w.memoryProperty,
+      seenHere, seenByPython, before, after, afterGrowth, pyError, stats: w.stats,
+    };
+  } finally {
+    await w.close();
+  }
+}
+
+Promise.all([mainThread(), workerThread()]).then(([main, worker]) => {
+  process.stdout.write(JSON.stringify({ main, worker }));
+}, (e) => {
+  process.stderr.write(String(e && e.stack || e));
+  process.exit(1);
+});
