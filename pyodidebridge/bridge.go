@@ -156,15 +156,30 @@ func heapMemory(op string, api js.Value) (js.Value, error) {
 		"pyodide._module has neither memory nor wasmMemory as a WebAssembly.Memory")
 }
 
-// Pyodide returns the Pyodide API object.
-func (b *Bridge) Pyodide() js.Value { return b.api }
+// Pyodide returns the Pyodide API object (undefined for a nil Bridge).
+func (b *Bridge) Pyodide() js.Value {
+	if b == nil {
+		return js.Undefined()
+	}
+	return b.api
+}
 
 // Memory returns the WebAssembly.Memory that holds Pyodide's heap; views
 // from Alloc, View and CopyIn are views of it.
-func (b *Bridge) Memory() js.Value { return b.mem }
+func (b *Bridge) Memory() js.Value {
+	if b == nil {
+		return js.Undefined()
+	}
+	return b.mem
+}
 
 // Version returns the Pyodide version string.
-func (b *Bridge) Version() string { return b.version }
+func (b *Bridge) Version() string {
+	if b == nil {
+		return ""
+	}
+	return b.version
+}
 
 // Run runs Python code in the global namespace (pyodide.globals) and waits
 // for it, including top-level await. A Python exception becomes an error of
@@ -221,7 +236,7 @@ func (b *Bridge) NumPy() (bool, error) {
 // releases the helper functions. Pyodide itself keeps running. Closing twice
 // is a no-op.
 func (b *Bridge) Close() error {
-	if b.closed {
+	if b == nil || b.closed {
 		return nil
 	}
 	var first error

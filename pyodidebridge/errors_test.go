@@ -119,6 +119,12 @@ bad_bytes = b"read only"
 			func() error { return b.Run(ctx, "def (") }},
 		{"nil Bridge", pyodidebridge.ErrClosed, "nil",
 			func() error { _, err := pyodidebridge.Alloc[int8](nil, "x", 1); return err }},
+		{"nil Bridge Run", pyodidebridge.ErrClosed, "nil",
+			func() error {
+				var nb *pyodidebridge.Bridge
+				nb.Close()
+				return nb.Run(ctx, "pass")
+			}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
