@@ -506,7 +506,7 @@ func TestCrossThreadMutex(t *testing.T) {
 
 	w := startJSWorker(t)
 	region, ctl = shared(t, 2), shared(t, 1)
-	done := w.run("mutexHammer", map[string]any{"region": array(t, region), "ctl": array(t, ctl), "mutex": 0, "counter": 1, "iterations": n, "hold": 300})
+	done := w.run("mutexHammer", map[string]any{"region": array(t, region), "ctl": array(t, ctl), "mutex": 0, "counter": 1, "iterations": n, "hold": 3000})
 	begin = time.Now()
 	if contended, err = hammer(ctx, region, ctl, n); err != nil {
 		t.Fatal(err)
