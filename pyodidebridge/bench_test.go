@@ -43,6 +43,7 @@ import sys
 def bench_seed():
     global bench_seed_arr
     np = sys.modules.get("numpy")
+    bench_seed_arr = None  # free the previous copy first, as a steady state would
     mv = js_shared_view.to_py()  # a private copy in Pyodide's heap
     bench_seed_arr = np.frombuffer(mv, dtype=np.float32) if np else mv
 `
