@@ -536,3 +536,69 @@ func TestHelperMutex(t *testing.T) {
 	}
 	t.Logf("lock found held %d times in the worker", contended)
 }
+
+// TestCrossThreadWait: a Go worker blocks in Wait (Atomics.wait) until this
+// thread notifies it, then wakes this thread's WaitContext with a Notify of
+// its own.
+func TestCrossThreadWait(t *testing.T) {
+	if jsenv.IsChild() {
+		t.Skip("runs in the parent only")
+	}
+	v := shared(t, 2)
+	child := spawnHelper(t, "TestHelperWait", map[string]any{"words": array(t, v)})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	type result struct {
+		r   atomicsx.WaitResult
+		err error
+	}
+	mine := make(chan result, 1)
+	go func() {
+		r, err := atomicsx.WaitContext(ctx, v, 1, 0)
+		mine <- result{r, err}
+	}()
+	// Notify until the child is really blocked in Wait: Notify reports it.
+	for {
+		n, err := atomicsx.Notify(v, 0, atomicsx.All)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 1 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the child never waited on word 0")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	got := <-mine
+	if got.err != nil || got.r != atomicsx.Woken {
+		t.Fatalf("WaitContext here: %v, %v; want ok, woken by the child's Notify", got.r, got.err)
+	}
+	if x, _ := atomicsx.Load(v, 1); x != 7 {
+		t.Fatalf("word 1 = %d, want the child's 7", x)
+	}
+	waitChild(t, child)
+}
+
+// TestHelperWait is the Go-in-a-worker side of TestCrossThreadWait.
+func TestHelperWait(t *testing.T) {
+	if !jsenv.IsChild() {
+		t.Skip("helper: runs only in a worker started by TestCrossThreadWait")
+	}
+	in, err := jsenv.Inbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := viewOf(t, (<-in).Get("words"))
+	r, err := atomicsx.Wait(v, 0, 0, time.Minute)
+	if err != nil || r != atomicsx.Woken {
+		t.Fatalf("Wait in the worker: %v, %v; want ok", r, err)
+	}
+	if err := atomicsx.Store(v, 1, 7); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := atomicsx.Notify(v, 1, atomicsx.All); err != nil || n != 1 {
+		t.Fatalf("Notify from the worker woke %d, %v; want the parent's 1 waiter", n, err)
+	}
+}
