@@ -47,7 +47,9 @@ func TestBrowserNoAdapter(t *testing.T) {
 		Variants: []browsertest.Variant{{
 			Name: "no-adapter",
 			Run:  "TestOpenNoAdapter",
-			Env:  map[string]string{"GPUUPLOAD_EXPECT": "no-adapter"},
+			// Benchmarks need an adapter; they run in TestBrowser.
+			Bench: "^$",
+			Env:   map[string]string{"GPUUPLOAD_EXPECT": "no-adapter"},
 		}},
 		ChromiumFlags: []string{"--disable-software-rasterizer"},
 	})

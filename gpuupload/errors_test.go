@@ -143,6 +143,19 @@ func TestBadInputs(t *testing.T) {
 			}
 			return gpuupload.Upload(rw, 0, v)
 		}},
+		{"upload detached ArrayBuffer", sabview.ErrDetached, func() error {
+			buf := js.Global().Get("ArrayBuffer").New(16)
+			v, err := sabview.FromBuffer[float32](buf, 0, 4)
+			if err != nil {
+				return err
+			}
+			js.Global().Call("structuredClone", buf, map[string]any{"transfer": []any{buf}})
+			err = gpuupload.Upload(rw, 0, v)
+			if !errors.Is(err, gpuupload.ErrView) {
+				return errors.New("want ErrView too")
+			}
+			return err
+		}},
 		{"download without CopySrc", gpuupload.ErrUsage, func() error { return gpuupload.Download(ctx, dstOnly, 0, v256) }},
 		{"download larger than buffer", gpuupload.ErrSize, func() error {
 			return gpuupload.Download(ctx, rw, 0, sabSource[float32](t, 257))
