@@ -9,7 +9,7 @@
 //
 //	go test ./atomicsx                          # page: the counts; worker: counts / 10
 //	go test -short ./atomicsx                   # page only, counts / 10
-//	go test ./atomicsx -run Browser -bench .    # wasm benchmarks in Chromium
+//	go test ./atomicsx -run Browser -bench .    # wasm benchmarks in Chromium (page variant only)
 //	GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./atomicsx   # Node
 package atomicsx_test
 
