@@ -3,7 +3,9 @@
 package sharedheap_test
 
 import (
+	"errors"
 	"fmt"
+	"syscall/js"
 	"testing"
 	"time"
 
@@ -171,5 +173,43 @@ wrong`, step, n, n, chunkMiB, n), &wrongInPython)
 	}
 	if staleHere+staleThere != 0 {
 		t.Errorf("%d stale or wrong reads on this thread, %d in Python", staleHere, staleThere)
+	}
+}
+
+// TestReadCopies: Read hands over a copy, so later writes on either side do
+// not reach the other.
+func TestReadCopies(t *testing.T) {
+	w := shared(t)
+	ctx := ctxFor(t, time.Minute)
+	a, err := w.Alloc(ctx, "read_copy", "uint8", 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Free(ctx, a.Name)
+	run(t, w, "ra = _sabkit_arrays['read_copy'][0]\nfor i in range(32):\n    ra[i] = i + 1")
+	buf, err := w.Read(ctx, a.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, 32)
+	u8 := js.Global().Get("Uint8Array").New(buf)
+	js.CopyBytesToGo(got, u8)
+	for i, x := range got {
+		if int(x) != i+1 {
+			t.Fatalf("copy byte %d = %d, Python wrote %d", i, x, i+1)
+		}
+	}
+	run(t, w, "ra[0] = 200")
+	u8.SetIndex(1, 201)
+	if x := u8.Index(0).Int(); x != 1 {
+		t.Errorf("Python's later write reached the copy: %d", x)
+	}
+	var second int
+	runJSON(t, w, "ra[1]", &second)
+	if second != 2 {
+		t.Errorf("a write into the copy reached Python: %d", second)
+	}
+	if _, err := w.Read(ctx, "no_such_array"); !errors.Is(err, sharedheap.ErrPython) {
+		t.Errorf("Read of an unknown name: %v", err)
 	}
 }

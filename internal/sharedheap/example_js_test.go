@@ -29,7 +29,7 @@ func ExampleInstall() {
 	inst.Get("exports").Call("set", 42)
 	st, _ := sharedheap.CurrentStats()
 	fmt.Println(imp.Get("module"), imp.Get("name"), imp.Get("kind"), st.Rewritten > 0)
-	fmt.Println(js.Global().Get("Int32Array").New(memory.Get("buffer"), 0, 1).Index(0))
+	fmt.Println(js.Global().Get("Int32Array").New(memory.Get("buffer"), 0, 1).Index(0).Int())
 	// Output:
 	// env memory memory true
 	// 42

@@ -185,6 +185,14 @@ func (w *Worker) Free(ctx context.Context, name string) error {
 	return err
 }
 
+// Read returns a copy of the named array's bytes as an ArrayBuffer that the
+// worker transfers here (copies: one slice in the worker). It is the
+// postMessage path, for comparison and for callers that must not alias the
+// heap; Memory with sabview.FromMemory aliases instead.
+func (w *Worker) Read(ctx context.Context, name string) (js.Value, error) {
+	return w.call(ctx, "Read", "read", map[string]any{"name": name})
+}
+
 // Stdin queues text for Python's input() and sys.stdin in the worker, line
 // by line; an empty queue reads as end of file. Queue input before the Run
 // that reads it: the worker cannot receive messages while Python runs.

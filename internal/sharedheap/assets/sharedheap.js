@@ -465,6 +465,7 @@
     const opts = options || {};
     if (state) return copyStats();
     const maxPages = maxPagesOption(opts);
+    stats = newStats(); // counts start with each installation
     const W = WebAssembly;
     const orig = {};
     for (const k of HOOKS) orig[k] = W[k];

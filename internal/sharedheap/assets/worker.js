@@ -26,6 +26,9 @@
 //                               int16 uint16 int32 uint32 int64 uint64
 //                               float32 float64.
 //   {op: "free", name}          drops it; its bytes may be reused.
+//   {op: "read", name}          a copy of its bytes as a transferred
+//                               ArrayBuffer: the postMessage path, for
+//                               threads that cannot share the heap.
 //   {op: "stdin", text}         queues text for input() and sys.stdin; an
 //                               empty queue reads as end of file.
 //   {op: "info"}                {heapBytes, shared, stats}
@@ -44,14 +47,14 @@
       require(path.join(typeof __dirname === "string" ? __dirname : ".", "sharedheap.js"));
     }
     port = {
-      post: (m) => wt.parentPort.postMessage(m),
+      post: (m, transfer) => wt.parentPort.postMessage(m, transfer),
       onMessage: (fn) => wt.parentPort.on("message", fn),
       close: () => process.exit(0),
     };
   } else {
     if (!globalThis.sabkitSharedHeap) importScripts(new URL("sharedheap.js", self.location.href).href);
     port = {
-      post: (m) => self.postMessage(m),
+      post: (m, transfer) => self.postMessage(m, transfer || []),
       onMessage: (fn) => self.addEventListener("message", (e) => fn(e.data)),
       close: () => self.close(),
     };
@@ -74,6 +77,11 @@ def _sabkit_alloc(name, typecode, count):
     a = _array.array(typecode, [0]) * count
     _sabkit_arrays[name] = (a, memoryview(a))
     return [a.buffer_info()[0], count * a.itemsize, a.itemsize]
+def _sabkit_region(name):
+    if name not in _sabkit_arrays:
+        raise KeyError(f"no array named {name!r}")
+    a = _sabkit_arrays[name][0]
+    return [a.buffer_info()[0], len(a) * a.itemsize]
 def _sabkit_free(name):
     if name not in _sabkit_arrays:
         raise KeyError(f"no array named {name!r}")
@@ -173,13 +181,19 @@ def _sabkit_free(name):
       case "free":
         pyodide.globals.get("_sabkit_free")(String(msg.name));
         return null;
+      case "read": {
+        const r = pyodide.globals.get("_sabkit_region")(String(msg.name));
+        const [address, nbytes] = r.toJs();
+        r.destroy();
+        return new Transfer(pyodide._module.HEAPU8.slice(address, address + nbytes).buffer);
+      }
       case "stdin":
         stdinQueue.push(...splitLines(String(msg.text)));
         return stdinQueue.length;
       case "info":
         return { heapBytes: pyodide._module.HEAPU8.buffer.byteLength, shared, stats: SH.stats() };
       default:
-        throw new TypeError("unknown op " + JSON.stringify(msg.op) + "; use run, alloc, free, stdin, info or close");
+        throw new TypeError("unknown op " + JSON.stringify(msg.op) + "; use run, alloc, free, read, stdin, info or close");
     }
   }
 
@@ -187,6 +201,12 @@ def _sabkit_free(name):
   function splitLines(text) {
     const parts = text.match(/[^\n]*\n|[^\n]+$/g);
     return parts || [];
+  }
+
+  // Transfer marks a result whose ArrayBuffer moves to the parent instead of
+  // being cloned a second time.
+  class Transfer {
+    constructor(buffer) { this.buffer = buffer; }
   }
 
   let chain = Promise.resolve();
@@ -217,7 +237,9 @@ def _sabkit_free(name):
         return;
       }
       try {
-        port.post({ id: msg.id, ok: true, result: await serve(msg) });
+        const result = await serve(msg);
+        if (result instanceof Transfer) port.post({ id: msg.id, ok: true, result: result.buffer }, [result.buffer]);
+        else port.post({ id: msg.id, ok: true, result });
       } catch (e) {
         port.post({ id: msg.id, ok: false, error: describe(e) });
       }
