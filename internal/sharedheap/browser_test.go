@@ -5,8 +5,9 @@
 // testdata/pyodide/node_modules/pyodide (install it with
 // `npm ci --prefix testdata/pyodide`) and assets/ (sharedheap.js, worker.js)
 // under /sharedheap/: in a cross-origin-isolated page (which starts the
-// shared and stock Pyodide workers) and in a page without isolation (where
-// only the clear-error test runs).
+// shared and stock Pyodide workers), in a DedicatedWorker (the loader and
+// hooks on a worker thread, and a nested Pyodide worker) and in a page
+// without isolation (where only the clear-error test runs).
 //
 //	go test ./internal/sharedheap                                  # Chromium, the vectors and Node tests
 //	go test ./internal/sharedheap -run Browser -bench PythonSpeed  # shared vs stock speed in Chromium
@@ -55,6 +56,9 @@ func TestBrowser(t *testing.T) {
 	env := map[string]string{"SABKIT_PYODIDE_URL": "/pyodide/", "SABKIT_SHAREDHEAP_URL": "/sharedheap/"}
 	variants := []browsertest.Variant{
 		{Name: "page", Env: env},
+		// Go in a worker: Pyodide boots on Go's own thread with the worker
+		// shims, and the Pyodide worker is a nested worker.
+		{Worker: true, Env: env, Run: "TestLoad|TestShims|TestInstallHooks|TestCrossThread"},
 		{NoIsolation: true, Env: env, Run: "TestNotIsolated"},
 	}
 	if testing.Short() {

@@ -49,6 +49,13 @@ func TestInstallHooks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sharedheap.Uninstall()
+	hooked := wa.Get("Module")
+	if _, err := sharedheap.Install(sharedheap.InstallOptions{}); err != nil || !wa.Get("Module").Equal(hooked) {
+		t.Fatalf("a second Install changed the hooks (err %v)", err)
+	}
+	if _, err := sharedheap.Namespace(); err != nil || hooked.Equal(origModule) {
+		t.Fatalf("Install did not hook WebAssembly.Module (err %v)", err)
+	}
 	sharedheap.ResetStats()
 	memory := wa.Get("Memory").New(map[string]any{"initial": 1, "maximum": 65536, "shared": true})
 	imports := map[string]any{"env": map[string]any{"memory": memory}}
@@ -131,6 +138,9 @@ func TestInstallHooks(t *testing.T) {
 	}
 	if !wa.Get("Module").Equal(origModule) {
 		t.Errorf("Uninstall left WebAssembly.Module hooked")
+	}
+	if sharedheap.Uninstall() {
+		t.Errorf("a second Uninstall reported hooks to remove")
 	}
 	// Unhooked, the same import is unshared and refuses the shared memory.
 	if _, thrown := tryJS(func() { wa.Get("Instance").New(wa.Get("Module").New(bytesJS(memImportModule)), imports) }); !thrown.Truthy() {
