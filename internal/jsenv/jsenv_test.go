@@ -49,6 +49,14 @@ func TestSpawnSelf(t *testing.T) {
 	if got := i32.Index(0).Int(); got != 4242 {
 		t.Fatalf("child wrote %d, want 4242 through the shared buffer", got)
 	}
+	select {
+	case m := <-child.Messages():
+		if m.Get("done").String() != "wrote 4242" {
+			t.Fatalf("child posted %v", m)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no message from the child")
+	}
 }
 
 // TestHelperWriter is the child side of TestSpawnSelf.
@@ -64,4 +72,7 @@ func TestHelperWriter(t *testing.T) {
 	i32 := js.Global().Get("Int32Array").New(msg.Get("sab"))
 	js.Global().Get("Atomics").Call("store", i32, 0, msg.Get("value"))
 	t.Logf("wrote %d from %s", msg.Get("value").Int(), jsenv.Describe())
+	if err := jsenv.PostToParent(map[string]any{"done": "wrote 4242"}); err != nil {
+		t.Fatal(err)
+	}
 }
