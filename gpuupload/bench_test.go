@@ -5,8 +5,10 @@ package gpuupload_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"syscall/js"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/sabkit/sabkit/gpuupload"
@@ -64,81 +66,94 @@ func awaitB(b *testing.B, p js.Value) {
 	}
 }
 
-// rounds is how many times each pair of sub-benchmarks runs, alternating;
-// the ratio uses each side's best round, because on a shared machine other
-// load only ever makes a round slower.
-const rounds = 3
-
-// timing keeps a sub-benchmark's ns/op from its last invocation (the one
-// `go test` reports; earlier ones only calibrate b.N) and the best over
-// rounds.
-type timing struct{ last, best float64 }
-
-func (t *timing) record(b *testing.B) float64 {
-	t.last = float64(b.Elapsed()) / float64(b.N)
-	return t.last
-}
-
-func (t *timing) fold() {
-	if t.best == 0 || t.last < t.best {
-		t.best = t.last
-	}
-}
-
-type ratioRow struct {
+// pairResult compares two contenders at one size.
+type pairResult struct {
 	size         int
-	mine, plain  timing
+	mine, plain  float64 // MB/s over all batches
+	ratio        float64 // median over pairs of mine's throughput / plain's
 	allocsPerRun float64
 }
 
-func printRatios(title, mine, plain string, rows []ratioRow) {
-	fmt.Printf("\n%s (same run, best of %d rounds each)\n%-8s %14s %14s %9s %12s\n", title, rounds, "size", mine+" MB/s", plain+" MB/s", "ratio", "allocs/call")
+// pair runs b.N pairs of batches, one batch of each contender per pair, in
+// alternating order, so that load from other work on a shared machine hits
+// both alike; the ratio is the median of the per-pair ratios.
+func pair(b *testing.B, size, batch int, mine, plain func(n int)) pairResult {
+	var tMine, tPlain time.Duration
+	ratios := make([]float64, 0, b.N)
+	timed := func(f func(int)) time.Duration {
+		start := time.Now()
+		f(batch)
+		return time.Since(start)
+	}
+	for i := range b.N {
+		var m, p time.Duration
+		if i%2 == 0 {
+			m, p = timed(mine), timed(plain)
+		} else {
+			p, m = timed(plain), timed(mine)
+		}
+		tMine, tPlain = tMine+m, tPlain+p
+		ratios = append(ratios, float64(p)/float64(m))
+	}
+	slices.Sort(ratios)
+	bytes := float64(size) * float64(batch) * float64(b.N)
+	r := pairResult{size: size, mine: bytes / tMine.Seconds() / 1e6, plain: bytes / tPlain.Seconds() / 1e6, ratio: ratios[len(ratios)/2]}
+	b.ReportMetric(r.ratio, "x-plain")
+	b.ReportMetric(r.mine, "MB/s-gpuupload")
+	b.ReportMetric(r.plain, "MB/s-plain")
+	return r
+}
+
+func printPairs(title, mine, plain string, rows []pairResult) {
+	fmt.Printf("\n%s (same run, alternating batches; ratio = median of per-pair throughput ratios)\n", title)
+	fmt.Printf("%-8s %14s %14s %9s %12s\n", "size", mine+" MB/s", plain+" MB/s", "ratio", "allocs/call")
 	for _, r := range rows {
-		mbs := func(ns float64) float64 { return float64(r.size) / ns * 1e9 / 1e6 }
-		fmt.Printf("%-8s %14.0f %14.0f %8.2fx %12.1f\n", human(r.size), mbs(r.mine.best), mbs(r.plain.best), r.plain.best/r.mine.best, r.allocsPerRun)
+		fmt.Printf("%-8s %14.0f %14.0f %8.2fx %12.1f\n", human(r.size), r.mine, r.plain, r.ratio, r.allocsPerRun)
 	}
 	fmt.Println()
 }
 
+// uploadBatch returns a batch function that calls upload n times, waiting
+// for the queue every flushEvery(size) calls and at the end, as
+// jsUploadLoop does.
+func uploadBatch(b *testing.B, d *gpuupload.Device, size int, upload func() error) func(int) {
+	flush := flushEvery(size)
+	return func(n int) {
+		for i := range n {
+			if err := upload(); err != nil {
+				b.Fatal(err)
+			}
+			if (i+1)%flush == 0 {
+				d.Wait(context.Background())
+			}
+		}
+		d.Wait(context.Background())
+	}
+}
+
 // BenchmarkUpload compares Upload from a SharedArrayBuffer view with a plain
 // JavaScript queue.writeBuffer of the same bytes, and prints the throughput
-// ratio (≥ 1 means gpuupload is as fast) and the allocations per Upload.
+// ratio (1 means as fast) and the allocations per Upload.
 func BenchmarkUpload(b *testing.B) {
 	d := device(b)
-	var rows []ratioRow
+	var rows []pairResult
 	for _, size := range benchSizes {
 		v := sabSource[float32](b, size/4)
 		data, _ := v.Bytes()
 		buf := newBuffer(b, d, size, gpuupload.CopyDst)
-		row := ratioRow{size: size}
+		q := d.JS().Get("queue")
 		flush := flushEvery(size)
-		for range rounds {
-			b.Run("js/"+human(size), func(b *testing.B) {
-				b.SetBytes(int64(size))
-				awaitB(b, jsUploadLoop.Invoke(d.JS().Get("queue"), buf.JS(), data, b.N, flush))
-				row.plain.record(b)
-			})
-			b.Run("gpuupload/"+human(size), func(b *testing.B) {
-				b.SetBytes(int64(size))
-				for i := range b.N {
-					if err := gpuupload.Upload(buf, 0, v); err != nil {
-						b.Fatal(err)
-					}
-					if (i+1)%flush == 0 {
-						d.Wait(context.Background())
-					}
-				}
-				d.Wait(context.Background())
-				b.ReportMetric(row.plain.last/row.mine.record(b), "x-js")
-			})
-			row.plain.fold()
-			row.mine.fold()
-		}
-		row.allocsPerRun = testing.AllocsPerRun(20, func() { gpuupload.Upload(buf, 0, v) })
+		var r pairResult
+		b.Run(human(size), func(b *testing.B) {
+			r = pair(b, size, flush,
+				uploadBatch(b, d, size, func() error { return gpuupload.Upload(buf, 0, v) }),
+				func(n int) { awaitB(b, jsUploadLoop.Invoke(q, buf.JS(), data, n, flush)) })
+		})
+		r.allocsPerRun = testing.AllocsPerRun(20, func() { gpuupload.Upload(buf, 0, v) })
 		d.Wait(context.Background())
-		rows = append(rows, row)
+		rows = append(rows, r)
 	}
-	printRatios("Upload vs plain JS writeBuffer", "gpuupload", "js", rows)
+	printPairs("Upload vs plain JS writeBuffer", "gpuupload", "js", rows)
 }
 
 // BenchmarkUploadGo compares UploadGo (one copy, Go heap → GPU) with the
@@ -146,7 +161,7 @@ func BenchmarkUpload(b *testing.B) {
 // SharedArrayBuffer view of the same size.
 func BenchmarkUploadGo(b *testing.B) {
 	d := device(b)
-	var rows, viewRows []ratioRow
+	var twoCopies, views []pairResult
 	for _, size := range benchSizes {
 		src := make([]float32, size/4)
 		buf := newBuffer(b, d, size, gpuupload.CopyDst)
@@ -155,87 +170,56 @@ func BenchmarkUploadGo(b *testing.B) {
 		q := d.JS().Get("queue")
 		writeBuffer := q.Get("writeBuffer").Call("bind", q)
 		v := sabSource[float32](b, size/4)
-		row := ratioRow{size: size}
-		viewRow := ratioRow{size: size}
-		flush := flushEvery(size)
-		run := func(b *testing.B, dst *timing, upload func()) float64 {
-			b.SetBytes(int64(size))
-			for i := range b.N {
-				upload()
-				if (i+1)%flush == 0 {
-					d.Wait(context.Background())
-				}
-			}
-			d.Wait(context.Background())
-			return dst.record(b)
-		}
-		for range rounds {
-			b.Run("two-copies/"+human(size), func(b *testing.B) {
-				run(b, &row.plain, func() {
-					js.CopyBytesToJS(stage, asBytes(src))
-					writeBuffer.Invoke(buf.JS(), 0, stageBuf, 0, size)
-				})
-			})
-			b.Run("view/"+human(size), func(b *testing.B) {
-				run(b, &viewRow.plain, func() { gpuupload.Upload(buf, 0, v) })
-			})
-			b.Run("UploadGo/"+human(size), func(b *testing.B) {
-				ns := run(b, &row.mine, func() {
-					if err := gpuupload.UploadGo(buf, 0, src); err != nil {
-						b.Fatal(err)
-					}
-				})
-				b.ReportMetric(row.plain.last/ns, "x-two-copies")
-			})
-			row.plain.fold()
-			row.mine.fold()
-			viewRow.plain.fold()
-			viewRow.mine = row.mine
-		}
-		row.allocsPerRun = testing.AllocsPerRun(20, func() { gpuupload.UploadGo(buf, 0, src) })
-		viewRow.allocsPerRun = row.allocsPerRun
+		batch := flushEvery(size)
+		uploadGo := uploadBatch(b, d, size, func() error { return gpuupload.UploadGo(buf, 0, src) })
+		var r2, rv pairResult
+		b.Run("vs-two-copies/"+human(size), func(b *testing.B) {
+			r2 = pair(b, size, batch, uploadGo, uploadBatch(b, d, size, func() error {
+				js.CopyBytesToJS(stage, asBytes(src))
+				writeBuffer.Invoke(buf.JS(), 0, stageBuf, 0, size)
+				return nil
+			}))
+		})
+		b.Run("vs-view/"+human(size), func(b *testing.B) {
+			rv = pair(b, size, batch, uploadGo, uploadBatch(b, d, size, func() error { return gpuupload.Upload(buf, 0, v) }))
+		})
+		r2.allocsPerRun = testing.AllocsPerRun(20, func() { gpuupload.UploadGo(buf, 0, src) })
+		rv.allocsPerRun = r2.allocsPerRun
 		d.Wait(context.Background())
-		rows, viewRows = append(rows, row), append(viewRows, viewRow)
+		twoCopies, views = append(twoCopies, r2), append(views, rv)
 	}
-	printRatios(fmt.Sprintf("UploadGo (%d copy) vs CopyBytesToJS + writeBuffer (2 copies)", gpuupload.GoUploadCopies()), "UploadGo", "2-copy", rows)
-	printRatios("UploadGo vs Upload from a SharedArrayBuffer view", "UploadGo", "view", viewRows)
+	printPairs(fmt.Sprintf("UploadGo (%d copy) vs CopyBytesToJS + writeBuffer (2 copies)", gpuupload.GoUploadCopies()), "UploadGo", "2-copy", twoCopies)
+	printPairs("UploadGo vs Upload from a SharedArrayBuffer view", "UploadGo", "view", views)
 }
 
 // BenchmarkDownload compares Download into a SharedArrayBuffer view with a
 // plain JavaScript readback through one reused MAP_READ buffer.
 func BenchmarkDownload(b *testing.B) {
 	d := device(b)
-	var rows []ratioRow
+	var rows []pairResult
 	for _, size := range benchSizes {
 		v := sabSource[float32](b, size/4)
 		data, _ := v.Bytes()
 		src := newBuffer(b, d, size, gpuupload.CopyDst|gpuupload.CopySrc)
 		staging := d.JS().Call("createBuffer", map[string]any{"size": size, "usage": int(gpuupload.MapRead | gpuupload.CopyDst)})
-		row := ratioRow{size: size}
-		for range rounds {
-			b.Run("js/"+human(size), func(b *testing.B) {
-				b.SetBytes(int64(size))
-				awaitB(b, jsDownloadLoop.Invoke(d.JS(), src.JS(), staging, data, b.N))
-				row.plain.record(b)
-			})
-			b.Run("gpuupload/"+human(size), func(b *testing.B) {
-				b.SetBytes(int64(size))
-				ctx := context.Background()
-				for range b.N {
-					if err := gpuupload.Download(ctx, src, 0, v); err != nil {
-						b.Fatal(err)
+		batch := max(1, (16<<20)/size)
+		var r pairResult
+		b.Run(human(size), func(b *testing.B) {
+			r = pair(b, size, batch,
+				func(n int) {
+					for range n {
+						if err := gpuupload.Download(context.Background(), src, 0, v); err != nil {
+							b.Fatal(err)
+						}
 					}
-				}
-				b.ReportMetric(row.plain.last/row.mine.record(b), "x-js")
-			})
-			row.plain.fold()
-			row.mine.fold()
-		}
-		row.allocsPerRun = testing.AllocsPerRun(5, func() { gpuupload.Download(context.Background(), src, 0, v) })
+				},
+				func(n int) { awaitB(b, jsDownloadLoop.Invoke(d.JS(), src.JS(), staging, data, n)) })
+		})
+		r.allocsPerRun = testing.AllocsPerRun(5, func() { gpuupload.Download(context.Background(), src, 0, v) })
 		staging.Call("destroy")
-		rows = append(rows, row)
+		rows = append(rows, r)
 	}
-	printRatios("Download vs plain JS mapAsync readback", "gpuupload", "js", rows)
+	printPairs("Download vs plain JS mapAsync readback", "gpuupload", "js", rows)
 }
 
 func asBytes(s []float32) []byte {
