@@ -38,6 +38,7 @@
 //	Worker.Alloc                                aliases: returns an address in the heap
 //	Heap.Memory (Load)                          aliases this thread's Pyodide heap
 //	Worker.Run result, RunJSON                  copies (structured clone of a JSON-able value)
+//	Worker.Read (op read)                       copies: the worker slices and transfers the bytes
 //	Worker.Stdin                                copies the text into the worker
 //	shims                                       copy shared input into a private buffer
 //	shareMemory / rewrite                       copies the module when it changes it
@@ -60,7 +61,7 @@
 // assets/worker.js documents it in its header: the parent posts
 // {op: "init", indexURL, shared}; the worker answers {type: "ready", memory,
 // version, shared, memoryProperty, stats} or {type: "error", error}; then
-// requests {id, op, ...} with op run, alloc, free, stdin, info or close get
+// requests {id, op, ...} with op run, alloc, free, read, stdin, info or close get
 // {id, ok, result} or {id, ok: false, error: {type, message, traceback}}.
 // Python's output arrives as {type: "stdout" | "stderr", text}. input()
 // reads lines queued with op stdin (or a run's stdin field); an empty queue
