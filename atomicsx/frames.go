@@ -195,7 +195,8 @@ func NewFrameReader(region *sabview.View[int32]) (*FrameReader, error) {
 // Take takes the latest published frame, if one arrived since the last
 // take, and copies it into dst (one copy, shared memory → Go). ok is false
 // when no new frame is there. dst needs room for the frame; MaxFrameBytes
-// always suffices. If it is too small the frame is still taken (Front
+// always suffices. A nil dst copies nothing: the frame is then read in place
+// through Front (zero copies). If it is too small the frame is still taken (Front
 // reaches it) and an ErrArgument error says so.
 func (r *FrameReader) Take(dst []byte) (f Frame, ok bool, err error) {
 	const op = "FrameReader.Take"
@@ -220,8 +221,11 @@ func (r *FrameReader) Take(dst []byte) (f Frame, ok bool, err error) {
 	if f, err = r.account(op, s); err != nil {
 		return f, true, err
 	}
+	if dst == nil {
+		return f, true, nil // zero-copy use: read the frame through Front
+	}
 	if f.Len > len(dst) {
-		return f, true, errorf(op, ErrArgument, "pass a buffer of MaxFrameBytes()",
+		return f, true, errorf(op, ErrArgument, "pass a buffer of MaxFrameBytes(), or nil to read the frame in place through Front",
 			"the frame has %d bytes, dst only %d", f.Len, len(dst))
 	}
 	if _, err := r.payload[s].CopyTo(dst[:f.Len]); err != nil {
