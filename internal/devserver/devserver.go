@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -38,6 +39,9 @@ type Config struct {
 	SharedHeap bool
 	// Mounts serves extra directories under URL prefixes ("/assets/").
 	Mounts map[string]string
+	// Assets serves file systems (such as embedded scripts) under URL
+	// prefixes.
+	Assets map[string]fs.FS
 }
 
 // Handler returns the server's handler. The returned close function
@@ -50,13 +54,16 @@ func Handler(cfg Config) (http.Handler, func(), error) {
 		}
 	}
 	mux := http.NewServeMux()
+	serveFS := func(prefix string, fsys fs.FS, patch map[string]func() ([]byte, error)) {
+		mux.Handle(prefix, http.StripPrefix(strings.TrimSuffix(prefix, "/"), &files{fsys: fsys, patched: patch}))
+	}
 	mount := func(prefix, dir string, patch map[string]func() ([]byte, error)) error {
 		root, err := os.OpenRoot(dir)
 		if err != nil {
 			return fmt.Errorf("devserver: serving %s: %w", dir, err)
 		}
 		closers = append(closers, func() { root.Close() })
-		mux.Handle(prefix, http.StripPrefix(strings.TrimSuffix(prefix, "/"), &files{root: root, patched: patch}))
+		serveFS(prefix, root.FS(), patch)
 		return nil
 	}
 	if err := mount("/", cfg.Root, nil); err != nil {
@@ -74,18 +81,25 @@ func Handler(cfg Config) (http.Handler, func(), error) {
 		}
 	}
 	for prefix, dir := range cfg.Mounts {
-		if !strings.HasPrefix(prefix, "/") {
-			prefix = "/" + prefix
-		}
-		if !strings.HasSuffix(prefix, "/") {
-			prefix += "/"
-		}
-		if err := mount(prefix, dir, nil); err != nil {
+		if err := mount(slashed(prefix), dir, nil); err != nil {
 			closeAll()
 			return nil, nil, err
 		}
 	}
+	for prefix, fsys := range cfg.Assets {
+		serveFS(slashed(prefix), fsys, nil)
+	}
 	return coihttp.Isolate(mux), closeAll, nil
+}
+
+func slashed(prefix string) string {
+	if !strings.HasPrefix(prefix, "/") {
+		prefix = "/" + prefix
+	}
+	if !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	return prefix
 }
 
 // sharedPyodide rewrites pyodide.asm.wasm once, on first request.
@@ -103,10 +117,11 @@ func sharedPyodide(dir string) func() ([]byte, error) {
 	})
 }
 
-// files serves regular files from an os.Root, which refuses every path that
-// would leave the directory (.., absolute symlinks, symlinks pointing out).
+// files serves regular files from a file system. For directories it is an
+// os.Root's, which refuses every path that would leave the directory (..,
+// absolute symlinks, symlinks pointing out).
 type files struct {
-	root    *os.Root
+	fsys    fs.FS
 	patched map[string]func() ([]byte, error)
 }
 
@@ -153,12 +168,12 @@ func (f *files) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // open opens name, serving index.html for a directory; other directories
 // are not found, since listings would leak file names.
-func (f *files) open(name string) (*os.File, fs.FileInfo, error) {
+func (f *files) open(name string) (io.ReadSeekCloser, fs.FileInfo, error) {
 	if name == "" {
 		name = "."
 	}
 	for range 2 {
-		file, err := f.root.Open(name)
+		file, err := f.fsys.Open(name)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -167,8 +182,8 @@ func (f *files) open(name string) (*os.File, fs.FileInfo, error) {
 			file.Close()
 			return nil, nil, err
 		}
-		if info.Mode().IsRegular() {
-			return file, info, nil
+		if rs, ok := file.(io.ReadSeekCloser); ok && info.Mode().IsRegular() {
+			return rs, info, nil
 		}
 		file.Close()
 		if !info.IsDir() {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/sabkit/sabkit/internal/wasmrewrite"
 )
@@ -209,3 +211,27 @@ func moduleRoot(t *testing.T) string {
 }
 
 func inspect(b []byte) ([]wasmrewrite.Memory, error) { return wasmrewrite.Inspect(b) }
+
+func TestAssetsMount(t *testing.T) {
+	srv := newServer(t, Config{Root: fixture(t), Assets: map[string]fs.FS{
+		"/lib": fstest.MapFS{"worker.js": {Data: []byte("self.x=1")}, "sub/a.wasm": {Data: []byte("\x00asm")}},
+	}})
+	tests := []struct {
+		target string
+		status int
+		ctype  string
+	}{
+		{"/lib/worker.js", 200, "text/javascript; charset=utf-8"},
+		{"/lib/sub/a.wasm", 200, "application/wasm"},
+		{"/lib/sub/", 404, "text/plain; charset=utf-8"},
+		{"/lib/../outside/secret.txt", 307, ""},
+		{"/lib/%2e%2e/app.js", 400, "text/plain; charset=utf-8"},
+	}
+	for _, tt := range tests {
+		status, h, body := rawGet(t, srv, tt.target)
+		if status != tt.status || (tt.ctype != "" && h.Get("Content-Type") != tt.ctype) {
+			t.Errorf("%s: status %d type %q (%q), want %d %q", tt.target, status, h.Get("Content-Type"), body, tt.status, tt.ctype)
+		}
+		checkIsolation(t, tt.target, h)
+	}
+}
