@@ -9,7 +9,6 @@ import (
 	"strings"
 	"syscall/js"
 
-	"github.com/sabkit/sabkit/internal/promise"
 	"github.com/sabkit/sabkit/sabview"
 )
 
@@ -19,10 +18,24 @@ import (
 //go:embed sabkit_bridge.py
 var helperSource string
 
+// AtomicsSource is the Python implementation of the atomicsx protocols
+// (Mutex, Seqlock, FrameWriter, FrameReader, Ring over heap addresses),
+// installed as the module sabkit_atomics by Attach, Load and LoadWorker.
+//
+//go:embed sabkit_atomics.py
+var AtomicsSource string
+
 const (
-	helperDir    = "/sabkit"
-	helperModule = "sabkit_bridge"
+	helperDir     = "/sabkit"
+	helperModule  = "sabkit_bridge"
+	atomicsModule = "sabkit_atomics"
 )
+
+// helperModules are installed into helperDir, which goes on sys.path.
+var helperModules = []struct{ name, source string }{
+	{helperModule, helperSource},
+	{atomicsModule, AtomicsSource},
+}
 
 // SupportedMajor is the Pyodide major version the bridge is built and tested
 // against. The bridge relies on pyodide._module.memory (the heap's
@@ -89,6 +102,7 @@ type interpreter interface {
 	refresh() (numpy bool, err error)
 	live() (int, error)
 	run(ctx context.Context, code string) error
+	loadPackages(ctx context.Context, packages []string) error
 	close()
 }
 
@@ -205,19 +219,8 @@ func (b *Bridge) LoadPackage(ctx context.Context, packages ...string) error {
 	if err := b.usable(op); err != nil {
 		return err
 	}
-	names := make([]any, len(packages))
-	for i, p := range packages {
-		names[i] = p
-	}
-	p, thrown, ok := try(func() js.Value { return b.api.Call("loadPackage", names) })
-	if !ok {
-		return pythonError(op, thrown)
-	}
-	if _, err := promise.Await(ctx, p); err != nil {
-		if r, ok := promise.IsRejected(err); ok {
-			return pythonError(op, r.Reason)
-		}
-		return &Error{Op: op, Kind: err, Detail: "waiting for loadPackage"}
+	if err := b.py.loadPackages(ctx, packages); err != nil {
+		return err
 	}
 	_, err := b.py.refresh()
 	return err

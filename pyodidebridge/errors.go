@@ -41,6 +41,13 @@ var (
 	ErrFreed = errors.New("freed")
 	// ErrClosed: the bridge was closed.
 	ErrClosed = errors.New("bridge closed")
+	// ErrNotIsolated: LoadWorker or a SharedHeap Load ran where there is no
+	// cross-origin isolation, hence no SharedArrayBuffer and no heap another
+	// thread can see. The fix names the headers; the fallback is Load
+	// without SharedHeap, where crossing threads means copies.
+	ErrNotIsolated = errors.New("not cross-origin isolated")
+	// ErrWorker: the Pyodide worker failed to start, died, or did not answer.
+	ErrWorker = errors.New("worker failed")
 )
 
 // Error is the error type returned by pyodidebridge. Op names the function

@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 
 	"github.com/sabkit/sabkit/internal/promise"
+	"github.com/sabkit/sabkit/internal/sharedheap"
 )
 
 // Options configures Load.
@@ -20,6 +21,17 @@ type Options struct {
 	IndexURL string
 	// Packages are loaded with loadPackage after boot (names or wheel URLs).
 	Packages []string
+	// SharedHeap boots Pyodide with its heap in a SharedArrayBuffer: before
+	// loading, it hooks this thread's WebAssembly compilation so Pyodide's
+	// main module and every module that imports its memory are compiled
+	// shared, and (in browsers) shims the TextDecoder, TextEncoder and
+	// crypto methods that refuse shared views (internal/sharedheap). Other
+	// threads can then view the heap (post Memory()) and coordinate with
+	// Python through sabkit_atomics. It needs cross-origin isolation in a
+	// browser (ErrNotIsolated otherwise); Node always has it. The hooks
+	// stay installed in this thread and apply to every module compiled
+	// later.
+	SharedHeap bool
 }
 
 // Load loads Pyodide from opts.IndexURL on this thread and attaches to it.
@@ -42,14 +54,24 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 	if err := checkServed(ctx, url); err != nil {
 		return nil, err
 	}
-	restore := func() {}
-	if inWorker() {
-		restore = hideImportScripts()
-	}
-	api, err := loadPyodide(ctx, url)
-	restore()
-	if err != nil {
-		return nil, err
+	var api js.Value
+	if opts.SharedHeap {
+		heap, err := sharedheap.Load(ctx, sharedheap.Options{IndexURL: url})
+		if err != nil {
+			return nil, fromSharedHeap(op, err)
+		}
+		api = heap.Pyodide
+	} else {
+		restore := func() {}
+		if inWorker() {
+			restore = hideImportScripts()
+		}
+		var err error
+		api, err = loadPyodide(ctx, url)
+		restore()
+		if err != nil {
+			return nil, err
+		}
 	}
 	b, err := Attach(api)
 	if err != nil {

@@ -23,6 +23,22 @@ const EnvPyodideURL = "SABKIT_PYODIDE_URL"
 
 const installHint = "run: npm ci --prefix testdata/pyodide"
 
+// EnvSharedHeap selects Options.SharedHeap for the Pyodide every same-thread
+// test uses: "1" or "0". Unset, Node boots a shared heap (it needs no
+// isolation) and browsers the stock one; the host harness adds a Chromium
+// variant with "1".
+const EnvSharedHeap = "SABKIT_SHARED_HEAP"
+
+func sharedHeapWanted() bool {
+	switch os.Getenv(EnvSharedHeap) {
+	case "1":
+		return true
+	case "0":
+		return false
+	}
+	return jsenv.InNode()
+}
+
 // Pyodide boots once per test binary (seconds); every test and example
 // shares it.
 var (
@@ -73,7 +89,7 @@ func boot() (*pyodidebridge.Bridge, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	b, err := pyodidebridge.Load(ctx, pyodidebridge.Options{IndexURL: url})
+	b, err := pyodidebridge.Load(ctx, pyodidebridge.Options{IndexURL: url, SharedHeap: sharedHeapWanted()})
 	if err != nil {
 		return nil, fmt.Errorf("loading Pyodide from %s (%s if it is missing): %w", url, installHint, err)
 	}
@@ -108,6 +124,10 @@ func TestEnvironment(t *testing.T) {
 	numpy, err := b.NumPy()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := sharedHeapWanted(); b.SharedHeap() != want {
+		t.Fatalf("Options.SharedHeap=%v, but the heap's buffer is %s", want,
+			js.Global().Get("Object").Get("prototype").Get("toString").Call("call", b.Memory().Get("buffer")).String())
 	}
 	t.Logf("%s; Pyodide %s; heap %d MiB (%s); NumPy importable: %v", jsenv.Describe(), b.Version(),
 		b.Memory().Get("buffer").Get("byteLength").Int()>>20,

@@ -52,7 +52,9 @@ func newSameThread(op string, api js.Value) (*sameThread, error) {
 	fs := api.Get("FS")
 	install := func() js.Value {
 		fs.Call("mkdirTree", helperDir)
-		fs.Call("writeFile", helperDir+"/"+helperModule+".py", helperSource)
+		for _, m := range helperModules {
+			fs.Call("writeFile", helperDir+"/"+m.name+".py", m.source)
+		}
 		sys := api.Call("pyimport", "sys")
 		path := sys.Get("path")
 		if !path.Call("toJs").Call("includes", helperDir).Bool() {
@@ -60,6 +62,7 @@ func newSameThread(op string, api js.Value) (*sameThread, error) {
 		}
 		path.Call("destroy")
 		sys.Call("destroy")
+		api.Call("pyimport", atomicsModule).Call("destroy")
 		return api.Call("pyimport", helperModule)
 	}
 	module, thrown, ok := try(install)
@@ -213,4 +216,23 @@ func (s *sameThread) close() {
 	for _, f := range []js.Value{s.allocFn, s.exportFn, s.prepareFn, s.rebindFn, s.forgetFn, s.releaseFn, s.refreshFn, s.liveFn, s.module} {
 		try(func() js.Value { f.Call("destroy"); return js.Undefined() })
 	}
+}
+
+func (s *sameThread) loadPackages(ctx context.Context, packages []string) error {
+	const op = "LoadPackage"
+	names := make([]any, len(packages))
+	for i, p := range packages {
+		names[i] = p
+	}
+	p, thrown, ok := try(func() js.Value { return s.api.Call("loadPackage", names) })
+	if !ok {
+		return pythonError(op, thrown)
+	}
+	if _, err := promise.Await(ctx, p); err != nil {
+		if r, ok := promise.IsRejected(err); ok {
+			return pythonError(op, r.Reason)
+		}
+		return &Error{Op: op, Kind: err, Detail: "waiting for loadPackage"}
+	}
+	return nil
 }

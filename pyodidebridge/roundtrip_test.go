@@ -102,7 +102,14 @@ func formatOf[T sabview.Element]() string {
 
 func TestRoundTrip(t *testing.T) {
 	b := bridge(t)
-	cases := []roundTripCase{
+	for _, c := range roundTripCases() {
+		t.Run(c.name, func(t *testing.T) { c.test(t, b) })
+	}
+}
+
+// roundTripCases are run on the same-thread bridge and on a worker bridge.
+func roundTripCases() []roundTripCase {
+	return []roundTripCase{
 		roundTrip("rt_f32", []int{1000},
 			func(i int) float32 { return float32(i)*0.25 - 3 }, "i*0.25-3",
 			"-(i*1.5)+0.125", func(i int) float32 { return -(float32(i) * 1.5) + 0.125 }),
@@ -121,8 +128,5 @@ func TestRoundTrip(t *testing.T) {
 		roundTrip("rt_i64_3d", []int{2, 3, 5},
 			func(i int) int64 { return int64(i) << 40 }, "i<<40",
 			"-(i<<33)-1", func(i int) int64 { return -(int64(i) << 33) - 1 }),
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { c.test(t, b) })
 	}
 }
