@@ -29,6 +29,7 @@ func init() {
 	commands = []command{
 		{"serve", "serve a directory cross-origin isolated, with Pyodide self-hosted", runServe},
 		{"doctor", "check a page for cross-origin isolation and name what blocks it", runDoctor},
+		{"demo", "build and serve examples/shared_memory_gpu (--headless: run and verify it)", runDemo},
 	}
 }
 

@@ -1,0 +1,264 @@
+//go:build !js
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/sabkit/sabkit/internal/chromium"
+	"github.com/sabkit/sabkit/internal/devserver"
+	"github.com/sabkit/sabkit/internal/sharedheap"
+)
+
+const demoPackage = "./examples/shared_memory_gpu"
+
+func runDemo(args []string) int {
+	flags := flag.NewFlagSet("demo", flag.ContinueOnError)
+	addr := flags.String("addr", "127.0.0.1:8080", "address to serve the demo on (127.0.0.1:0 picks a free port)")
+	headless := flags.Bool("headless", false, "run the page in headless Chromium, print what it verified, save a screenshot and exit")
+	png := flags.String("png", "sabkit-demo.png", "with --headless: where to save the screenshot")
+	frames := flags.Int("frames", 90, "with --headless: frames to verify")
+	setup := flags.Bool("setup", false, "install what is missing first: Pyodide (npm ci) and, with --headless, Chromium (apt-get)")
+	timeout := flags.Duration("timeout", 4*time.Minute, "with --headless: give up after this long")
+	flags.Usage = func() {
+		fmt.Fprintln(flags.Output(), "usage: sabkit demo [flags]\n\nBuilds examples/shared_memory_gpu for js/wasm and serves it cross-origin isolated with a\nshared-heap Pyodide. Run it from the sabkit checkout.")
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		return 2
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sabkit demo:", err)
+		return 2
+	}
+	if *setup {
+		if err := installDeps(root, *headless); err != nil {
+			fmt.Fprintln(os.Stderr, "sabkit demo: setup:", err)
+			return 1
+		}
+	}
+	pyodide := filepath.Join(root, "testdata", "pyodide", "node_modules", "pyodide")
+	if _, err := os.Stat(filepath.Join(pyodide, "pyodide.asm.wasm")); err != nil {
+		fmt.Fprintf(os.Stderr, "sabkit demo: Pyodide is not installed in %s: run with --setup, or `npm ci --prefix testdata/pyodide`\n", pyodide)
+		return 1
+	}
+	stage, err := os.MkdirTemp("", "sabkit-demo-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sabkit demo:", err)
+		return 1
+	}
+	defer os.RemoveAll(stage)
+	fmt.Println("building", demoPackage, "for js/wasm…")
+	if err := buildDemo(root, stage); err != nil {
+		fmt.Fprintln(os.Stderr, "sabkit demo:", err)
+		return 1
+	}
+	srv, url, err := startServer(*addr, devserver.Config{
+		Root: stage, Pyodide: pyodide, SharedHeap: true,
+		Assets: map[string]fs.FS{"/sharedheap/": sharedheap.Assets()},
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sabkit demo:", err)
+		return 1
+	}
+	defer shutdown(srv)
+	if !*headless {
+		fmt.Printf("demo: open %s in a browser with WebGPU (Chrome/Edge; Chromium needs --enable-unsafe-webgpu); Ctrl-C stops\n", url)
+		waitForSignal()
+		return 0
+	}
+	ok, err := headlessDemo(url, *frames, *png, *timeout, os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sabkit demo:", err)
+		return 1
+	}
+	if !ok {
+		return 1
+	}
+	return 0
+}
+
+// moduleRoot finds the sabkit checkout from the working directory.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.Contains(string(data), "module github.com/sabkit/sabkit\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("run the demo from inside the sabkit checkout (the demo is built from its examples/ folder)")
+		}
+		dir = parent
+	}
+}
+
+func buildDemo(root, stage string) error {
+	cmd := exec.Command("go", "build", "-o", filepath.Join(stage, "main.wasm"), demoPackage)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the demo: %v\n%s", err, out)
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct{ from, to string }{
+		{filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"), "wasm_exec.js"},
+		{filepath.Join(root, demoPackage, "index.html"), "index.html"},
+	} {
+		data, err := os.ReadFile(f.from)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(stage, f.to), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func installDeps(root string, browser bool) error {
+	if _, err := os.Stat(filepath.Join(root, "testdata", "pyodide", "node_modules", "pyodide", "pyodide.asm.wasm")); err != nil {
+		fmt.Println("setup: npm ci --prefix testdata/pyodide")
+		if err := runVisible(root, "npm", "ci", "--prefix", "testdata/pyodide", "--no-audit", "--no-fund"); err != nil {
+			return err
+		}
+	}
+	if browser {
+		if _, err := chromium.Find(); err != nil {
+			fmt.Println("setup: apt-get install -y chromium")
+			if err := runVisible(root, "sh", "-c", chromium.InstallHint); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func runVisible(dir, name string, args ...string) error {
+	cmd := exec.Command(name, args...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, os.Stdout, os.Stderr
+	return cmd.Run()
+}
+
+// demoReport mirrors the report the page publishes on globalThis.sabkitDemo.
+type demoReport struct {
+	OK     bool   `json:"ok"`
+	Error  string `json:"error"`
+	Checks []struct {
+		Name   string `json:"name"`
+		OK     bool   `json:"ok"`
+		Detail string `json:"detail"`
+	} `json:"checks"`
+	Times map[string]string `json:"times"`
+	Stats map[string]any    `json:"stats"`
+}
+
+// headlessDemo opens the page in headless Chromium, waits for its
+// verification, prints it and saves a screenshot.
+func headlessDemo(url string, frames int, png string, timeout time.Duration, out io.Writer) (bool, error) {
+	bin, err := chromium.Find()
+	if err != nil {
+		return false, err
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		append(chromium.AllocatorOptions(bin, ""), chromedp.WindowSize(1120, 560))...)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
+		if e, ok := ev.(*runtime.EventConsoleAPICalled); ok {
+			for _, a := range e.Args {
+				var s string
+				if json.Unmarshal(a.Value, &s) == nil && strings.HasPrefix(s, "demo: ") {
+					fmt.Fprintln(out, "  page:", strings.TrimPrefix(s, "demo: "))
+				}
+			}
+		}
+	}))
+	defer cancelBrowser()
+	page := fmt.Sprintf("%s?verify=%d", url, frames)
+	fmt.Fprintln(out, "demo: opening", page, "in headless Chromium")
+	start := time.Now()
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1120, 580), chromedp.Navigate(page)); err != nil {
+		return false, fmt.Errorf("opening %s: %w", page, err)
+	}
+	if _, err := chromedp.Run(bctx, chromedp.Poll[bool](`globalThis.sabkitDemo && globalThis.sabkitDemo.done === true`,
+		chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(timeout))); err != nil {
+		return false, fmt.Errorf("the page did not finish its verification within %v: %w", timeout, err)
+	}
+	raw, err := chromedp.Run(bctx, chromedp.Evaluate[string](`JSON.stringify(globalThis.sabkitDemo.report)`))
+	if err != nil {
+		return false, err
+	}
+	var rep demoReport
+	if err := json.Unmarshal([]byte(raw), &rep); err != nil {
+		return false, fmt.Errorf("reading the page's report %q: %w", raw, err)
+	}
+	shot, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		return false, fmt.Errorf("taking the screenshot: %w", err)
+	}
+	if err := os.WriteFile(png, shot, 0o644); err != nil {
+		return false, err
+	}
+	printReport(out, rep, time.Since(start))
+	fmt.Fprintf(out, "screenshot: %s (%d bytes)\n", png, len(shot))
+	return rep.OK, nil
+}
+
+func printReport(out io.Writer, rep demoReport, took time.Duration) {
+	fmt.Fprintln(out, "\nverified:")
+	for _, c := range rep.Checks {
+		mark := "ok  "
+		if !c.OK {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(out, "  %s %-36s %s\n", mark, c.Name, c.Detail)
+	}
+	if rep.Error != "" {
+		fmt.Fprintf(out, "  FAIL %s\n", rep.Error)
+	}
+	if len(rep.Times) > 0 {
+		fmt.Fprintln(out, "timings (since the Go program started):")
+		for _, k := range []string{"python ready", "gpu ready", "first frame", "frames verified"} {
+			if v, ok := rep.Times[k]; ok {
+				fmt.Fprintf(out, "  %-16s %s\n", k, v)
+			}
+		}
+	}
+	if len(rep.Stats) > 0 {
+		fmt.Fprintln(out, "frames:")
+		for _, k := range []string{"frames_shown", "fps", "frames_dropped", "frames_torn", "frames_crc_checked", "bytes_not_copied", "latency_p50_ms", "latency_p99_ms"} {
+			if v, ok := rep.Stats[k]; ok {
+				if f, isFloat := v.(float64); isFloat && f == float64(int64(f)) {
+					v = int64(f) // JSON numbers arrive as float64
+				}
+				fmt.Fprintf(out, "  %-20s %v\n", k, v)
+			}
+		}
+	}
+	result := "all checks passed"
+	if !rep.OK {
+		result = "FAILED"
+	}
+	fmt.Fprintf(out, "demo: %s in %v\n", result, took.Round(100*time.Millisecond))
+}

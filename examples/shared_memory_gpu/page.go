@@ -1,0 +1,99 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"syscall/js"
+)
+
+// page is the DOM side: the canvas, the panel and the report the headless
+// run reads.
+type page struct {
+	doc, canvas, status js.Value
+	funcs               []js.Func
+}
+
+func newPage() *page {
+	doc := js.Global().Get("document")
+	return &page{doc: doc, canvas: doc.Call("getElementById", "view"), status: doc.Call("getElementById", "status")}
+}
+
+func (p *page) set(id string, text string) {
+	if el := p.doc.Call("getElementById", id); !el.IsNull() {
+		el.Set("textContent", text)
+	}
+}
+
+func (p *page) log(msg string) {
+	p.status.Set("textContent", p.status.Get("textContent").String()+"\n"+msg)
+	js.Global().Get("console").Call("log", "demo: "+msg)
+}
+
+func (p *page) update(st map[string]any) {
+	p.set("fps", fmt.Sprint(st["fps"]))
+	p.set("frames", fmt.Sprint(st["frames_shown"]))
+	p.set("saved", humanBytes(st["bytes_not_copied"].(int64)))
+	p.set("torn", fmt.Sprintf("%v of %v checked", st["frames_torn"], st["frames_crc_checked"]))
+	p.set("dropped", fmt.Sprint(st["frames_dropped"]))
+	p.set("latency", fmt.Sprintf("%v ms (p99 %v ms)", st["latency_p50_ms"], st["latency_p99_ms"]))
+}
+
+// onPointer calls fn with the pointer position as a fraction of the canvas
+// and the heat to add (0 when the button is up).
+func (p *page) onPointer(fn func(x, y, heat float32)) {
+	down := false
+	handler := func(heat bool) js.Func {
+		f := js.FuncOf(func(this js.Value, args []js.Value) any {
+			ev := args[0]
+			if ev.Get("type").String() == "pointerdown" {
+				down = true
+			}
+			if ev.Get("type").String() == "pointerup" || ev.Get("type").String() == "pointerleave" {
+				down = false
+			}
+			r := p.canvas.Call("getBoundingClientRect")
+			x := float32((ev.Get("clientX").Float() - r.Get("left").Float()) / r.Get("width").Float())
+			y := float32((ev.Get("clientY").Float() - r.Get("top").Float()) / r.Get("height").Float())
+			h := float32(0)
+			if down && heat {
+				h = 6
+			}
+			fn(x, y, h)
+			return nil
+		})
+		p.funcs = append(p.funcs, f)
+		return f
+	}
+	for _, name := range []string{"pointerdown", "pointermove"} {
+		p.canvas.Call("addEventListener", name, handler(true))
+	}
+	for _, name := range []string{"pointerup", "pointerleave"} {
+		p.canvas.Call("addEventListener", name, handler(false))
+	}
+}
+
+// finish publishes the report on globalThis.sabkitDemo for `sabkit demo
+// --headless` and shows the outcome.
+func (p *page) finish(r report) {
+	data, _ := json.Marshal(r)
+	js.Global().Set("sabkitDemo", map[string]any{"done": true, "ok": r.OK, "report": js.Global().Get("JSON").Call("parse", string(data))})
+	if r.Error != "" {
+		p.log("error: " + r.Error)
+	} else if len(r.Checks) > 0 {
+		p.log(fmt.Sprintf("verification finished: ok=%v", r.OK))
+	}
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
