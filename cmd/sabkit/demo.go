@@ -24,7 +24,9 @@ import (
 	"github.com/sabkit/sabkit/internal/sharedheap"
 )
 
-const demoPackage = "./examples/shared_memory_gpu"
+// defaultExample is the demo; the other examples under examples/ can be
+// named instead.
+const defaultExample = "shared_memory_gpu"
 
 func runDemo(args []string) int {
 	flags := flag.NewFlagSet("demo", flag.ContinueOnError)
@@ -35,10 +37,19 @@ func runDemo(args []string) int {
 	setup := flags.Bool("setup", false, "install what is missing first: Pyodide (npm ci) and, with --headless, Chromium (apt-get)")
 	timeout := flags.Duration("timeout", 4*time.Minute, "with --headless: give up after this long")
 	flags.Usage = func() {
-		fmt.Fprintln(flags.Output(), "usage: sabkit demo [flags]\n\nBuilds examples/shared_memory_gpu for js/wasm and serves it cross-origin isolated with a\nshared-heap Pyodide. Run it from the sabkit checkout.")
+		fmt.Fprintln(flags.Output(), "usage: sabkit demo [flags] [EXAMPLE]\n\nBuilds examples/EXAMPLE (default shared_memory_gpu; also same_thread, attach_existing) for\njs/wasm and serves it cross-origin isolated with Pyodide self-hosted. Run it from the sabkit checkout.")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
+		return 2
+	}
+	example := defaultExample
+	switch flags.NArg() {
+	case 0:
+	case 1:
+		example = flags.Arg(0)
+	default:
+		flags.Usage()
 		return 2
 	}
 	root, err := moduleRoot()
@@ -63,13 +74,20 @@ func runDemo(args []string) int {
 		return 1
 	}
 	defer os.RemoveAll(stage)
-	fmt.Println("building", demoPackage, "for js/wasm…")
-	if err := buildDemo(root, stage); err != nil {
+	pkg := "./examples/" + example
+	if _, err := os.Stat(filepath.Join(root, pkg, "index.html")); err != nil || strings.ContainsAny(example, "/\\.") {
+		fmt.Fprintf(os.Stderr, "sabkit demo: no example %q under examples/\n", example)
+		return 2
+	}
+	fmt.Println("building", pkg, "for js/wasm…")
+	if err := buildDemo(root, pkg, stage); err != nil {
 		fmt.Fprintln(os.Stderr, "sabkit demo:", err)
 		return 1
 	}
 	srv, url, err := startServer(*addr, devserver.Config{
-		Root: stage, Pyodide: pyodide, SharedHeap: true,
+		// The shared-heap worker rewrites Pyodide as it loads; serving it
+		// pre-rewritten lets the browser compile it while it downloads.
+		Root: stage, Pyodide: pyodide, SharedHeap: example == defaultExample,
 		Assets: map[string]fs.FS{"/sharedheap/": sharedheap.Assets()},
 	})
 	if err != nil {
@@ -111,8 +129,8 @@ func moduleRoot() (string, error) {
 	}
 }
 
-func buildDemo(root, stage string) error {
-	cmd := exec.Command("go", "build", "-o", filepath.Join(stage, "main.wasm"), demoPackage)
+func buildDemo(root, pkg, stage string) error {
+	cmd := exec.Command("go", "build", "-o", filepath.Join(stage, "main.wasm"), pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -124,7 +142,7 @@ func buildDemo(root, stage string) error {
 	}
 	for _, f := range []struct{ from, to string }{
 		{filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"), "wasm_exec.js"},
-		{filepath.Join(root, demoPackage, "index.html"), "index.html"},
+		{filepath.Join(root, pkg, "index.html"), "index.html"},
 	} {
 		data, err := os.ReadFile(f.from)
 		if err != nil {

@@ -51,3 +51,20 @@ func TestDemoHeadless(t *testing.T) {
 	}
 	t.Logf("canvas: %d bright samples, %d distinct colours", bright, len(colours))
 }
+
+func TestSmallExamplesHeadless(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots Pyodide and Chromium")
+	}
+	for _, name := range []string{"same_thread", "attach_existing"} {
+		t.Run(name, func(t *testing.T) {
+			shot := filepath.Join(t.TempDir(), name+".png")
+			if code := run([]string{"demo", "--headless", "--addr", "127.0.0.1:0", "--png", shot, name}); code != 0 {
+				t.Fatalf("sabkit demo --headless %s exited with %d", name, code)
+			}
+		})
+	}
+	if code := run([]string{"demo", "--headless", "no_such_example"}); code != 2 {
+		t.Fatalf("an unknown example exited with %d, want 2", code)
+	}
+}
