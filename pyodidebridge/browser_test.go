@@ -3,12 +3,23 @@
 // This file runs pyodidebridge's js/wasm tests in headless Chromium from a
 // plain host `go test ./pyodidebridge`, with Pyodide served same-origin from
 // testdata/pyodide/node_modules/pyodide (install it with
-// `npm ci --prefix testdata/pyodide`): in a cross-origin-isolated page, in a
-// DedicatedWorker, and in a page without isolation (the bridge needs no
-// SharedArrayBuffer; only the tests that start from one skip there).
+// `npm ci --prefix testdata/pyodide`):
 //
-//	go test ./pyodidebridge                              # Chromium variants + the CPython helper tests
-//	go test ./pyodidebridge -run Browser -bench HandOff  # hand-off benchmark in Chromium
+//   - page: a cross-origin-isolated page, stock heap on this thread, plus the
+//     LoadWorker tests (Pyodide on a shared heap in a worker: round trips,
+//     growth storm, 1e5 Python→Go frames, mutex, ring, seqlock);
+//   - page-sharedheap: the same-thread tests again with Options.SharedHeap;
+//   - worker: Go itself in a DedicatedWorker (the Pyodide worker is nested);
+//   - no-isolation: a page without isolation (the same-thread bridge needs no
+//     SharedArrayBuffer; LoadWorker must fail with ErrNotIsolated there).
+//
+// Benchmarks run in the page variant only:
+//
+//	go test ./pyodidebridge                                   # Chromium variants + the CPython helper tests
+//	go test ./pyodidebridge -short                            # the page variant, 1e4 frames instead of 1e5
+//	go test ./pyodidebridge -run Browser -bench HandOff       # hand-off benchmark in Chromium
+//	go test ./pyodidebridge -run Browser -bench FrameLatency  # Python(worker)→Go frame latency p50/p99
+//	go test ./internal/sharedheap -run Browser -bench .       # 400 MiB view vs postMessage copy; Python speed shared vs stock
 //	SABKIT_BENCH_SIZES=1,64 go test ./pyodidebridge -run Browser -bench HandOff   # sizes in MiB
 //	SABKIT_NUMPY_WHEEL=/path/numpy-...-pyemscripten...whl go test ./pyodidebridge  # NumPy in Pyodide
 //	GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./pyodidebridge   # Node
@@ -47,6 +58,12 @@ func pyodideDir(t *testing.T) string {
 	return py
 }
 
+// sameThreadTests are the tests of the same-thread bridge, rerun on a
+// shared heap.
+const sameThreadTests = "^(TestEnvironment|TestBadInputs|TestFreeThenUse|TestClose|TestGrowth.*|TestNumPyInPyodide|" +
+	"TestMemoryviewFallback|TestRoundTrip|TestRunExceptions|TestRunContext|TestSeedRecipeCopies|TestViewExisting|" +
+	"TestShare|TestCopyInOut|Example.*)$"
+
 func TestBrowser(t *testing.T) {
 	serve := map[string]string{"/pyodide/": pyodideDir(t)}
 	env := map[string]string{"SABKIT_PYODIDE_URL": "/pyodide/"}
@@ -61,10 +78,15 @@ func TestBrowser(t *testing.T) {
 		serve["/wheels/"] = filepath.Dir(abs)
 		env["SABKIT_NUMPY_WHEEL"] = "/wheels/" + filepath.Base(abs)
 	}
+	sharedEnv := map[string]string{"SABKIT_SHARED_HEAP": "1"}
+	for k, v := range env {
+		sharedEnv[k] = v
+	}
 	variants := []browsertest.Variant{
 		{Name: "page", Env: env},
+		{Name: "page-sharedheap", Env: sharedEnv, Run: sameThreadTests},
 		{Worker: true, Env: env},
-		{NoIsolation: true, Env: env, Run: "TestEnvironment|TestRoundTrip|TestSeedRecipe|TestShare"},
+		{NoIsolation: true, Env: env, Run: "TestEnvironment|TestRoundTrip|TestSeedRecipe|TestShare|TestNoIsolationFallback|TestWorkerBridge"},
 	}
 	if testing.Short() || os.Getenv("SABKIT_BENCH_SIZES") != "" {
 		variants = variants[:1]

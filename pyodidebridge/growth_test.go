@@ -90,9 +90,15 @@ for i in range(len(_m)):
 	if wrong != 0 {
 		t.Fatalf("%d stale or wrong reads over %d growths", wrong, growths)
 	}
-	// A JS array taken before the storm is detached: the storm did replace
-	// the heap's buffer, and the views above followed it.
-	if n := staleArr.Get("length").Int(); n != 0 {
+	// A JS array taken before the storm shows that the storm replaced the
+	// heap's buffer and the views above followed it: a non-shared buffer is
+	// detached (length 0); a shared one stays valid but keeps its old
+	// buffer, which no longer spans the whole heap.
+	if b.SharedHeap() {
+		if old, now := staleArr.Get("buffer").Get("byteLength").Int(), mem.Get("buffer").Get("byteLength").Int(); old >= now {
+			t.Fatalf("a Float32Array taken before %d growths has a %d-byte buffer, the heap %d; the heap was not replaced", growths, old, now)
+		}
+	} else if n := staleArr.Get("length").Int(); n != 0 {
 		t.Fatalf("a Float32Array taken before %d growths still has length %d; the heap was not replaced", growths, n)
 	}
 	t.Logf("%d heap growths (%d from Python allocations), heap now %d MiB, 0 stale or wrong reads", growths, byPython, size>>20)
