@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/sabkit/sabkit/internal/devserver"
 )
 
@@ -32,9 +35,7 @@ func TestUsageErrors(t *testing.T) {
 	os.Stderr = devnull
 	defer func() { os.Stderr = stderr }()
 	for _, tt := range tests {
-		if got := run(tt.args); got != tt.want {
-			t.Errorf("%s: exit %d, want %d", tt.name, got, tt.want)
-		}
+		assert.Equal(t, tt.want, run(tt.args), tt.name)
 	}
 }
 
@@ -44,9 +45,7 @@ func TestServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, url, err := startServer("127.0.0.1:0", devserver.Config{Root: dir, Pyodide: findPyodide()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer shutdown(srv)
 	for _, path := range []string{"", "nope.js"} {
 		resp, err := http.Get(url + path)

@@ -6,6 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestIsolateEveryResponse checks the three headers on a file, a 404 and a
@@ -13,9 +16,7 @@ import (
 func TestIsolateEveryResponse(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"m.wasm", "x.mjs", "p.whl", "a.js"} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644))
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", TypedFiles(http.FileServer(http.Dir(dir))))
@@ -37,24 +38,16 @@ func TestIsolateEveryResponse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		resp, err := http.Get(srv.URL + tt.path)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		resp.Body.Close()
-		if resp.StatusCode != tt.status {
-			t.Errorf("%s: status %d, want %d", tt.path, resp.StatusCode, tt.status)
-		}
-		if got := resp.Header.Get("Content-Type"); got != tt.ctype {
-			t.Errorf("%s: Content-Type %q, want %q", tt.path, got, tt.ctype)
-		}
+		assert.Equal(t, tt.status, resp.StatusCode, tt.path)
+		assert.Equal(t, tt.ctype, resp.Header.Get("Content-Type"), tt.path)
 		for h, want := range map[string]string{
 			"Cross-Origin-Opener-Policy":   "same-origin",
 			"Cross-Origin-Embedder-Policy": "require-corp",
 			"Cross-Origin-Resource-Policy": "same-origin",
 		} {
-			if got := resp.Header.Get(h); got != want {
-				t.Errorf("%s: %s = %q, want %q", tt.path, h, got, want)
-			}
+			assert.Equal(t, want, resp.Header.Get(h), "%s: %s", tt.path, h)
 		}
 	}
 }
