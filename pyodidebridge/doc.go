@@ -1,7 +1,9 @@
 //go:build js && wasm
 
 // Package pyodidebridge lets Go (and JavaScript) share arrays with Python
-// running in Pyodide on the same thread, without copying.
+// running in Pyodide, without copying: Pyodide on the same thread (Attach,
+// Load), or on a shared heap in a worker (LoadWorker), where Python computes
+// off the UI thread and the UI thread reads its arrays in place.
 //
 // # The model
 //
@@ -10,9 +12,10 @@
 // Python cannot address either. So the shared bytes live in Pyodide's heap:
 // Python owns them, a Python name refers to them as a NumPy ndarray (or, when
 // NumPy is not importable, a memoryview cast to the element format and
-// shape), and Go holds a sabview.View over the same bytes. Writes on either
-// side are visible to the other at once; there is no synchronisation to do,
-// because Go, JavaScript and Python all run on one thread, one at a time.
+// shape), and Go holds a sabview.View over the same bytes. On one thread,
+// writes on either side are visible to the other at once and there is no
+// synchronisation to do, because Go, JavaScript and Python run one at a
+// time. Across threads, see "Worker mode" below.
 //
 // The common recipe of passing a SharedArrayBuffer-backed typed array with
 // pyodide.globals.set and calling .to_py() in Python copies: Python then
@@ -29,6 +32,19 @@
 //	CopyOut(b, name, dst)                copies once into dst       none
 //	View.CopyFrom / CopyTo (sabview)     copies once, Go ↔ heap     none
 //	pyodide.globals.set + .to_py()       copies (not this package)  a private copy
+//
+//	With LoadWorker (Pyodide in a worker, shared heap)
+//	Memory()                             aliases the worker's heap  (a shared WebAssembly.Memory)
+//	Alloc / View / Share                 alias, as above, across threads: this thread reads Python's bytes in place
+//	CopyIn / CopyOut                     copy once, as above
+//	Run                                  sends the source; nothing is copied back (use arrays)
+//	AllocFrames/Seqlock/Ring/Mutex       alias: one region, a Go view and a Python object
+//	FrameWriter.back() (Python)          aliases the back slot; publish(data) copies data once
+//	atomicsx FrameReader.Take / Front    Take copies the frame into Go; Front aliases the slot
+//
+//	Without cross-origin isolation (no SharedArrayBuffer)
+//	LoadWorker, Load{SharedHeap: true}   fail with ErrNotIsolated
+//	Load (same thread, stock heap)       works; moving data to another thread means copying it
 //
 // Every view returned by Alloc, View and CopyIn follows the heap when Python
 // grows it: a growth replaces the heap's ArrayBuffer and detaches every
@@ -61,10 +77,61 @@
 // All errors are *Error values with Op, Kind (one of the Err sentinels, for
 // errors.Is), Detail and Fix.
 //
-// # Threads
+// # Shared heap
 //
-// A Bridge drives a Pyodide on the calling thread. Only that thread may
-// grow Pyodide's memory. The bridge's calls into Python go through one
-// internal interface, so a Bridge whose Pyodide runs in a worker can offer
-// the same API.
+// Options.SharedHeap makes Load boot Pyodide with its heap in a
+// SharedArrayBuffer (internal/sharedheap: WebAssembly compilation in this
+// thread is hooked so Pyodide's modules declare their memory shared, and in
+// browsers three Web APIs that refuse shared views are shimmed). Memory()
+// can then be posted to workers, which view the same bytes. A shared heap
+// never detaches on growth: an old typed array stays valid but keeps its
+// old length; sabview views re-derive when memory.buffer.byteLength
+// changes. Python runs at about the speed of stock Pyodide
+// (go test ./internal/sharedheap -run Browser -bench PythonSpeed).
+//
+// # Worker mode
+//
+// LoadWorker boots shared-heap Pyodide in a DedicatedWorker (worker_threads
+// under Node) and returns a Bridge with the same API. The worker posts its
+// heap's WebAssembly.Memory; views are sabview.FromMemory over it, so this
+// thread reads and writes Python's arrays in place while Python runs in the
+// worker. Only the worker grows the heap (growing it from another thread
+// would leave Emscripten's own views stale); views here re-derive.
+//
+// Every call into Python (Alloc, View, Share, Free, Run, ...) is a request
+// to the worker, served in order; Run is asynchronous for Go (it parks the
+// goroutine), and Python exceptions arrive as the same *PythonError. A long
+// Run may go on in one goroutine while another reads frames; bridge calls
+// made meanwhile wait for it.
+//
+// Ordering: what Python wrote before a Run returned is visible here after it
+// returns, and what Go wrote before calling Run is visible to it. While
+// Python runs, plain accesses carry no ordering across threads: hand data
+// over with the atomicsx protocols.
+//
+// # Protocols across languages
+//
+// The Python module sabkit_atomics (embedded as AtomicsSource and installed
+// by Attach, Load and LoadWorker) implements atomicsx/LAYOUT.md over heap
+// addresses, with js.Atomics on an Int32Array over Pyodide's heap:
+// Mutex(addr), Seqlock(addr, max_bytes).write/read,
+// FrameWriter(addr, frame_bytes).back()/publish_back(n)/publish(data),
+// FrameReader(addr, frame_bytes).take/next, and
+// Ring(addr, capacity, itemsize).push/pop/push_all/pop_some. AllocFrames,
+// AllocSeqlock, AllocRing and AllocMutex allocate a zeroed region in the
+// heap, bind a Python name to the protocol object (FrameWriter for frames)
+// and return the region as the *sabview.View[int32] that atomicsx's
+// NewFrameReader, NewSeqlock, NewRing and NewMutex take. Python blocks in
+// Atomics.wait where the thread may block (a worker) and spins elsewhere;
+// Go on the browser's main thread waits with Atomics.waitAsync (Next,
+// PopContext, LockContext, WaitNewer).
+//
+// # Without isolation
+//
+// A page without Cross-Origin-Opener-Policy: same-origin and
+// Cross-Origin-Embedder-Policy: require-corp has no SharedArrayBuffer:
+// LoadWorker and Load with SharedHeap fail with ErrNotIsolated, whose Fix
+// names the headers. The fallback is Load on the calling thread (stock
+// heap): the bridge works as on any page, and data that must reach another
+// thread is copied (CopyOut, or postMessage of a copy).
 package pyodidebridge

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"syscall/js"
 
+	"github.com/sabkit/sabkit/atomicsx"
 	"github.com/sabkit/sabkit/pyodidebridge"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -163,4 +164,71 @@ func ExampleBridge_Run() {
 		fmt.Println(pe.Type + ": " + pe.Message)
 	}
 	// Output: ZeroDivisionError: division by zero
+}
+
+// Pyodide on a shared heap in a worker: Python computes there, and this
+// thread reads the result in place, through a view of the worker's heap.
+// (Not run as a test: it needs a cross-origin-isolated page serving
+// Pyodide at /pyodide/; the worker tests cover it.)
+func ExampleLoadWorker() {
+	ctx := context.Background()
+	b, err := pyodidebridge.LoadWorker(ctx, pyodidebridge.WorkerOptions{IndexURL: "/pyodide/"})
+	if errors.Is(err, pyodidebridge.ErrNotIsolated) {
+		// No isolation headers: run Pyodide on this thread instead, and copy
+		// whatever has to cross threads.
+		b, err = pyodidebridge.Load(ctx, pyodidebridge.Options{IndexURL: "/pyodide/"})
+	}
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer b.Close()
+	pixels, err := pyodidebridge.Alloc[float32](b, "pixels", 480, 640)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := b.Run(ctx, "for i in range(640): pixels[0, i] = i / 640"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	x, _ := pixels.At(320) // no copy: the view aliases the worker's array
+	fmt.Println(x)
+}
+
+// Python publishes frames with sabkit_atomics.FrameWriter, filling the back
+// slot in place; Go takes the latest with atomicsx.FrameReader. Here both
+// run on this thread; with LoadWorker the writer runs in the worker.
+func ExampleAllocFrames() {
+	b, err := pyodidebridge.Attach(js.Global().Get("pyodide"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer b.Close()
+	region, err := pyodidebridge.AllocFrames(b, "frames", 16)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	reader, err := atomicsx.NewFrameReader(region)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = b.Run(context.Background(), `
+for k in range(1, 4):
+    slot = frames.back()              # a writable memoryview of the slot: no copy
+    slot[:5] = b"frame"
+    slot[5] = 48 + k
+    frames.publish_back(6)
+`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	buf := make([]byte, reader.MaxFrameBytes())
+	f, ok, err := reader.Take(buf)
+	fmt.Println(ok, err, f.Number, f.Dropped, string(buf[:f.Len]))
+	// Output: true <nil> 3 2 frame3
 }
