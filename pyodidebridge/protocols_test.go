@@ -351,3 +351,73 @@ _write(%[1]d)
 		t.Errorf("%d reads, %d torn", reads, torn)
 	}
 }
+
+// TestProtocolBadInputs: wrong sizes, names and states give typed errors on
+// the Go side and Python exceptions on the Python side, never a broken region.
+func TestProtocolBadInputs(t *testing.T) {
+	b := bridge(t)
+	goCases := []struct {
+		name string
+		call func() error
+		kind error
+	}{
+		{"zero frame size", func() error { _, err := pyodidebridge.AllocFrames(b, "bad_frames", 0); return err }, pyodidebridge.ErrShape},
+		{"negative seqlock size", func() error { _, err := pyodidebridge.AllocSeqlock(b, "bad_sl", -1); return err }, pyodidebridge.ErrShape},
+		{"zero ring capacity", func() error { _, err := pyodidebridge.AllocRing[int32](b, "bad_ring", 0); return err }, pyodidebridge.ErrShape},
+		{"keyword name", func() error { _, err := pyodidebridge.AllocMutex(b, "class"); return err }, pyodidebridge.ErrName},
+		{"nil bridge", func() error { _, err := pyodidebridge.AllocFrames(nil, "f", 8); return err }, pyodidebridge.ErrClosed},
+	}
+	for _, c := range goCases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.call()
+			var e *pyodidebridge.Error
+			if !errors.Is(err, c.kind) || !errors.As(err, &e) || e.Fix == "" {
+				t.Fatalf("got %v, want a %v *Error with a Fix", err, c.kind)
+			}
+		})
+	}
+	pyCases := []struct {
+		name, code, typ string
+	}{
+		{"misaligned region", "import sabkit_atomics\nsabkit_atomics.FrameWriter(3, 8)", "ValueError"},
+		{"frame larger than a slot", "pb_frames.publish(bytes(9))", "ValueError"},
+		{"publish_back beyond the slot", "pb_frames.publish_back(100)", "ValueError"},
+		{"unlock of an unlocked mutex", "pb_mutex.unlock()", "RuntimeError"},
+		{"partial ring item", "pb_ring.push(bytes(3))", "ValueError"},
+		{"seqlock value too large", "pb_sl.write(bytes(100))", "ValueError"},
+	}
+	frames, err := pyodidebridge.AllocFrames(b, "pb_frames", 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Free(frames)
+	mutex, err := pyodidebridge.AllocMutex(b, "pb_mutex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Free(mutex)
+	ring, err := pyodidebridge.AllocRing[int32](b, "pb_ring", 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Free(ring)
+	sl, err := pyodidebridge.AllocSeqlock(b, "pb_sl", 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Free(sl)
+	for _, c := range pyCases {
+		t.Run(c.name, func(t *testing.T) {
+			err := b.Run(context.Background(), c.code)
+			var pe *pyodidebridge.PythonError
+			if !errors.As(err, &pe) || pe.Type != c.typ {
+				t.Fatalf("Run(%q) = %v, want a Python %s", c.code, err, c.typ)
+			}
+		})
+	}
+	// The regions are intact after the refused calls.
+	run(t, b, "assert pb_frames.stats() == (0, 0, 0)\nassert pb_mutex.try_lock()\npb_mutex.unlock()\nassert len(pb_ring) == 0")
+	if w, _ := atomicsx.Load(mutex, 0); w != 0 {
+		t.Fatalf("mutex word %d after lock/unlock in Python", w)
+	}
+}

@@ -319,13 +319,16 @@ class FrameReader(_Frames):
         return num, self._slots[s][:n], skipped
 
     def next(self, timeout_ms=_INF):
-        """Wait for a new frame and take it; None on timeout."""
+        """Wait up to timeout_ms for a new frame and take it; None on timeout."""
+        deadline = js.performance.now() + timeout_ms
         while True:
             st = _load(self._arr(), self._w)
             if st & _FRESH:
                 return self.take()
-            if not self._block(0, st, timeout_ms) and timeout_ms != _INF:
+            left = deadline - js.performance.now()
+            if left <= 0:
                 return None
+            self._block(0, st, left)
 
 
 class Ring(_Region):

@@ -61,6 +61,12 @@ func LoadWorker(ctx context.Context, opts WorkerOptions) (*Bridge, error) {
 		}
 		return nil, err
 	}
+	if err := checkServed(ctx, url); err != nil {
+		if e, ok := err.(*Error); ok {
+			e.Op = op
+		}
+		return nil, err
+	}
 	w, err := sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{IndexURL: url, ScriptURL: opts.ScriptURL, Output: opts.Output})
 	if err != nil {
 		return nil, fromSharedHeap(op, err)

@@ -350,3 +350,81 @@ func TestNoIsolationFallback(t *testing.T) {
 		t.Fatalf("CopyOut gave %v, want the copy [1.5 2.5 9]", got)
 	}
 }
+
+// TestLoadWorkerErrors: LoadWorker refuses bad options with typed errors
+// before starting a worker.
+func TestLoadWorkerErrors(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	missing := "/no/such/pyodide/"
+	if jsenv.InBrowser() {
+		missing = "/no-such-pyodide/"
+	}
+	for _, c := range []struct {
+		name string
+		opts pyodidebridge.WorkerOptions
+		kind error
+	}{
+		{"empty IndexURL", pyodidebridge.WorkerOptions{}, pyodidebridge.ErrLoad},
+		{"IndexURL without Pyodide", pyodidebridge.WorkerOptions{IndexURL: missing}, pyodidebridge.ErrLoad},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := pyodidebridge.LoadWorker(ctx, c.opts)
+			if err == nil {
+				b.Close()
+				t.Fatal("LoadWorker succeeded")
+			}
+			var e *pyodidebridge.Error
+			if !errors.Is(err, c.kind) || !errors.As(err, &e) || e.Op != "LoadWorker" || e.Fix == "" {
+				t.Fatalf("got %v, want a LoadWorker %v *Error with a Fix", err, c.kind)
+			}
+		})
+	}
+}
+
+// TestWorkerClose: closing a worker bridge ends the worker, revokes its
+// views and makes further calls fail with ErrClosed.
+func TestWorkerClose(t *testing.T) {
+	workerBridge(t) // skips where LoadWorker cannot work
+	if testing.Short() {
+		t.Skip("boots another Pyodide worker; skipped in -short")
+	}
+	url, err := pyodideURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	var out strings.Builder
+	b, err := pyodidebridge.LoadWorker(ctx, pyodidebridge.WorkerOptions{IndexURL: url,
+		Output: func(stream, text string) { out.WriteString(stream + ":" + text + "\n") }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := pyodidebridge.Alloc[float32](b, "closing", 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, b, "closing[3] = 2.5\nprint('hello from the worker')")
+	if x, _ := v.At(3); x != 2.5 {
+		t.Fatalf("read %v, Python wrote 2.5", x)
+	}
+	if !strings.Contains(out.String(), "stdout:hello from the worker") {
+		t.Errorf("Output got %q", out.String())
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.At(3); !errors.Is(err, sabview.ErrRevoked) || !errors.Is(err, pyodidebridge.ErrClosed) {
+		t.Errorf("view after Close: %v, want ErrRevoked wrapping ErrClosed", err)
+	}
+	if _, err := pyodidebridge.Alloc[float32](b, "again", 1); !errors.Is(err, pyodidebridge.ErrClosed) {
+		t.Errorf("Alloc after Close: %v", err)
+	}
+	if err := b.Run(ctx, "1"); !errors.Is(err, pyodidebridge.ErrClosed) {
+		t.Errorf("Run after Close: %v", err)
+	}
+	if err := b.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
