@@ -46,6 +46,9 @@ var (
 	// thread can see. The fix names the headers; the fallback is Load
 	// without SharedHeap, where crossing threads means copies.
 	ErrNotIsolated = errors.New("not cross-origin isolated")
+	// ErrNotShared: the operation needs Pyodide's heap in a SharedArrayBuffer
+	// (Atomics across threads), and this bridge's heap is not shared.
+	ErrNotShared = errors.New("heap not shared")
 	// ErrWorker: the Pyodide worker failed to start, died, or did not answer.
 	ErrWorker = errors.New("worker failed")
 )

@@ -196,17 +196,20 @@ func ExampleLoadWorker() {
 	fmt.Println(x)
 }
 
-// Python publishes frames with sabkit_atomics.FrameWriter, filling the back
-// slot in place; Go takes the latest with atomicsx.FrameReader. Here both
-// run on this thread; with LoadWorker the writer runs in the worker.
+// Python in the worker publishes frames with sabkit_atomics.FrameWriter,
+// filling the back slot in place; Go on this thread takes each latest frame
+// with atomicsx.FrameReader, waiting without blocking the thread. (Not run
+// as a test: it needs a cross-origin-isolated page serving Pyodide at
+// /pyodide/; TestProtocolFrames runs the same exchange.)
 func ExampleAllocFrames() {
-	b, err := pyodidebridge.Attach(js.Global().Get("pyodide"))
+	ctx := context.Background()
+	b, err := pyodidebridge.LoadWorker(ctx, pyodidebridge.WorkerOptions{IndexURL: "/pyodide/"})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer b.Close()
-	region, err := pyodidebridge.AllocFrames(b, "frames", 16)
+	region, err := pyodidebridge.AllocFrames(b, "frames", 64)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -216,19 +219,27 @@ func ExampleAllocFrames() {
 		fmt.Println(err)
 		return
 	}
-	err = b.Run(context.Background(), `
-for k in range(1, 4):
-    slot = frames.back()              # a writable memoryview of the slot: no copy
-    slot[:5] = b"frame"
-    slot[5] = 48 + k
-    frames.publish_back(6)
+	// The simulation loop runs in the worker while this thread reads.
+	done := make(chan error, 1)
+	go func() {
+		done <- b.Run(ctx, `
+import struct
+for k in range(1, 601):
+    slot = frames.back()            # a writable memoryview of the slot: no copy
+    struct.pack_into("<If", slot, 0, k, k * 0.5)
+    frames.publish_back(8)
 `)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
+	}()
 	buf := make([]byte, reader.MaxFrameBytes())
-	f, ok, err := reader.Take(buf)
-	fmt.Println(ok, err, f.Number, f.Dropped, string(buf[:f.Len]))
-	// Output: true <nil> 3 2 frame3
+	for {
+		f, err := reader.Next(ctx, buf) // parks this goroutine, not the thread
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if f.Number == 600 { // earlier frames may have been dropped, never torn
+			break
+		}
+	}
+	fmt.Println("worker:", <-done)
 }

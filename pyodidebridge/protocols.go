@@ -10,6 +10,9 @@ import (
 	"github.com/sabkit/sabkit/sabview"
 )
 
+// The Alloc* protocol helpers need a shared heap (LoadWorker, or Load with
+// Options.SharedHeap) and return ErrNotShared otherwise.
+
 // AllocFrames allocates a zeroed triple-buffer region (atomicsx/LAYOUT.md,
 // "Frames") for frames of up to frameBytes in Pyodide's heap and binds the
 // Python global name to a sabkit_atomics.FrameWriter over it. The returned
@@ -56,12 +59,18 @@ func AllocMutex(b *Bridge, name string) (*sabview.View[int32], error) {
 	return allocRegion(b, "AllocMutex", name, 1, "Mutex")
 }
 
+// allocRegion needs a shared heap: the Go end (atomicsx) and any other
+// thread only work on SharedArrayBuffers.
 func allocRegion(b *Bridge, op, name string, words int, class string, args ...int) (*sabview.View[int32], error) {
 	if err := b.usable(op); err != nil {
 		return nil, err
 	}
 	if err := checkName(op, name); err != nil {
 		return nil, err
+	}
+	if !b.SharedHeap() {
+		return nil, errorf(op, ErrNotShared, "use LoadWorker, or Load with Options.SharedHeap (both need cross-origin isolation in a browser)",
+			"the heap is a %s; atomicsx and other threads need a SharedArrayBuffer", objectTag(b.mem.Get("buffer")))
 	}
 	v, err := alloc[int32](b, op, name, dtypeOf[int32](), []int{words}, words)
 	if err != nil {

@@ -367,6 +367,13 @@ func TestProtocolBadInputs(t *testing.T) {
 		{"keyword name", func() error { _, err := pyodidebridge.AllocMutex(b, "class"); return err }, pyodidebridge.ErrName},
 		{"nil bridge", func() error { _, err := pyodidebridge.AllocFrames(nil, "f", 8); return err }, pyodidebridge.ErrClosed},
 	}
+	if !b.SharedHeap() {
+		goCases = append(goCases, struct {
+			name string
+			call func() error
+			kind error
+		}{"stock heap", func() error { _, err := pyodidebridge.AllocRing[float64](b, "stock_ring", 8); return err }, pyodidebridge.ErrNotShared})
+	}
 	for _, c := range goCases {
 		t.Run(c.name, func(t *testing.T) {
 			err := c.call()
@@ -385,6 +392,9 @@ func TestProtocolBadInputs(t *testing.T) {
 		{"unlock of an unlocked mutex", "pb_mutex.unlock()", "RuntimeError"},
 		{"partial ring item", "pb_ring.push(bytes(3))", "ValueError"},
 		{"seqlock value too large", "pb_sl.write(bytes(100))", "ValueError"},
+	}
+	if !b.SharedHeap() {
+		b = workerBridge(t) // the Python half needs a shared heap to be bound to
 	}
 	frames, err := pyodidebridge.AllocFrames(b, "pb_frames", 8)
 	if err != nil {
