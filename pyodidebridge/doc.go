@@ -38,7 +38,7 @@
 //	Alloc / View / Share                 alias, as above, across threads: this thread reads Python's bytes in place
 //	CopyIn / CopyOut                     copy once, as above
 //	Run                                  sends the source; nothing is copied back (use arrays)
-//	AllocFrames/Seqlock/Ring/Mutex       alias: one region, a Go view and a Python object
+//	AllocFrames/Seqlock/Ring/Mutex       alias: one region, a Go view and a Python object (shared heap only)
 //	FrameWriter.back() (Python)          aliases the back slot; publish(data) copies data once
 //	atomicsx FrameReader.Take / Front    Take copies the frame into Go; Front aliases the slot
 //
@@ -121,7 +121,9 @@
 // AllocSeqlock, AllocRing and AllocMutex allocate a zeroed region in the
 // heap, bind a Python name to the protocol object (FrameWriter for frames)
 // and return the region as the *sabview.View[int32] that atomicsx's
-// NewFrameReader, NewSeqlock, NewRing and NewMutex take. Python blocks in
+// NewFrameReader, NewSeqlock, NewRing and NewMutex take; they need a shared
+// heap (ErrNotShared otherwise), since atomicsx works on SharedArrayBuffers
+// only. Python blocks in
 // Atomics.wait where the thread may block (a worker) and spins elsewhere;
 // Go on the browser's main thread waits with Atomics.waitAsync (Next,
 // PopContext, LockContext, WaitNewer).

@@ -168,7 +168,7 @@ func (p *workerThread) call(op, module, fn string, args ...any) (js.Value, error
 		case string:
 			code.WriteString(strconv.Quote(a))
 		default:
-			panic("pyodidebridge: unsupported worker call argument") // only this file builds calls
+			return js.Undefined(), errorf(op, ErrWorker, "pass ints and strings", "argument %d of %s is a %T", i, fn, a)
 		}
 	}
 	code.WriteString(")")
