@@ -47,8 +47,9 @@
 //	Load (same thread, stock heap)       works; moving data to another thread means copying it
 //
 // Every view returned by Alloc, View and CopyIn follows the heap when Python
-// grows it: a growth replaces the heap's ArrayBuffer and detaches every
-// typed array over the old one, and the sabview views re-derive theirs, so
+// grows it: a growth replaces the heap's ArrayBuffer (a stock heap's growth
+// also detaches every typed array over the old one), and the sabview views
+// re-derive theirs, so
 // Go never reads a stale or detached buffer. JavaScript code should fetch
 // view.Array() again after anything that may run Python, rather than keep it.
 //
@@ -69,7 +70,9 @@
 // Attach installs a small helper module (embedded in the Go binary) into
 // Pyodide's file system and binds its functions once; Alloc, View, Share,
 // CopyIn, CopyOut and Free call them with numbers and strings, so no Python
-// source is parsed when data changes hands. Run executes Python source (and
+// source is parsed when data changes hands (a worker bridge sends each call
+// as a one-line request that the worker parses, next to a postMessage round
+// trip). Run executes Python source (and
 // parses it each time): use it for setup and for the computation itself.
 // Python exceptions become errors of kind ErrPython wrapping a *PythonError
 // with the exception's type, message and traceback.
