@@ -49,9 +49,9 @@
 // Every view returned by Alloc, View and CopyIn follows the heap when Python
 // grows it: a growth replaces the heap's ArrayBuffer (a stock heap's growth
 // also detaches every typed array over the old one), and the sabview views
-// re-derive theirs, so
-// Go never reads a stale or detached buffer. JavaScript code should fetch
-// view.Array() again after anything that may run Python, rather than keep it.
+// re-derive theirs, so Go never reads a stale or detached buffer.
+// JavaScript code should fetch view.Array() again after anything that may
+// run Python, rather than keep it.
 //
 // # Lifetimes
 //
@@ -72,8 +72,8 @@
 // CopyIn, CopyOut and Free call them with numbers and strings, so no Python
 // source is parsed when data changes hands (a worker bridge sends each call
 // as a one-line request that the worker parses, next to a postMessage round
-// trip). Run executes Python source (and
-// parses it each time): use it for setup and for the computation itself.
+// trip). Run executes Python source (and parses it each time): use it for
+// setup and for the computation itself.
 // Python exceptions become errors of kind ErrPython wrapping a *PythonError
 // with the exception's type, message and traceback.
 //
