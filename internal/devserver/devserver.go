@@ -1,3 +1,5 @@
+//go:build !js
+
 // Package devserver is the static file server behind `sabkit serve`: it
 // serves a directory the way a cross-origin-isolated app needs it (COOP,
 // COEP and CORP on every response, errors included; strict MIME types),

@@ -1,3 +1,5 @@
+//go:build !js
+
 package devserver
 
 import (
@@ -14,6 +16,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/sabkit/sabkit/internal/browsertest"
 	"github.com/sabkit/sabkit/internal/wasmrewrite"
 )
 
@@ -172,7 +175,7 @@ func TestTraversalRefused(t *testing.T) {
 }
 
 func TestPyodideMount(t *testing.T) {
-	pyo := filepath.Join(moduleRoot(t), "testdata", "pyodide", "node_modules", "pyodide")
+	pyo := filepath.Join(browsertest.ModuleRoot(t), "testdata", "pyodide", "node_modules", "pyodide")
 	if _, err := os.Stat(filepath.Join(pyo, "pyodide.asm.wasm")); err != nil {
 		t.Skipf("Pyodide is not installed (%v); run: npm ci --prefix testdata/pyodide", err)
 	}
@@ -193,20 +196,6 @@ func TestPyodideMount(t *testing.T) {
 		if status, h, _ := rawGet(t, srv, "/pyodide/pyodide.mjs"); status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/javascript") {
 			t.Fatalf("pyodide.mjs: status %d type %q", status, h.Get("Content-Type"))
 		}
-	}
-}
-
-func moduleRoot(t *testing.T) string {
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
 	}
 }
 
