@@ -33,30 +33,9 @@ import (
 	"github.com/sabkit/sabkit/internal/browsertest"
 )
 
-// pyodideDir finds testdata/pyodide/node_modules/pyodide from the package
-// directory (the test's working directory) by walking up to go.mod.
-func pyodideDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the package directory")
-		}
-		dir = parent
-	}
-	py := filepath.Join(dir, "testdata", "pyodide", "node_modules", "pyodide")
-	if _, err := os.Stat(filepath.Join(py, "pyodide.js")); err != nil {
-		t.Fatalf("Pyodide is not installed in %s: run: npm ci --prefix testdata/pyodide", py)
-	}
-	return py
-}
+// pyodideDir is the pinned Pyodide package; the test fails with the install
+// command when it is missing.
+func pyodideDir(t *testing.T) string { return browsertest.PyodideDir(t) }
 
 // sameThreadTests are the tests of the same-thread bridge, rerun on a
 // shared heap.

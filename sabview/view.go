@@ -112,8 +112,8 @@ func FromTypedArray[T Element](ta js.Value, opts ...Option) (*View[T], error) {
 }
 
 // FromMemory views length elements of T starting byteOffset bytes into a
-// WebAssembly.Memory, such as Pyodide's heap (pyodide._module.wasmMemory) or
-// another module's exported memory. The view follows the memory as it grows:
+// WebAssembly.Memory, such as Pyodide's heap (pyodide._module.memory in
+// Pyodide 314) or another module's exported memory. The view follows the memory as it grows:
 // it re-derives its typed arrays when the memory's buffer is replaced, so it
 // never reads through a detached (non-shared) or stale (shared) buffer.
 func FromMemory[T Element](mem js.Value, byteOffset, length int, opts ...Option) (*View[T], error) {
