@@ -44,6 +44,8 @@ func fixture(t *testing.T) (site string) {
 	write(filepath.Join(site, "index.html"), "<!doctype html><title>home</title>")
 	write(filepath.Join(site, "app.js"), "console.log(1)")
 	write(filepath.Join(site, "m.wasm"), "\x00asm\x01\x00\x00\x00")
+	write(filepath.Join(site, "pkg.whl"), "PK")
+	write(filepath.Join(site, "stdlib.zip"), "PK")
 	write(filepath.Join(site, "sub", "inner.mjs"), "export {}")
 	for link, target := range map[string]string{"link-out": "../outside", "secret-link": "../outside/secret.txt", "ok-link": "app.js", "abs-link": filepath.Join(outside, "secret.txt")} {
 		if err := os.Symlink(target, filepath.Join(site, link)); err != nil {
@@ -107,6 +109,8 @@ func TestHeadersAndTypes(t *testing.T) {
 		{"/index.html", 200, "text/html; charset=utf-8"},
 		{"/app.js", 200, "text/javascript; charset=utf-8"},
 		{"/m.wasm", 200, "application/wasm"},
+		{"/pkg.whl", 200, "application/zip"},
+		{"/stdlib.zip", 200, "application/zip"},
 		{"/sub/inner.mjs", 200, "text/javascript; charset=utf-8"},
 		{"/ok-link", 200, ""},
 		{"/missing.js", 404, "text/plain; charset=utf-8"},
