@@ -7,7 +7,7 @@
 // its worker. The cross-thread tests spawn a second copy of the binary in a
 // worker (jsenv.SpawnSelf) and testdata/worker.js.
 //
-//	go test ./atomicsx                          # page: the counts; worker: counts / 10
+//	go test ./atomicsx                          # page: the full counts; worker: counts / 10
 //	go test -short ./atomicsx                   # page only, counts / 10
 //	go test ./atomicsx -run Browser -bench .    # wasm benchmarks in Chromium (page variant only)
 //	GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./atomicsx   # Node

@@ -32,12 +32,12 @@ import (
 // Every pair starts with a handshake on a control word, so neither side runs
 // ahead of the other's start-up.
 
-// reduced reports whether to divide the issue's counts by ten: under -short,
+// reduced reports whether to divide the full counts by ten: under -short,
 // and where browser_test.go asks for it (the worker variant, which repeats
 // the page's tests from a worker and need not repeat their volume).
 func reduced() bool { return testing.Short() || os.Getenv("ATOMICSX_REDUCED") == "1" }
 
-// Counts from the issue.
+// The full counts: 1e6 frames, 1e7 ring items.
 func frameCount() int {
 	if reduced() {
 		return 100_000

@@ -10,7 +10,7 @@ import (
 )
 
 // nodeCheck compiles each output in Node and instantiates it with stub
-// imports and one shared memory with Pyodide's limits (BRIEF §3). For an
+// imports and one shared memory with Pyodide 314's limits. For an
 // input that imports memory, it also instantiates the input with that memory,
 // which must fail: that is what the rewrite is for.
 const nodeCheck = `

@@ -54,7 +54,7 @@ func TestPyodide(t *testing.T) {
 		t.Fatalf("Pyodide defines %d memories, want 1: %+v", len(defined), defined)
 	}
 	old := defined[0].Limits
-	// BRIEF §3: flags 1, min 480, max 65536 pages.
+	// Pyodide 314 declares flags 1, min 480, max 65536 pages.
 	equal(t, old, Limits{Min: 480, Max: 65536, HasMax: true}, "Pyodide's memory")
 
 	res, err := Share(in)

@@ -180,7 +180,7 @@ func TestAppendSize(t *testing.T) {
 	}
 }
 
-// pyodideHeap is the limits of Pyodide's heap once shared (BRIEF §3).
+// pyodideHeap is the limits of Pyodide 314's heap once shared.
 var pyodideHeap = Limits{Min: 480, Max: 65536, HasMax: true, Shared: true}
 
 func TestCheckLink(t *testing.T) {
