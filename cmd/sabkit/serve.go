@@ -94,25 +94,16 @@ func shutdown(srv *http.Server) int {
 	return 0
 }
 
-// findPyodide looks for the pinned npm package in this checkout: from the
-// working directory up to the module root.
+// findPyodide returns the pinned npm package of the sabkit checkout the
+// command runs in, or "" when there is none.
 func findPyodide() string {
-	dir, err := os.Getwd()
+	root, err := moduleRoot()
 	if err != nil {
 		return ""
 	}
-	for {
-		p := filepath.Join(dir, "testdata", "pyodide", "node_modules", "pyodide")
-		if _, err := os.Stat(filepath.Join(p, "pyodide.asm.wasm")); err == nil {
-			return p
-		}
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return ""
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
+	p := filepath.Join(root, "testdata", "pyodide", "node_modules", "pyodide")
+	if _, err := os.Stat(filepath.Join(p, "pyodide.asm.wasm")); err != nil {
+		return ""
 	}
+	return p
 }

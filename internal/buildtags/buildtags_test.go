@@ -1,3 +1,5 @@
+//go:build !js
+
 package buildtags
 
 import (
@@ -5,11 +7,12 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sabkit/sabkit/internal/browsertest"
 )
 
 // jsOnlyImports are packages that exist (or work) only under js/wasm.
@@ -23,7 +26,7 @@ var jsOnlyImports = map[string]bool{
 // a file importing syscall/js or safejs must carry `//go:build js && wasm`,
 // and a file importing chromedp must exclude js.
 func TestWasmBuildTags(t *testing.T) {
-	root := moduleRoot(t)
+	root := browsertest.ModuleRoot(t)
 	checked := 0
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -91,23 +94,6 @@ func isJSWasm(expr constraint.Expr) bool {
 // allowsJS reports whether the constraint can be satisfied for GOOS=js.
 func allowsJS(expr constraint.Expr) bool {
 	return expr.Eval(func(tag string) bool { return tag == "js" || tag == "wasm" })
-}
-
-func moduleRoot(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
 }
 
 func TestConstraintHelpers(t *testing.T) {
