@@ -8,6 +8,8 @@ package jsenv
 import (
 	"os"
 	"syscall/js"
+
+	"github.com/sabkit/sabkit/internal/jsinterop"
 )
 
 // Environment variables the browser harness (internal/browsertest) sets in
@@ -19,30 +21,20 @@ const (
 )
 
 // InBrowser reports whether the program runs in a browser (page or worker).
-func InBrowser() bool {
-	g := js.Global()
-	// wasm_exec.js installs a stub globalThis.process in browsers, so test
-	// for the DOM or a worker scope instead.
-	return !InNode() && (!g.Get("document").IsUndefined() || !g.Get("WorkerGlobalScope").IsUndefined())
-}
+func InBrowser() bool { return jsinterop.InBrowser() }
 
 // InNode reports whether the program runs under Node.js.
-func InNode() bool {
-	p := js.Global().Get("process")
-	return !p.IsUndefined() && !p.Get("versions").IsUndefined() && !p.Get("versions").Get("node").IsUndefined()
-}
+func InNode() bool { return jsinterop.InNode() }
 
-// InWorker reports whether the program runs inside a DedicatedWorker.
-func InWorker() bool {
-	return InBrowser() && js.Global().Get("document").IsUndefined()
-}
+// InWorker reports whether the program runs inside a browser worker.
+func InWorker() bool { return jsinterop.InWorker() }
 
 // MainThread reports whether Atomics.wait is forbidden here: the browser main
 // thread (a page), as opposed to Node or a worker.
-func MainThread() bool { return InBrowser() && !InWorker() }
+func MainThread() bool { return jsinterop.MainThread() }
 
 // CrossOriginIsolated reports globalThis.crossOriginIsolated.
-func CrossOriginIsolated() bool { return js.Global().Get("crossOriginIsolated").Truthy() }
+func CrossOriginIsolated() bool { return jsinterop.CrossOriginIsolated() }
 
 // ExpectIsolated reports what the harness promised: true and ok when the page
 // was served with COOP/COEP, false and ok when deliberately without, and ok
@@ -73,7 +65,7 @@ func Describe() string {
 		coi = "crossOriginIsolated=true"
 	}
 	sab := "SharedArrayBuffer=undefined"
-	if !js.Global().Get("SharedArrayBuffer").IsUndefined() {
+	if jsinterop.HasSharedArrayBuffer() {
 		sab = "SharedArrayBuffer=available"
 	}
 	return where + " " + coi + " " + sab

@@ -1,0 +1,108 @@
+//go:build js && wasm
+
+package jsinterop_test
+
+import (
+	"errors"
+	"syscall/js"
+	"testing"
+
+	"github.com/sabkit/sabkit/internal/jsinterop"
+)
+
+func TestTry(t *testing.T) {
+	tests := []struct {
+		name    string
+		f       func() js.Value
+		wantErr string
+		errName string
+	}{
+		{"value", func() js.Value { return js.ValueOf(3) }, "", ""},
+		{"TypeError", func() js.Value { return js.Global().Get("Function").New("null.x").Invoke() },
+			"TypeError: ", "TypeError"},
+		{"thrown string", func() js.Value { return js.Global().Get("Function").New("throw 'boom'").Invoke() },
+			"boom", ""},
+		{"RangeError", func() js.Value { return js.Global().Get("Array").New(-1) }, "RangeError: ", "RangeError"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := jsinterop.Try(tt.f)
+			if tt.wantErr == "" {
+				if err != nil || v.Int() != 3 {
+					t.Fatalf("Try = %v, %v; want 3, nil", v, err)
+				}
+				return
+			}
+			var thrown *jsinterop.Thrown
+			if !errors.As(err, &thrown) {
+				t.Fatalf("Try error = %v (%T), want *Thrown", err, err)
+			}
+			if got := err.Error(); len(got) < len(tt.wantErr) || got[:len(tt.wantErr)] != tt.wantErr {
+				t.Errorf("Error() = %q, want prefix %q", got, tt.wantErr)
+			}
+			if thrown.Name() != tt.errName {
+				t.Errorf("Name() = %q, want %q", thrown.Name(), tt.errName)
+			}
+		})
+	}
+}
+
+// A Go bug inside Try must stay a panic, never become an ordinary error.
+func TestTryKeepsGoPanics(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil {
+			t.Fatal("a Go nil dereference inside Try was swallowed")
+		}
+	}()
+	var p *struct{ x int }
+	_, err := jsinterop.Try(func() js.Value { return js.ValueOf(p.x) })
+	t.Fatalf("Try returned %v instead of panicking", err)
+}
+
+func TestDescribe(t *testing.T) {
+	g := js.Global()
+	tests := []struct {
+		v    js.Value
+		want string
+	}{
+		{js.Undefined(), "undefined"},
+		{js.Null(), "null"},
+		{js.ValueOf(1.5), "number"},
+		{js.ValueOf("x"), `the string "x"`},
+		{g.Get("Float32Array").New(2), "a Float32Array"},
+		{g.Get("ArrayBuffer").New(8), "a ArrayBuffer"},
+		{g.Get("Object").New(), "a Object"},
+	}
+	for _, tt := range tests {
+		if got := jsinterop.Describe(tt.v); got != tt.want {
+			t.Errorf("Describe(%v) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+}
+
+func TestHideImportScripts(t *testing.T) {
+	g := js.Global()
+	before := g.Get("importScripts")
+	restore := jsinterop.HideImportScripts()
+	if before.Type() == js.TypeFunction {
+		if _, err := jsinterop.Try(func() js.Value { return g.Call("importScripts") }); err == nil {
+			t.Error("importScripts still works while hidden")
+		}
+	}
+	restore()
+	if !g.Get("importScripts").Equal(before) {
+		t.Error("restore did not put importScripts back")
+	}
+}
+
+func TestEnvironment(t *testing.T) {
+	if jsinterop.InNode() == jsinterop.InBrowser() {
+		t.Fatalf("InNode=%v InBrowser=%v: exactly one must hold", jsinterop.InNode(), jsinterop.InBrowser())
+	}
+	if jsinterop.MainThread() && jsinterop.InWorker() {
+		t.Fatal("MainThread and InWorker both true")
+	}
+	if jsinterop.CrossOriginIsolated() && !jsinterop.HasSharedArrayBuffer() {
+		t.Error("crossOriginIsolated but no SharedArrayBuffer")
+	}
+}
