@@ -383,7 +383,7 @@ func classify(res *Resource, pg *url.URL, last, done, enforced, requireCORP, byD
 }
 
 func hopWord(res *Resource) string {
-	if res.RedirectTo != "" {
+	if res.RedirectTo != "" || res.Status/100 == 3 {
 		return "its redirect "
 	}
 	if res.Hop > 0 {

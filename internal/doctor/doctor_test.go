@@ -24,11 +24,13 @@ type resp struct {
 }
 
 var (
-	coop     = "Cross-Origin-Opener-Policy: same-origin"
-	coep     = "Cross-Origin-Embedder-Policy: require-corp"
-	corpX    = "Cross-Origin-Resource-Policy: cross-origin"
-	iso      = []string{coop, coep}
-	html     = func(body string, h ...string) resp { return resp{headers: h, body: "<!doctype html><title>t</title>" + body} }
+	coop  = "Cross-Origin-Opener-Policy: same-origin"
+	coep  = "Cross-Origin-Embedder-Policy: require-corp"
+	corpX = "Cross-Origin-Resource-Policy: cross-origin"
+	iso   = []string{coop, coep}
+	html  = func(body string, h ...string) resp {
+		return resp{headers: h, body: "<!doctype html><title>t</title>" + body}
+	}
 	script   = func(body string, h ...string) resp { return resp{headers: h, body: body} }
 	redirect = func(to string, h ...string) resp { return resp{headers: h, status: http.StatusFound, loc: to} }
 )
@@ -105,9 +107,9 @@ func TestDoctor(t *testing.T) {
 		never   []string
 	}{
 		{name: "healthy page", coi: true, exit: 0,
-			a:   map[string]resp{"/": html(`<script src="/app.js"></script><script src="{B}/ok.js"></script>`, iso...), "/app.js": script("1")},
-			b:   lib,
-			res: []want{{"{A}/app.js", OK, "subresource", "the page"}, {"{B}/ok.js", OK, "subresource", "the page"}},
+			a:    map[string]resp{"/": html(`<script src="/app.js"></script><script src="{B}/ok.js"></script>`, iso...), "/app.js": script("1")},
+			b:    lib,
+			res:  []want{{"{A}/app.js", OK, "subresource", "the page"}, {"{B}/ok.js", OK, "subresource", "the page"}},
 			says: []string{"result: the page is cross-origin isolated"}},
 		{name: "page without headers", coi: false, exit: 1,
 			a:   map[string]resp{"/": html(`<script src="{B}/lib.js"></script>`)},
@@ -154,6 +156,11 @@ func TestDoctor(t *testing.T) {
 			res: []want{{"{B}/hop.js", OK, "subresource", ""}, {"{B}/final.js", Blocked, "subresource", "the page"}},
 			says: []string{"blocked subresource {B}/final.js",
 				"`Cross-Origin-Resource-Policy: cross-origin` with the final response of the redirect to {B}/final.js"}},
+		{name: "redirect hop without CORP, final response has it", coi: true, exit: 1,
+			a:    map[string]resp{"/": html(`<script src="{B}/hop.js"></script>`, iso...)},
+			b:    map[string]resp{"/hop.js": redirect("{B}/ok.js"), "/ok.js": script("1", corpX)},
+			res:  []want{{"{B}/hop.js", Blocked, "subresource", "the page"}},
+			says: []string{"blocked subresource {B}/hop.js", "`Cross-Origin-Resource-Policy: cross-origin` with its redirect {B}/hop.js"}},
 		{name: "page redirect carries the headers, final page does not", coi: false, exit: 1,
 			a: map[string]resp{"/": redirect("/final", iso...), "/final": html(``)},
 			says: []string{"the page's final response {A}/final (redirected from {A}/) sends Cross-Origin-Opener-Policy (none)",

@@ -50,11 +50,11 @@ type request struct {
 // Chromium keeps unique across sessions.
 type watch struct {
 	mu       sync.Mutex
-	page     target.ID                    // the tab the doctor opened
-	pageSess target.SessionID             // its session
+	page     target.ID                  // the tab the doctor opened
+	pageSess target.SessionID           // its session
 	sessions map[target.SessionID]place // sessions that belong to the page
-	workers  map[target.ID]string          // worker target → kind; its script's request ID is the target ID
-	frames   map[cdp.FrameID]string        // frame → its document URL
+	workers  map[target.ID]string       // worker target → kind; its script's request ID is the target ID
+	frames   map[cdp.FrameID]string     // frame → its document URL
 	reqs     map[network.RequestID]*request
 	order    []network.RequestID
 	attach   func(session target.SessionID, info *target.Info, ours bool)
