@@ -60,4 +60,6 @@ type statusError struct {
 	status int
 }
 
-func (e *statusError) Error() string { return e.target + ": status " + http.StatusText(e.status) + ", want 404" }
+func (e *statusError) Error() string {
+	return e.target + ": status " + http.StatusText(e.status) + ", want 404"
+}
