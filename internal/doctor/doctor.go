@@ -265,11 +265,17 @@ func (w *watch) report(rep *Report, pg *url.URL) {
 		} else if r.typ == string(network.ResourceTypeDocument) {
 			kind = "frame"
 		}
+		// CORP and CORS are relative to the context that asked: a frame's
+		// own origin, not the page's.
+		from := pg
+		if u, err := url.Parse(r.by.url); err == nil && u.Host != "" {
+			from = u
+		}
 		hops := r.hopsOf()
 		for i, h := range hops {
 			res := Resource{
 				URL: h.url, Kind: kind, Type: r.typ, By: r.by.String(), Hop: i, Status: h.status,
-				SameOrigin: sameOrigin(pg, h.url),
+				SameOrigin: sameOrigin(from, h.url),
 				CORP:       h.headers["cross-origin-resource-policy"], ACAO: h.headers["access-control-allow-origin"],
 				Verdict: OK,
 			}
@@ -285,7 +291,7 @@ func (w *watch) report(rep *Report, pg *url.URL) {
 					res.Failed = ""
 				}
 			}
-			classify(&res, pg, last, r.done, enforced, requireCORP, dip.isolating())
+			classify(&res, from, last, r.done, enforced, requireCORP, dip.isolating())
 			rep.Resources = append(rep.Resources, res)
 		}
 	}
@@ -331,17 +337,18 @@ func sameSite(page *url.URL, raw string) bool {
 	return err == nil && page.Scheme == b.Scheme && page.Hostname() == b.Hostname()
 }
 
-// classify sets res.Verdict and res.Fix. last says res is the final hop,
+// classify sets res.Verdict and res.Fix. from is the origin of the context
+// that asked for it; last says res is the final hop,
 // done that the request finished, enforced that the page has an embedder
 // policy, requireCORP that it asks cross-origin responses for CORP or CORS,
 // byDIP that Document-Isolation-Policy (not COEP) isolates it, so frames and
 // workers need no COEP of their own.
-func classify(res *Resource, pg *url.URL, last, done, enforced, requireCORP, byDIP bool) {
+func classify(res *Resource, from *url.URL, last, done, enforced, requireCORP, byDIP bool) {
 	corp := parsePolicy(res.CORP).Token
-	corpOK := res.SameOrigin || corp == "cross-origin" || res.ACAO != "" || corp == "same-site" && sameSite(pg, res.URL)
+	corpOK := res.SameOrigin || corp == "cross-origin" || res.ACAO != "" || corp == "same-site" && sameSite(from, res.URL)
 	corpFix := fmt.Sprintf("have %s send `Cross-Origin-Resource-Policy: cross-origin` with %s%s (or serve it with CORS, "+
 		"`Access-Control-Allow-Origin`, and load it in cors mode), or self-host it on %s",
-		originOf(res.URL), hopWord(res), res.URL, originOf(pg.String()))
+		originOf(res.URL), hopWord(res), res.URL, originOf(from.String()))
 	selfCOEP := fmt.Sprintf("the %s's own response %s must send `Cross-Origin-Embedder-Policy: require-corp`", res.Kind, res.URL)
 	needsCOEP := (res.Kind == "frame" || strings.HasSuffix(res.Kind, "worker")) && last && !byDIP &&
 		!parsePolicy(res.COEP).embedding()
@@ -352,7 +359,7 @@ func classify(res *Resource, pg *url.URL, last, done, enforced, requireCORP, byD
 	case res.CORS != "":
 		res.Verdict = Blocked
 		res.Fix = fmt.Sprintf("CORS error %s: have %s send `Access-Control-Allow-Origin: %s` (or `*`) with %s",
-			res.CORS, originOf(res.URL), originOf(pg.String()), res.URL)
+			res.CORS, originOf(res.URL), originOf(from.String()), res.URL)
 	case res.Blocked == string(network.BlockedReasonCoepFrameResourceNeedsCoepHeader) || res.Blocked != "" && needsCOEP:
 		res.Verdict = Blocked
 		res.Fix = selfCOEP

@@ -14,7 +14,8 @@ import (
 )
 
 // resp is one canned response of a test site. In bodies and Location
-// values {A} is the page's origin and {B} a second, cross-origin one.
+// values {A} is the page's origin, {B} a second, cross-origin one and {L}
+// the second one on another site.
 type resp struct {
 	headers []string // "Name: value"
 	body    string
@@ -47,7 +48,7 @@ func sites(t *testing.T, a, b map[string]resp) (string, string) {
 				http.NotFound(w, r)
 				return
 			}
-			fill := strings.NewReplacer("{A}", aURL, "{B}", bURL).Replace
+			fill := strings.NewReplacer("{A}", aURL, "{B}", bURL, "{L}", lURL(bURL)).Replace
 			for _, h := range rs.headers {
 				k, v, _ := strings.Cut(h, ": ")
 				w.Header().Add(k, fill(v))
@@ -81,6 +82,10 @@ func sites(t *testing.T, a, b map[string]resp) (string, string) {
 	aURL, bURL = as.URL, bs.URL
 	return aURL, bURL
 }
+
+// lURL is the second origin under the name localhost: another site than
+// 127.0.0.1, so Chromium gives its frames their own process and target.
+func lURL(b string) string { return strings.Replace(b, "127.0.0.1", "localhost", 1) }
 
 // want is what the report must say about the response whose URL ends in
 // suffix (with {A}/{B} filled in); by, when set, must be in its By.
@@ -193,6 +198,16 @@ func TestDoctor(t *testing.T) {
 			a:   map[string]resp{"/": html(`<iframe src="/f.html"></iframe>`, iso...), "/f.html": html(`<script src="{B}/lib.js"></script>`, coep)},
 			b:   lib,
 			res: []want{{"{A}/f.html", OK, "frame", "the page"}, {"{B}/lib.js", Blocked, "subresource", "the frame {A}/f.html"}}},
+		{name: "cross-site frame in its own process", coi: true, exit: 1,
+			a: map[string]resp{"/": html(`<iframe src="{L}/f.html"></iframe>`, iso...), "/x.js": script("1")},
+			b: map[string]resp{"/f.html": html(`<script src="/ok.js"></script><script src="/lib.js"></script><script src="{A}/x.js"></script>`, coep, corpX),
+				"/ok.js": script("1"), "/lib.js": script("1")},
+			res: []want{{"{L}/f.html", OK, "frame", "the page"}, {"{L}/ok.js", OK, "subresource", "the frame {L}/f.html"},
+				{"{L}/lib.js", OK, "subresource", "the frame {L}/f.html"}, {"{A}/x.js", Blocked, "subresource", "the frame {L}/f.html"}},
+			says: []string{"`Cross-Origin-Resource-Policy: cross-origin` with {A}/x.js (or serve it with CORS, `Access-Control-Allow-Origin`, and load it in cors mode), or self-host it on {L}"}},
+		{name: "worker that closes itself", coi: true, exit: 0,
+			a:   map[string]resp{"/": html(`<script>new Worker("/w.js")</script>`, iso...), "/w.js": script(`close()`, coep)},
+			res: []want{{"{A}/w.js", OK, "worker", "the page"}}},
 		{name: "nested worker", coi: true, exit: 1,
 			a: map[string]resp{"/": html(`<script>new Worker("/w.js")</script>`, iso...),
 				"/w.js": script(`new Worker("/n.js")`, coep), "/n.js": script(`importScripts("{B}/lib.js")`, coep)},
@@ -209,7 +224,7 @@ func TestDoctor(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, b := sites(t, tt.a, tt.b)
-			fill := strings.NewReplacer("{A}", a, "{B}", b).Replace
+			fill := strings.NewReplacer("{A}", a, "{B}", b, "{L}", lURL(b)).Replace
 			timeout := tt.timeout
 			if timeout == 0 {
 				timeout = 20 * time.Second

@@ -36,6 +36,7 @@ type request struct {
 	typ      string
 	frame    cdp.FrameID
 	by       place // who asked for it
+	sess     target.SessionID
 	hops     []*hop
 	extra    []map[string]string // responseReceivedExtraInfo headers, one per hop in order
 	extraSt  []int64
@@ -53,8 +54,9 @@ type watch struct {
 	page     target.ID                  // the tab the doctor opened
 	pageSess target.SessionID           // its session
 	sessions map[target.SessionID]place // sessions that belong to the page
-	workers  map[target.ID]string       // worker target → kind; its script's request ID is the target ID
-	frames   map[cdp.FrameID]string     // frame → its document URL
+	targets  map[target.SessionID]target.ID
+	workers  map[target.ID]string   // worker target → kind; its script's request ID is the target ID
+	frames   map[cdp.FrameID]string // frame → its document URL
 	reqs     map[network.RequestID]*request
 	order    []network.RequestID
 	attach   func(session target.SessionID, info *target.Info, ours bool)
@@ -63,6 +65,7 @@ type watch struct {
 func newWatch() *watch {
 	return &watch{
 		sessions: map[target.SessionID]place{},
+		targets:  map[target.SessionID]target.ID{},
 		workers:  map[target.ID]string{},
 		frames:   map[cdp.FrameID]string{},
 		reqs:     map[network.RequestID]*request{},
@@ -111,10 +114,29 @@ func (w *watch) event(session target.SessionID, ev any) {
 			case isWorker:
 				w.sessions[e.SessionID] = place{kind, info.URL}
 			default:
-				w.sessions[e.SessionID] = place{"frame", info.URL}
+				u := info.URL
+				if doc, ok := w.frames[cdp.FrameID(info.TargetID)]; ok {
+					u = doc // the frame's document was requested before its process attached
+				}
+				w.sessions[e.SessionID] = place{"frame", u}
 			}
 		}
+		w.targets[e.SessionID] = info.TargetID
 		go w.attach(e.SessionID, info, ours)
+	case *target.EventDetachedFromTarget:
+		// A worker that ended (closed itself, was terminated) reports no
+		// more; what it left unfinished is not pending on the server.
+		if _, ok := w.sessions[e.SessionID]; ok {
+			for _, r := range w.reqs {
+				if r.sess == e.SessionID && !r.done {
+					r.done, r.canceled = true, true
+				}
+			}
+			if r, ok := w.reqs[network.RequestID(w.targets[e.SessionID])]; ok && !r.done {
+				r.done = true
+			}
+			delete(w.sessions, e.SessionID)
+		}
 	}
 	by, ours := w.sessions[session]
 	switch e := ev.(type) {
@@ -129,7 +151,7 @@ func (w *watch) event(session target.SessionID, ev any) {
 		}
 		if len(r.hops) == 0 {
 			r.typ, r.frame = string(e.Type), e.FrameID
-			r.by = by
+			r.by, r.sess = by, session
 			if u, ok := w.frames[e.FrameID]; ok && e.FrameID != cdp.FrameID(w.page) && by.kind == "page" {
 				r.by = place{"frame", u}
 			}
@@ -137,8 +159,12 @@ func (w *watch) event(session target.SessionID, ev any) {
 		r.hops = append(r.hops, &hop{url: e.Request.URL, headers: map[string]string{}})
 		if e.Type == network.ResourceTypeDocument {
 			w.frames[e.FrameID] = e.Request.URL
-			if e.FrameID == cdp.FrameID(w.page) {
-				w.sessions[w.pageSess] = place{"page", e.Request.URL}
+			// The page and frames in their own process attach before they
+			// navigate; name their contexts after the document they load.
+			for s, id := range w.targets {
+				if p, ok := w.sessions[s]; ok && cdp.FrameID(id) == e.FrameID {
+					w.sessions[s] = place{p.kind, e.Request.URL}
+				}
 			}
 		}
 	case *network.EventResponseReceived:
