@@ -44,7 +44,11 @@ func InsecureWarning(addr net.Addr) string {
 	if !ok || tcp.IP.IsLoopback() {
 		return ""
 	}
-	return fmt.Sprintf("warning: %s is not a loopback address. Browsers on other machines get plain HTTP, which is not "+
-		"a secure context: crossOriginIsolated stays false and SharedArrayBuffer does not exist there. Open the page "+
-		"as http://localhost:%d/ on this machine, or put HTTPS in front of the server.", tcp.IP, tcp.Port)
+	where := tcp.IP.String() + " is not a loopback address"
+	if tcp.IP.IsUnspecified() {
+		where = "listening on every interface (" + addr.String() + ")"
+	}
+	return fmt.Sprintf("warning: %s. Browsers on other machines get plain HTTP, which is not a secure context: "+
+		"crossOriginIsolated stays false and SharedArrayBuffer does not exist there. Open the page as "+
+		"http://localhost:%d/ on this machine, or put HTTPS in front of the server.", where, tcp.Port)
 }

@@ -159,7 +159,20 @@ func Check(ctx context.Context, pageURL string, opts Options) (*Report, error) {
 	if nav.ErrorText != "" {
 		return nil, fmt.Errorf("doctor: loading %s: %s", pageURL, nav.ErrorText)
 	}
+	// A browser that dies ends the wait at once rather than at the deadline.
+	go func() {
+		select {
+		case <-b.lost:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	timedOut := !w.settle(ctx, opts.Settle, watchUntil)
+	select {
+	case <-b.lost:
+		return nil, fmt.Errorf("doctor: Chromium exited while loading %s: %s", pageURL, b.stderr.String())
+	default:
+	}
 
 	rep := &Report{URL: pageURL, TimedOut: timedOut}
 	rep.CrossOriginIsolated = evalBool(ctx, b, sess, `globalThis.crossOriginIsolated === true`)
