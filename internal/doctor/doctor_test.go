@@ -36,8 +36,6 @@ var (
 	redirect = func(to string, h ...string) resp { return resp{headers: h, status: http.StatusFound, loc: to} }
 )
 
-func with(h []string, more ...string) []string { return append(append([]string{}, h...), more...) }
-
 // sites starts the two origins of a case on 127.0.0.1.
 func sites(t *testing.T, a, b map[string]resp) (string, string) {
 	var aURL, bURL string
