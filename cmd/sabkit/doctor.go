@@ -14,10 +14,10 @@ import (
 
 func runDoctor(args []string) int {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
-	settle := fs.Duration("settle", time.Second, "how long to keep watching requests after the page loads")
-	timeout := fs.Duration("timeout", time.Minute, "give up after this long")
+	settle := fs.Duration("settle", time.Second, "how long the page must stay quiet (no request in flight) before the check ends")
+	timeout := fs.Duration("timeout", time.Minute, "stop after this long, report what was seen and list the requests still pending")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: sabkit doctor [flags] URL\n\nOpens URL in headless Chromium and reports crossOriginIsolated, the document's COOP/COEP\nheaders and every subresource's CORP/CORS status, naming what COEP blocks and the header that fixes it.\nExits 1 when something needs fixing.")
+		fmt.Fprintln(fs.Output(), "usage: sabkit doctor [flags] URL\n\nOpens URL in headless Chromium, follows every frame and worker it creates (nested and shared\nworkers too) and reports crossOriginIsolated, the document's COOP/COEP/Document-Isolation-Policy and\nevery response's CORP/CORS status, redirect hops included, naming the context that asked for it,\nwhat is blocked and the header that fixes it. Exits 1 when something needs fixing or the timeout ran out.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -33,8 +33,5 @@ func runDoctor(args []string) int {
 		return 2
 	}
 	rep.Write(os.Stdout)
-	if !rep.OK() {
-		return 1
-	}
-	return 0
+	return rep.ExitCode()
 }

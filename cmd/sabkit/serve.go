@@ -24,7 +24,7 @@ func runServe(args []string) int {
 	pyodide := fs.String("pyodide", "", "directory of the pyodide npm package to serve under /pyodide/ (default: testdata/pyodide/node_modules/pyodide of the sabkit checkout, when present)")
 	shared := fs.Bool("shared-heap", false, "serve pyodide.asm.wasm rewritten so that Pyodide's heap is a SharedArrayBuffer")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: sabkit serve [flags] DIR\n\nServes DIR with COOP same-origin, COEP require-corp and CORP same-origin on every response.")
+		fmt.Fprintln(fs.Output(), "usage: sabkit serve [flags] DIR\n\nServes DIR with COOP same-origin, COEP require-corp and CORP same-origin on every response.\nServes only regular files: never dotfiles or dot-directories, FIFOs or devices, never directory listings.\nSends ETag and Last-Modified and answers conditional requests with 304. Plain HTTP is a secure\ncontext only on localhost: a non-loopback --addr gets a warning.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -69,14 +69,17 @@ func startServer(addr string, cfg devserver.Config) (*http.Server, string, error
 		closeFn()
 		return nil, "", err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if warn := devserver.InsecureWarning(ln.Addr()); warn != "" {
+		fmt.Fprintln(os.Stderr, "sabkit:", warn)
+	}
+	srv := devserver.NewServer(h)
 	srv.RegisterOnShutdown(closeFn)
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			fmt.Fprintln(os.Stderr, "sabkit:", err)
 		}
 	}()
-	return srv, "http://" + ln.Addr().String() + "/", nil
+	return srv, devserver.URL(ln.Addr()), nil
 }
 
 func waitForSignal() {

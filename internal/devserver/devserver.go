@@ -56,8 +56,8 @@ func Handler(cfg Config) (http.Handler, func(), error) {
 		}
 	}
 	mux := http.NewServeMux()
-	serveFS := func(prefix string, fsys fs.FS, patch map[string]func() ([]byte, error)) {
-		mux.Handle(prefix, http.StripPrefix(strings.TrimSuffix(prefix, "/"), &files{fsys: fsys, patched: patch}))
+	serve := func(prefix string, f *files) {
+		mux.Handle(prefix, http.StripPrefix(strings.TrimSuffix(prefix, "/"), f))
 	}
 	mount := func(prefix, dir string, patch map[string]func() ([]byte, error)) error {
 		root, err := os.OpenRoot(dir)
@@ -65,7 +65,7 @@ func Handler(cfg Config) (http.Handler, func(), error) {
 			return fmt.Errorf("devserver: serving %s: %w", dir, err)
 		}
 		closers = append(closers, func() { root.Close() })
-		serveFS(prefix, root.FS(), patch)
+		serve(prefix, &files{root: root, patched: patch})
 		return nil
 	}
 	if err := mount("/", cfg.Root, nil); err != nil {
@@ -89,7 +89,7 @@ func Handler(cfg Config) (http.Handler, func(), error) {
 		}
 	}
 	for prefix, fsys := range cfg.Assets {
-		serveFS(slashed(prefix), fsys, nil)
+		serve(slashed(prefix), &files{fsys: fsys})
 	}
 	return coihttp.Isolate(mux), closeAll, nil
 }
@@ -119,12 +119,14 @@ func sharedPyodide(dir string) func() ([]byte, error) {
 	})
 }
 
-// files serves regular files from a file system. For directories it is an
-// os.Root's, which refuses every path that would leave the directory (..,
-// absolute symlinks, symlinks pointing out).
+// files serves regular files from a directory (root) or another file
+// system (fsys). A directory's os.Root refuses every path that would leave
+// it (.., absolute symlinks, symlinks pointing out).
 type files struct {
+	root    *os.Root
 	fsys    fs.FS
 	patched map[string]func() ([]byte, error)
+	etags   etagCache
 }
 
 func (f *files) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -133,13 +135,14 @@ func (f *files) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	name, ok := cleanPath(r.URL.Path)
-	if !ok {
-		http.Error(w, "bad path", http.StatusBadRequest)
+	name, err := cleanPath(r.URL.Path)
+	if err != nil {
+		status := http.StatusBadRequest
+		if errors.Is(err, fs.ErrNotExist) {
+			status = http.StatusNotFound
+		}
+		http.Error(w, http.StatusText(status), status)
 		return
-	}
-	if ct := coihttp.ContentType(name); ct != "" {
-		w.Header().Set("Content-Type", ct)
 	}
 	if p, ok := f.patched["/"+name]; ok {
 		data, err := p()
@@ -147,15 +150,11 @@ func (f *files) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
-		w.Header().Set("Cache-Control", "no-cache")
-		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(data))
+		f.serve(w, r, name, time.Time{}, bytes.NewReader(data))
 		return
 	}
 	file, info, err := f.open(name)
 	if err != nil {
-		if ct := w.Header().Get("Content-Type"); ct != "" {
-			w.Header().Del("Content-Type")
-		}
 		status := http.StatusNotFound
 		if errors.Is(err, fs.ErrPermission) {
 			status = http.StatusForbidden
@@ -164,53 +163,101 @@ func (f *files) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer file.Close()
-	w.Header().Set("Cache-Control", "no-cache")
-	http.ServeContent(w, r, info.Name(), info.ModTime(), file)
+	f.serve(w, r, info.Name(), info.ModTime(), file)
 }
 
-// open opens name, serving index.html for a directory; other directories
-// are not found, since listings would leak file names.
+// serve sends content with its type, an ETag and Last-Modified, and lets
+// http.ServeContent answer If-None-Match / If-Modified-Since with 304.
+// no-cache makes the browser revalidate every time, which costs a 304, not
+// the file, so an edited file is never served stale.
+func (f *files) serve(w http.ResponseWriter, r *http.Request, name string, mod time.Time, content io.ReadSeeker) {
+	tag, err := f.etags.get(r.URL.Path, mod, content)
+	if err != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	if ct := coihttp.ContentType(name); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	w.Header().Set("ETag", tag)
+	w.Header().Set("Cache-Control", "no-cache")
+	http.ServeContent(w, r, name, mod, content)
+}
+
+// open opens name, serving index.html for a directory. It looks before it
+// opens: anything but a regular file or a directory (FIFOs, devices,
+// sockets) is not found, since opening a FIFO blocks until a writer comes.
+// Other directories are not found either, since listings would leak file
+// names.
 func (f *files) open(name string) (io.ReadSeekCloser, fs.FileInfo, error) {
 	if name == "" {
 		name = "."
 	}
 	for range 2 {
-		file, err := f.fsys.Open(name)
+		info, err := f.stat(name)
 		if err != nil {
 			return nil, nil, err
 		}
-		info, err := file.Stat()
-		if err != nil {
-			file.Close()
-			return nil, nil, err
+		if info.IsDir() {
+			name = path.Join(name, "index.html")
+			continue
 		}
-		if rs, ok := file.(io.ReadSeekCloser); ok && info.Mode().IsRegular() {
-			return rs, info, nil
-		}
-		file.Close()
-		if !info.IsDir() {
+		if !info.Mode().IsRegular() {
 			return nil, nil, fs.ErrNotExist
 		}
-		name = path.Join(name, "index.html")
+		file, err := f.openRegular(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		// The name may have been swapped for something else since the
+		// look; what counts is what was opened.
+		info, err = file.Stat()
+		rs, ok := file.(io.ReadSeekCloser)
+		if err != nil || !ok || !info.Mode().IsRegular() {
+			file.Close()
+			return nil, nil, fs.ErrNotExist
+		}
+		return rs, info, nil
 	}
 	return nil, nil, fs.ErrNotExist
 }
 
-// cleanPath turns a URL path into a root-relative file name, refusing
-// anything that tries to climb: ".." segments, backslashes, NUL bytes.
-// (The URL is already percent-decoded, so %2e%2e arrives as "..".)
-func cleanPath(p string) (string, bool) {
+func (f *files) stat(name string) (fs.FileInfo, error) {
+	if f.root != nil {
+		return f.root.Stat(name)
+	}
+	return fs.Stat(f.fsys, name)
+}
+
+func (f *files) openRegular(name string) (fs.File, error) {
+	if f.root != nil {
+		return f.root.OpenFile(name, os.O_RDONLY|openNonblock, 0)
+	}
+	return f.fsys.Open(name)
+}
+
+// cleanPath turns a URL path into a root-relative file name. It refuses
+// anything that tries to climb (".." segments, backslashes, NUL bytes:
+// fs.ErrInvalid) and hides every dotfile and dot-directory (.env, .git/…:
+// fs.ErrNotExist). The URL is already percent-decoded, so %2e%2e arrives
+// as "..".
+func cleanPath(p string) (string, error) {
 	if strings.ContainsAny(p, "\\\x00") {
-		return "", false
+		return "", fs.ErrInvalid
 	}
 	for _, seg := range strings.Split(p, "/") {
 		if seg == ".." {
-			return "", false
+			return "", fs.ErrInvalid
 		}
 	}
 	clean := strings.TrimPrefix(path.Clean("/"+p), "/")
 	if !fs.ValidPath(clean) && clean != "" {
-		return "", false
+		return "", fs.ErrInvalid
 	}
-	return clean, true
+	for _, seg := range strings.Split(clean, "/") {
+		if strings.HasPrefix(seg, ".") {
+			return "", fs.ErrNotExist
+		}
+	}
+	return clean, nil
 }

@@ -1,10 +1,5 @@
 //go:build !js
 
-// Package doctor checks whether a page is cross-origin isolated, and if not,
-// why: it opens the page in headless Chromium, records the document's
-// COOP/COEP headers and every subresource's CORP/CORS headers, and names each
-// resource that COEP blocks (or would block once COEP is turned on) together
-// with the header that fixes it. It is `sabkit doctor`.
 package doctor
 
 import (
@@ -14,21 +9,25 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 
 	"github.com/sabkit/sabkit/internal/chromium"
 )
 
 // Options tunes a check.
 type Options struct {
-	// Settle is how long to keep listening after the load event for late
-	// requests (scripts that import more scripts, fetches). Zero means 1s.
+	// Settle is how long the page must stay quiet (no request in flight)
+	// before the check ends, so that late requests (workers, imports,
+	// fetches) are seen. Zero means 1s.
 	Settle time.Duration
-	// Timeout bounds the whole check. Zero means 60s.
+	// Timeout bounds the whole check. When it runs out the report says
+	// what was seen and lists the requests still pending. Zero means 60s.
 	Timeout time.Duration
 	// UserDataDir is the Chromium profile directory; "" uses a temporary one.
 	UserDataDir string
@@ -36,24 +35,33 @@ type Options struct {
 
 // Report is what a check found.
 type Report struct {
-	URL                 string
+	URL                 string // as asked
+	FinalURL            string // the document's URL after redirects
 	Status              int64
 	CrossOriginIsolated bool
 	SharedArrayBuffer   bool
-	COOP, COEP          string // the document's headers, "" when absent
+	COOP, COEP, DIP     string // the final document response's headers, "" when absent
 	Resources           []Resource
+	TimedOut            bool
 	Problems            []string // one line per thing to fix, in order
 }
 
-// Resource is one subresource the page requested.
+// Resource is one response the page's contexts asked for: a subresource,
+// a frame's document, a worker's script, or one hop of a redirect chain.
 type Resource struct {
 	URL        string
-	Type       string // Script, Stylesheet, Fetch, Image, …
+	Kind       string // "subresource", "frame", "worker", "shared worker", "service worker"
+	Type       string // Chromium's resource type: Script, Fetch, Document, …
+	By         string // who asked for it: "the page URL", "the worker URL", …
+	Hop        int    // 0 for the first response; redirects count up
+	RedirectTo string // where this hop redirected, "" for the final response
 	Status     int64
 	SameOrigin bool
 	CORP       string // Cross-Origin-Resource-Policy, "" when absent
 	ACAO       string // Access-Control-Allow-Origin, "" when absent
-	Blocked    string // Chromium's blocked reason, "" when it loaded
+	COEP       string // for frames and workers: their own Cross-Origin-Embedder-Policy
+	Blocked    string // Chromium's blocked reason, "" when it was not blocked
+	CORS       string // Chromium's CORS error, "" when none
 	Failed     string // other load error text
 	Verdict    Verdict
 	Fix        string
@@ -65,25 +73,25 @@ type Verdict string
 // Verdicts, from good to bad.
 const (
 	OK         Verdict = "ok"
-	WouldBlock Verdict = "would-block" // loads now, but not once the page sends COEP: require-corp
-	Blocked    Verdict = "blocked"     // COEP (or CORP) blocked it
-	Failed     Verdict = "failed"      // did not load for another reason
+	Failed     Verdict = "failed"      // did not load for a reason isolation does not cause
+	WouldBlock Verdict = "would-block" // loads now, but not once the page sends COEP
+	Blocked    Verdict = "blocked"     // COEP, CORP or CORS blocked it
+	Pending    Verdict = "pending"     // no response before the timeout
 )
 
 // OK reports whether the page is isolated and nothing is (or would be) blocked.
 func (r *Report) OK() bool { return len(r.Problems) == 0 }
 
-type record struct {
-	url, typ    string
-	status      int64
-	headers     map[string]string
-	blocked     string
-	failed      string
-	isDocument  bool
-	gotResponse bool
+// ExitCode is the status `sabkit doctor` exits with: 0 when OK, 1 otherwise.
+func (r *Report) ExitCode() int {
+	if r.OK() {
+		return 0
+	}
+	return 1
 }
 
-// Check opens pageURL in headless Chromium and reports.
+// Check opens pageURL in headless Chromium, follows every frame and worker
+// the page creates, and reports.
 func Check(ctx context.Context, pageURL string, opts Options) (*Report, error) {
 	if opts.Settle == 0 {
 		opts.Settle = time.Second
@@ -91,104 +99,230 @@ func Check(ctx context.Context, pageURL string, opts Options) (*Report, error) {
 	if opts.Timeout == 0 {
 		opts.Timeout = 60 * time.Second
 	}
-	page, err := url.Parse(pageURL)
-	if err != nil || page.Scheme == "" || page.Host == "" {
+	pg, err := url.Parse(pageURL)
+	if err != nil || pg.Scheme == "" || pg.Host == "" {
 		return nil, fmt.Errorf("doctor: %q is not an absolute URL (try http://127.0.0.1:8080/)", pageURL)
 	}
 	bin, err := chromium.Find()
 	if err != nil {
 		return nil, err
 	}
-	allocOpts := chromium.AllocatorOptions(bin, opts.UserDataDir)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, allocOpts...)
-	defer cancelAlloc()
-
-	var mu sync.Mutex
-	records := map[network.RequestID]*record{}
-	var order []network.RequestID
-	get := func(id network.RequestID) *record {
-		r, ok := records[id]
-		if !ok {
-			r = &record{headers: map[string]string{}}
-			records[id] = r
-			order = append(order, id)
-		}
-		return r
-	}
-	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch e := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			r := get(e.RequestID)
-			r.url, r.typ = e.Request.URL, string(e.Type)
-			r.isDocument = e.Type == network.ResourceTypeDocument && len(order) == 1
-		case *network.EventResponseReceived:
-			r := get(e.RequestID)
-			r.status, r.gotResponse = e.Response.Status, true
-			mergeHeaders(r.headers, e.Response.Headers)
-		case *network.EventResponseReceivedExtraInfo:
-			r := get(e.RequestID)
-			if r.status == 0 {
-				r.status = e.StatusCode
-			}
-			mergeHeaders(r.headers, e.Headers)
-		case *network.EventLoadingFailed:
-			r := get(e.RequestID)
-			r.blocked = string(e.BlockedReason)
-			if r.blocked == "" && !e.Canceled {
-				r.failed = e.ErrorText
-			}
-		}
-	}))
-	defer cancelBrowser()
-
-	tctx, cancel := context.WithTimeout(bctx, opts.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	err = chromedp.Do(tctx,
-		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			_, err := chromedp.Call(ctx, network.Enable, network.EnableParams{})
-			return err
-		}),
-		chromedp.Navigate(pageURL),
-	)
+	// Watching stops a little before the deadline so that there is time
+	// left to ask the page whether it is isolated.
+	watchUntil := time.Now().Add(opts.Timeout - min(2*time.Second, opts.Timeout/4))
+
+	w := newWatch()
+	b, err := launch(bin, opts.UserDataDir, w.event)
 	if err != nil {
+		return nil, err
+	}
+	defer b.close()
+	w.attach = func(s target.SessionID, info *target.Info, ours bool) {
+		if ours {
+			// Paused until here, so no request of the new context is missed;
+			// auto-attach again for its own workers and frames.
+			b.call(ctx, s, target.CommandSetAutoAttach, target.SetAutoAttachParams{AutoAttach: true, WaitForDebuggerOnStart: true, Flatten: ptr(true)}, nil)
+			b.call(ctx, s, network.CommandEnable, network.EnableParams{}, nil)
+		}
+		b.call(ctx, s, runtime.CommandRunIfWaitingForDebugger, struct{}{}, nil)
+	}
+	if err := b.call(ctx, "", target.CommandSetDiscoverTargets, target.SetDiscoverTargetsParams{Discover: true}, nil); err != nil {
+		return nil, err
+	}
+	var created target.CreateTargetResult
+	// The tab is made before auto-attach so that its ID is known when it
+	// attaches, and blank so that navigating it is the first request.
+	if err := b.call(ctx, "", target.CommandCreateTarget, target.CreateTargetParams{URL: "about:blank"}, &created); err != nil {
+		return nil, err
+	}
+	w.mu.Lock()
+	w.page = created.TargetID
+	w.mu.Unlock()
+	if err := b.call(ctx, "", target.CommandSetAutoAttach, target.SetAutoAttachParams{AutoAttach: true, WaitForDebuggerOnStart: true, Flatten: ptr(true)}, nil); err != nil {
+		return nil, err
+	}
+	sess, err := w.waitPage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Enabling the network on the page may race the attach callback; doing
+	// it here too makes sure it is on before the navigation.
+	if err := b.call(ctx, sess, network.CommandEnable, network.EnableParams{}, nil); err != nil {
+		return nil, err
+	}
+	var nav page.NavigateResult
+	if err := b.call(ctx, sess, page.CommandNavigate, page.NavigateParams{URL: pageURL}, &nav); err != nil {
 		return nil, fmt.Errorf("doctor: loading %s: %w", pageURL, err)
 	}
-	time.Sleep(opts.Settle)
-	coi, _ := chromedp.Run(tctx, chromedp.Evaluate[bool](`globalThis.crossOriginIsolated === true`))
-	sab, _ := chromedp.Run(tctx, chromedp.Evaluate[bool](`typeof SharedArrayBuffer === "function"`))
-
-	mu.Lock()
-	defer mu.Unlock()
-	rep := &Report{URL: pageURL, CrossOriginIsolated: coi, SharedArrayBuffer: sab}
-	for _, id := range order {
-		r := records[id]
-		if r.isDocument {
-			rep.Status = r.status
-			rep.COOP, rep.COEP = r.headers["cross-origin-opener-policy"], r.headers["cross-origin-embedder-policy"]
-			continue
-		}
-		// The browser's own favicon probe is not part of the page.
-		if r.url == "" || strings.HasPrefix(r.url, "data:") || strings.HasPrefix(r.url, "blob:") ||
-			(strings.HasSuffix(r.url, "/favicon.ico") && r.typ == string(network.ResourceTypeOther)) {
-			continue
-		}
-		rep.Resources = append(rep.Resources, classify(page, r, rep.COEP))
+	if nav.ErrorText != "" {
+		return nil, fmt.Errorf("doctor: loading %s: %s", pageURL, nav.ErrorText)
 	}
-	sort.SliceStable(rep.Resources, func(i, j int) bool { return rank(rep.Resources[i].Verdict) > rank(rep.Resources[j].Verdict) })
-	rep.Problems = problems(rep)
+	// A browser that dies ends the wait at once rather than at the deadline.
+	go func() {
+		select {
+		case <-b.lost:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	timedOut := !w.settle(ctx, opts.Settle, watchUntil)
+	select {
+	case <-b.lost:
+		return nil, fmt.Errorf("doctor: Chromium exited while loading %s: %s", pageURL, b.stderr.String())
+	default:
+	}
+
+	rep := &Report{URL: pageURL, TimedOut: timedOut}
+	rep.CrossOriginIsolated = evalBool(ctx, b, sess, `globalThis.crossOriginIsolated === true`)
+	rep.SharedArrayBuffer = evalBool(ctx, b, sess, `typeof SharedArrayBuffer === "function"`)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.report(rep, pg)
 	return rep, nil
 }
 
-func mergeHeaders(dst map[string]string, h network.Headers) {
-	for k, v := range h {
-		dst[strings.ToLower(k)] = strings.TrimSpace(fmt.Sprint(v))
+func ptr[T any](v T) *T { return &v }
+
+// waitPage waits for the doctor's tab to attach.
+func (w *watch) waitPage(ctx context.Context) (target.SessionID, error) {
+	for {
+		w.mu.Lock()
+		s := w.pageSess
+		w.mu.Unlock()
+		if s != "" {
+			return s, nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("doctor: Chromium did not attach to the new tab: %w", ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
+}
+
+// settle waits until the main document and every request are done and
+// nothing new started for quiet, or until the deadline. It reports
+// whether the page settled.
+func (w *watch) settle(ctx context.Context, quiet time.Duration, deadline time.Time) bool {
+	lastCount, since := -1, time.Now()
+	for {
+		w.mu.Lock()
+		busy := len(w.order) == 0
+		for _, r := range w.reqs {
+			if !r.done && len(r.hops) > 0 {
+				busy = true
+			}
+		}
+		n := len(w.order)
+		w.mu.Unlock()
+		if busy || n != lastCount {
+			lastCount, since = n, time.Now()
+		} else if time.Since(since) >= quiet {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func evalBool(ctx context.Context, b *browser, s target.SessionID, expr string) bool {
+	var res runtime.EvaluateResult
+	if err := b.call(ctx, s, runtime.CommandEvaluate, runtime.EvaluateParams{Expression: expr, ReturnByValue: ptr(true)}, &res); err != nil || res.Result == nil {
+		return false
+	}
+	return string(res.Result.Value) == "true"
+}
+
+// report turns the records into rep. w.mu is held.
+func (w *watch) report(rep *Report, pg *url.URL) {
+	var doc *request
+	for _, id := range w.order {
+		r := w.reqs[id]
+		if len(r.hops) > 0 && r.typ == string(network.ResourceTypeDocument) && r.frame == cdp.FrameID(w.page) {
+			doc = r // the last navigation of the main frame
+		}
+	}
+	var coep, dip policy
+	if doc != nil {
+		hops := doc.hopsOf()
+		final := hops[len(hops)-1]
+		rep.FinalURL, rep.Status = final.url, final.status
+		rep.COOP = final.headers["cross-origin-opener-policy"]
+		rep.COEP = final.headers["cross-origin-embedder-policy"]
+		rep.DIP = final.headers["document-isolation-policy"]
+		coep, dip = parsePolicy(rep.COEP), parsePolicy(rep.DIP)
+		if u, err := url.Parse(final.url); err == nil {
+			pg = u
+		}
+	}
+	enforced := coep.embedding() || dip.isolating()
+	// credentialless loads no-CORS responses without credentials instead
+	// of asking them for CORP.
+	requireCORP := coep.Token == coepRequire || dip.Token == dipRequire
+	for _, id := range w.order {
+		r := w.reqs[id]
+		if r == doc || len(r.hops) == 0 || skip(r) {
+			continue
+		}
+		kind := "subresource"
+		if k, ok := w.workers[target.ID(r.id)]; ok {
+			kind = k
+		} else if r.typ == string(network.ResourceTypeDocument) {
+			kind = "frame"
+		}
+		// CORP and CORS are relative to the context that asked: a frame's
+		// own origin, not the page's.
+		from := pg
+		if u, err := url.Parse(r.by.url); err == nil && u.Host != "" {
+			from = u
+		}
+		hops := r.hopsOf()
+		for i, h := range hops {
+			res := Resource{
+				URL: h.url, Kind: kind, Type: r.typ, By: r.by.String(), Hop: i, Status: h.status,
+				SameOrigin: sameOrigin(from, h.url),
+				CORP:       h.headers["cross-origin-resource-policy"], ACAO: h.headers["access-control-allow-origin"],
+				Verdict: OK,
+			}
+			if kind != "subresource" {
+				res.COEP = h.headers["cross-origin-embedder-policy"]
+			}
+			last := i == len(hops)-1
+			if !last {
+				res.RedirectTo = hops[i+1].url
+			} else {
+				res.Blocked, res.CORS, res.Failed = r.blocked, r.cors, r.failed
+				if r.canceled && r.blocked == "" {
+					res.Failed = ""
+				}
+			}
+			classify(&res, from, last, r.done, enforced, requireCORP, dip.isolating())
+			rep.Resources = append(rep.Resources, res)
+		}
+	}
+	sort.SliceStable(rep.Resources, func(i, j int) bool { return rank(rep.Resources[i].Verdict) > rank(rep.Resources[j].Verdict) })
+	rep.Problems = problems(rep, doc != nil)
+}
+
+// The browser's own favicon probe and inline URLs are not the page's.
+func skip(r *request) bool {
+	u := r.hops[0].url
+	return !(strings.HasPrefix(u, "http:") || strings.HasPrefix(u, "https:")) ||
+		strings.HasSuffix(u, "/favicon.ico") && r.typ == string(network.ResourceTypeOther)
 }
 
 func rank(v Verdict) int {
 	switch v {
+	case Pending:
+		return 4
 	case Blocked:
 		return 3
 	case WouldBlock:
@@ -199,46 +333,16 @@ func rank(v Verdict) int {
 	return 0
 }
 
+func originOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Scheme + "://" + u.Host
+	}
+	return raw
+}
+
 func sameOrigin(a *url.URL, raw string) bool {
 	b, err := url.Parse(raw)
 	return err == nil && a.Scheme == b.Scheme && a.Host == b.Host
-}
-
-func classify(page *url.URL, r *record, docCOEP string) Resource {
-	res := Resource{
-		URL: r.url, Type: r.typ, Status: r.status, SameOrigin: sameOrigin(page, r.url),
-		CORP: r.headers["cross-origin-resource-policy"], ACAO: r.headers["access-control-allow-origin"],
-		Blocked: r.blocked, Failed: r.failed, Verdict: OK,
-	}
-	origin := r.url
-	if u, err := url.Parse(r.url); err == nil {
-		origin = u.Scheme + "://" + u.Host
-	}
-	fixHeader := fmt.Sprintf("have %s send `Cross-Origin-Resource-Policy: cross-origin` with %s (or serve it with CORS, "+
-		"`Access-Control-Allow-Origin`, and load it with crossorigin), or self-host it on this origin", origin, r.url)
-	crossOK := res.CORP == "cross-origin" || res.ACAO != "" ||
-		(res.CORP == "same-site" && sameSite(page, r.url))
-	switch {
-	case strings.Contains(r.blocked, "coep-frame-resource-needs-coep-header"):
-		res.Verdict = Blocked
-		res.Fix = fmt.Sprintf("the framed document %s must itself send `Cross-Origin-Embedder-Policy: require-corp`", r.url)
-	case strings.HasPrefix(r.blocked, "corp-"):
-		res.Verdict = Blocked
-		res.Fix = fixHeader
-	case r.blocked != "":
-		res.Verdict = Blocked
-		res.Fix = "blocked by the browser (" + r.blocked + ")"
-	case r.failed != "":
-		res.Verdict = Failed
-		res.Fix = "did not load: " + r.failed
-	case !res.SameOrigin && !crossOK && !strings.Contains(docCOEP, "require-corp") && !strings.Contains(docCOEP, "credentialless"):
-		res.Verdict = WouldBlock
-		res.Fix = "loads now only because the page has no COEP; " + fixHeader
-	case r.status >= 400:
-		res.Verdict = Failed
-		res.Fix = fmt.Sprintf("HTTP %d", r.status)
-	}
-	return res
 }
 
 func sameSite(page *url.URL, raw string) bool {
@@ -246,21 +350,98 @@ func sameSite(page *url.URL, raw string) bool {
 	return err == nil && page.Scheme == b.Scheme && page.Hostname() == b.Hostname()
 }
 
-func problems(rep *Report) []string {
+// classify sets res.Verdict and res.Fix. from is the origin of the context
+// that asked for it; last says res is the final hop,
+// done that the request finished, enforced that the page has an embedder
+// policy, requireCORP that it asks cross-origin responses for CORP or CORS,
+// byDIP that Document-Isolation-Policy (not COEP) isolates it, so frames and
+// workers need no COEP of their own.
+func classify(res *Resource, from *url.URL, last, done, enforced, requireCORP, byDIP bool) {
+	corp := parsePolicy(res.CORP).Token
+	corpOK := res.SameOrigin || corp == "cross-origin" || res.ACAO != "" || corp == "same-site" && sameSite(from, res.URL)
+	corpFix := fmt.Sprintf("have %s send `Cross-Origin-Resource-Policy: cross-origin` with %s%s (or serve it with CORS, "+
+		"`Access-Control-Allow-Origin`, and load it in cors mode), or self-host it on %s",
+		originOf(res.URL), hopWord(res), res.URL, originOf(from.String()))
+	selfCOEP := fmt.Sprintf("the %s's own response %s must send `Cross-Origin-Embedder-Policy: require-corp`", res.Kind, res.URL)
+	needsCOEP := (res.Kind == "frame" || strings.HasSuffix(res.Kind, "worker")) && last && !byDIP &&
+		!parsePolicy(res.COEP).embedding()
+	switch {
+	case last && !done:
+		res.Verdict = Pending
+		res.Fix = "no response before the timeout; make the server answer it (or stop requesting it)"
+	case res.CORS != "":
+		res.Verdict = Blocked
+		res.Fix = fmt.Sprintf("CORS error %s: have %s send `Access-Control-Allow-Origin: %s` (or `*`) with %s",
+			res.CORS, originOf(res.URL), originOf(from.String()), res.URL)
+	case res.Blocked == string(network.BlockedReasonCoepFrameResourceNeedsCoepHeader) || res.Blocked != "" && needsCOEP:
+		res.Verdict = Blocked
+		res.Fix = selfCOEP
+	case res.Blocked != "" && !corpOK, requireCORP && !corpOK:
+		// A hop without CORP is blocked even when a later one has it, and
+		// Chromium may name the reason "other" for requests in workers.
+		res.Verdict = Blocked
+		res.Fix = corpFix
+	case res.Blocked != "":
+		res.Verdict = Blocked
+		res.Fix = "blocked by the browser (" + res.Blocked + ")"
+	case res.Failed != "":
+		res.Verdict = Failed
+		res.Fix = "did not load: " + res.Failed
+	case needsCOEP && strings.HasSuffix(res.Kind, "worker") && enforced:
+		res.Verdict = Blocked
+		res.Fix = selfCOEP + "; without it the " + res.Kind + " is not cross-origin isolated"
+	case needsCOEP:
+		res.Verdict = WouldBlock
+		res.Fix = "loads now only because the page has no COEP; " + selfCOEP
+	case !corpOK && !enforced:
+		res.Verdict = WouldBlock
+		res.Fix = "loads now only because the page has no COEP; " + corpFix
+	case last && res.Status >= 400:
+		res.Verdict = Failed
+		res.Fix = fmt.Sprintf("HTTP %d", res.Status)
+	}
+}
+
+func hopWord(res *Resource) string {
+	if res.RedirectTo != "" || res.Status/100 == 3 {
+		return "its redirect "
+	}
+	if res.Hop > 0 {
+		return "the final response of the redirect to "
+	}
+	return ""
+}
+
+func problems(rep *Report, sawDocument bool) []string {
 	var out []string
-	if rep.Status >= 400 {
-		out = append(out, fmt.Sprintf("the page itself answered HTTP %d", rep.Status))
+	where := "the page " + rep.URL
+	if rep.FinalURL != "" && rep.FinalURL != rep.URL {
+		where = fmt.Sprintf("the page's final response %s (redirected from %s)", rep.FinalURL, rep.URL)
 	}
-	if rep.COOP != "same-origin" {
-		out = append(out, fmt.Sprintf("the document sends Cross-Origin-Opener-Policy %s; send `Cross-Origin-Opener-Policy: same-origin`", show(rep.COOP)))
+	coop, coep, dip := parsePolicy(rep.COOP), parsePolicy(rep.COEP), parsePolicy(rep.DIP)
+	switch {
+	case !sawDocument:
+		out = append(out, "the page's own response was never seen")
+	case rep.Status >= 400:
+		out = append(out, fmt.Sprintf("%s answered HTTP %d", where, rep.Status))
 	}
-	if rep.COEP != "require-corp" && rep.COEP != "credentialless" {
-		out = append(out, fmt.Sprintf("the document sends Cross-Origin-Embedder-Policy %s; send `Cross-Origin-Embedder-Policy: require-corp`", show(rep.COEP)))
+	if sawDocument && !dip.isolating() {
+		if coop.Token != coopIsolating {
+			out = append(out, fmt.Sprintf("%s sends Cross-Origin-Opener-Policy %s%s; send `Cross-Origin-Opener-Policy: same-origin`",
+				where, show(rep.COOP), invalid(coop)))
+		}
+		if !coep.embedding() {
+			out = append(out, fmt.Sprintf("%s sends Cross-Origin-Embedder-Policy %s%s; send `Cross-Origin-Embedder-Policy: require-corp`",
+				where, show(rep.COEP), invalid(coep)))
+		}
 	}
 	for _, r := range rep.Resources {
-		if r.Verdict == Blocked || r.Verdict == WouldBlock {
-			out = append(out, fmt.Sprintf("%s %s: %s", r.Verdict, r.URL, r.Fix))
+		if r.Verdict == Blocked || r.Verdict == WouldBlock || r.Verdict == Pending {
+			out = append(out, fmt.Sprintf("%s %s %s (%s, asked for by %s): %s", r.Verdict, r.Kind, r.URL, r.Type, r.By, r.Fix))
 		}
+	}
+	if rep.TimedOut {
+		out = append(out, "the check timed out before the page settled; what was seen so far is above")
 	}
 	if !rep.CrossOriginIsolated && len(out) == 0 {
 		out = append(out, "crossOriginIsolated is false although the headers look right (is the page inside a frame or opened by a non-isolated window?)")
@@ -268,11 +449,12 @@ func problems(rep *Report) []string {
 	return out
 }
 
-func show(h string) string {
-	if h == "" {
-		return "(none)"
+// invalid explains a header that is present but not a policy.
+func invalid(p policy) string {
+	if p.Raw != "" && p.Token == "" {
+		return ", which is not a valid structured header token"
 	}
-	return "`" + h + "`"
+	return ""
 }
 
 // Write prints the report for people.
@@ -283,19 +465,30 @@ func (r *Report) Write(w io.Writer) {
 		}
 		return "FIX"
 	}
+	coop, coep, dip := parsePolicy(r.COOP), parsePolicy(r.COEP), parsePolicy(r.DIP)
 	fmt.Fprintf(w, "page %s (HTTP %d)\n", r.URL, r.Status)
+	if r.FinalURL != "" && r.FinalURL != r.URL {
+		fmt.Fprintf(w, "  redirected to %s\n", r.FinalURL)
+	}
 	fmt.Fprintf(w, "  crossOriginIsolated  %-5v %s\n", r.CrossOriginIsolated, mark(r.CrossOriginIsolated))
 	fmt.Fprintf(w, "  SharedArrayBuffer    %-5v\n", r.SharedArrayBuffer)
-	fmt.Fprintf(w, "  COOP %-24s %s\n", show(r.COOP), mark(r.COOP == "same-origin"))
-	fmt.Fprintf(w, "  COEP %-24s %s\n", show(r.COEP), mark(r.COEP == "require-corp" || r.COEP == "credentialless"))
-	fmt.Fprintf(w, "subresources (%d):\n", len(r.Resources))
+	fmt.Fprintf(w, "  COOP %-24s %s\n", show(r.COOP), mark(coop.Token == coopIsolating || dip.isolating()))
+	fmt.Fprintf(w, "  COEP %-24s %s\n", show(r.COEP), mark(coep.embedding() || dip.isolating()))
+	if r.DIP != "" {
+		fmt.Fprintf(w, "  Document-Isolation-Policy %s %s\n", show(r.DIP), mark(dip.isolating()))
+	}
+	fmt.Fprintf(w, "responses (%d):\n", len(r.Resources))
 	for _, res := range r.Resources {
 		where := "cross-origin"
 		if res.SameOrigin {
 			where = "same-origin"
 		}
-		fmt.Fprintf(w, "  %-11s %-10s %3d %-12s CORP %-14s CORS %-6s %s\n", res.Verdict, res.Type, res.Status, where,
-			show(res.CORP), show(res.ACAO), res.URL)
+		hop := ""
+		if res.RedirectTo != "" {
+			hop = " → " + res.RedirectTo
+		}
+		fmt.Fprintf(w, "  %-11s %-13s %-10s %3d %-12s CORP %-14s CORS %-6s %s%s  (by %s)\n", res.Verdict, res.Kind, res.Type,
+			res.Status, where, show(res.CORP), show(res.ACAO), res.URL, hop, res.By)
 	}
 	if r.OK() {
 		fmt.Fprintln(w, "result: the page is cross-origin isolated; SharedArrayBuffer and shared WebAssembly memory can be used")
