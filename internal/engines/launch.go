@@ -29,6 +29,8 @@ type LaunchOptions struct {
 	Output io.Writer
 }
 
+const groupGuard = `trap 'trap - TERM; kill -TERM 0; exit 143' TERM; "$@" & wait $!`
+
 // Browser is a running browser process group.
 type Browser struct {
 	cmd  *exec.Cmd
@@ -44,7 +46,13 @@ func (e *Engine) Launch(bin string, o LaunchOptions) (*Browser, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	// A shell heads the group: if the test process dies without calling
+	// Stop (a test timeout, a kill), the kernel sends the shell SIGTERM and
+	// the shell passes it on to the whole group, grandchildren included.
+	guarded := exec.Command("/bin/sh", append([]string{"-c", groupGuard, "sh", cmd.Path}, cmd.Args[1:]...)...)
+	guarded.Env, guarded.Dir = cmd.Env, cmd.Dir
+	cmd = guarded
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGTERM}
 	if o.Output != nil {
 		cmd.Stdout, cmd.Stderr = o.Output, o.Output
 	}

@@ -54,7 +54,7 @@
       toHarness({ t: "exit", code });
       // A timer the program left behind would throw "Go program has already
       // exited" later; some engines route that to the page as an error.
-      if (inWorker) setTimeout(() => close(), 0);
+      if (inWorker) close();
     };
     toHarness({
       t: "start",
