@@ -17,7 +17,14 @@
     if (pending.length === 0) return;
     const body = JSON.stringify({ seq: seq++, reports: pending });
     pending = [];
-    fetch("/__sabkit/report", { method: "POST", body, keepalive: body.length < 60000 }).catch(() => {});
+    send(body, 3);
+  };
+  // A lost batch would stall every later one, so a POST that fails to
+  // reach the server is retried.
+  const send = (body, tries) => {
+    fetch("/__sabkit/report", { method: "POST", body }).catch(() => {
+      if (tries > 1) setTimeout(() => send(body, tries - 1), 50);
+    });
   };
   const toHarness = (msg) => {
     if (inWorker) {
