@@ -28,7 +28,11 @@
 // (CanBlock reports which case applies). WaitContext is built on
 // Atomics.waitAsync and a channel: only the calling goroutine parks, it
 // works on the main thread, and it honours context cancellation and
-// deadlines.
+// deadlines. Where an engine has no Atomics.waitAsync (Firefox ESR 140), a
+// helper worker blocks in Atomics.wait instead and posts the result back;
+// feature detection picks it. Each JavaScript wait is capped at 100 ms and
+// the element read again, which also survives WebKit's lost waitAsync
+// wake-ups.
 //
 // # Protocols
 //

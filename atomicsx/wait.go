@@ -141,68 +141,114 @@ func Wait(v *sabview.View[int32], i int, expect int32, timeout time.Duration) (W
 	return parseResult(r.String()), nil
 }
 
-// WaitContext waits like Wait, but only the calling goroutine waits: it is
-// built on Atomics.waitAsync, so the JavaScript thread (and every other
-// goroutine) keeps running, and it works on the browser main thread.
+// waitSlice caps each JavaScript wait inside WaitContext; after it the
+// element is read again. WebKit can lose a waitAsync wake-up (the Notify
+// removes the waiter but its promise never settles), and a helper worker of
+// the fallback must not stay blocked for long after its caller gave up.
+const waitSlice = 100 * time.Millisecond
+
+// waitGrace is how much later than JavaScript's timeout Go gives up on one
+// round.
+const waitGrace = 50 * time.Millisecond
+
+// WaitContext waits like Wait, but only the calling goroutine waits: the
+// JavaScript thread (and every other goroutine) keeps running, and it works
+// on the browser main thread. It is built on Atomics.waitAsync; where an
+// engine lacks that (Firefox ESR 140), a helper worker blocks in Atomics.wait
+// on the caller's behalf and posts the result back.
 //
 // It returns Woken after a Notify and NotEqual at once when the element does
 // not hold expect. When ctx ends first it returns ctx.Err(); a deadline on ctx
-// becomes the JavaScript timeout, reported as TimedOut together with
-// context.DeadlineExceeded.
+// is reported as TimedOut together with context.DeadlineExceeded.
 //
-// JavaScript cannot withdraw a waitAsync waiter: after cancellation (not a
-// deadline) it stays registered until the next Notify on the element, and it
-// counts towards that Notify's count. The protocols in this package notify
-// all waiters, so such a leftover waiter never swallows a wake-up.
+// Each JavaScript wait lasts at most 100 ms, after which WaitContext reads
+// the element again and returns Woken if it has changed, so a lost wake-up
+// costs at most that long. A Notify that changes nothing is therefore only
+// guaranteed to be seen within that slice; the protocols in this package
+// always change the element before they notify.
+//
+// JavaScript cannot withdraw a waiter: after cancellation (not a deadline)
+// it stays registered until the next Notify on the element or the end of its
+// slice, and it counts towards that Notify's count. The protocols in this
+// package notify all waiters, so such a leftover waiter never swallows a
+// wake-up.
 func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int32) (WaitResult, error) {
 	const op = "WaitContext"
 	ta, err := waitable(op, v, i)
 	if err != nil {
 		return 0, err
 	}
-	if !waits.hasWaitAsync {
-		return 0, errorf(op, ErrUnsupported, "use Wait in a Worker, or a newer engine", "Atomics.waitAsync is undefined")
+	if useWaitFallback() && !hasWaitFallback() {
+		return 0, errorf(op, ErrUnsupported, "use Wait in a Worker, or a newer engine",
+			"Atomics.waitAsync is undefined and no Worker can be started to wait instead")
 	}
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	t := math.Inf(1)
 	dl, hasDeadline := ctx.Deadline()
-	if hasDeadline {
-		left := time.Until(dl)
-		if left <= 0 {
-			return TimedOut, context.DeadlineExceeded
+	for round := 0; ; round++ {
+		slice := waitSlice
+		if hasDeadline {
+			left := time.Until(dl)
+			if left <= 0 {
+				return TimedOut, context.DeadlineExceeded
+			}
+			slice = min(slice, left)
 		}
-		t = float64(left) / float64(time.Millisecond)
+		res, err := waitOnce(ctx, op, ta, i, expect, slice)
+		if err != nil {
+			return res, err
+		}
+		switch res {
+		case Woken:
+			return Woken, nil
+		case NotEqual:
+			if round == 0 {
+				return NotEqual, nil
+			}
+			// The element changed during an earlier slice: a Notify came
+			// and its wake-up was lost, or the two raced.
+			return Woken, nil
+		}
 	}
-	r := waits.waitAsync.Invoke(ta, i, expect, t)
+}
+
+// waitOnce runs one JavaScript wait of at most d. Go's own timer ends the
+// round waitGrace after JavaScript's should have: WebKit can leave a
+// waitAsync promise unsettled past its timeout too, and a helper worker can
+// be slow to answer.
+func waitOnce(ctx context.Context, op string, ta js.Value, i int, expect int32, d time.Duration) (WaitResult, error) {
+	ms := float64(d) / float64(time.Millisecond)
+	var r js.Value
+	if useWaitFallback() {
+		r = fallbackWait(ta, i, expect, ms)
+	} else {
+		r = waits.waitAsync.Invoke(ta, i, expect, ms)
+	}
 	if r.Type() == js.TypeString {
-		res := parseResult(r.String())
-		if res == TimedOut {
-			return res, context.DeadlineExceeded
-		}
-		return res, nil
+		return parseResult(r.String()), nil
 	}
 	if r.Type() != js.TypeObject || r.Get("then").Type() != js.TypeFunction {
 		return 0, jsError(op, r)
 	}
-	val, err := promise.Await(ctx, r)
+	round, cancel := context.WithTimeout(ctx, d+waitGrace)
+	defer cancel()
+	val, err := promise.Await(round, r)
 	if err != nil {
 		var rej *promise.RejectedError
 		if errors.As(err, &rej) {
 			return 0, &Error{Op: op, Kind: ErrUnsupported, Err: err}
 		}
-		if errors.Is(err, context.DeadlineExceeded) {
-			// Go's timer beat JavaScript's to the same deadline.
-			return TimedOut, err
+		if ctx.Err() == nil {
+			return TimedOut, nil // only the round ended; the caller reads again
 		}
-		return 0, err
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			// Go's timer beat JavaScript's to the same deadline.
+			return TimedOut, ctx.Err()
+		}
+		return 0, ctx.Err()
 	}
-	res := parseResult(val.String())
-	if res == TimedOut {
-		return res, context.DeadlineExceeded
-	}
-	return res, nil
+	return parseResult(val.String()), nil
 }
 
 // jsError wraps an exception the helpers caught. Arguments are validated

@@ -50,6 +50,8 @@ func TestBrowserNoAdapter(t *testing.T) {
 			// Benchmarks need an adapter; they run in TestBrowser.
 			Bench: "^$",
 			Env:   map[string]string{"GPUUPLOAD_EXPECT": "no-adapter"},
+			// The switch that removes the adapter is Chromium's.
+			Engines: []string{"chromium"},
 		}},
 		ChromiumFlags: []string{"--disable-software-rasterizer"},
 	})

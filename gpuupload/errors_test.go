@@ -63,6 +63,28 @@ func TestOpenCancelled(t *testing.T) {
 	checkErr(t, err, context.Canceled)
 }
 
+// TestOpenUnavailable proves, in an engine without a WebGPU adapter (WebKitGTK,
+// Firefox ESR 140), the error Open returns there: ErrNoWebGPU without
+// navigator.gpu, ErrNoAdapter when requestAdapter finds none.
+func TestOpenUnavailable(t *testing.T) {
+	if !jsenv.InBrowser() {
+		t.Skip("TestOpenWithoutWebGPU covers " + jsenv.Describe())
+	}
+	d, err := gpuupload.Open(ctxFor(t))
+	if err == nil {
+		d.Close()
+		t.Skipf("%s has a WebGPU adapter; TestBrowserNoAdapter covers a missing one in Chromium", where())
+	}
+	if expectAdapter() {
+		t.Fatalf("Open in %s: %v%s", where(), err, adapterHint())
+	}
+	want := gpuupload.ErrNoAdapter
+	if js.Global().Get("navigator").Get("gpu").Type() != js.TypeObject {
+		want = gpuupload.ErrNoWebGPU
+	}
+	checkErr(t, err, want)
+}
+
 // TestOpenNoAdapter runs in the host's no-adapter variant, where Chromium
 // has WebGPU but no adapter to offer.
 func TestOpenNoAdapter(t *testing.T) {

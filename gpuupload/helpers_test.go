@@ -18,9 +18,12 @@ import (
 // their own.
 var shared *gpuupload.Device
 
-// device returns the shared device. Where WebGPU is missing outside the
-// browser harness (Node) the test is skipped; inside the harness that is a
-// failure, because the harness starts Chromium with --enable-unsafe-webgpu.
+// device returns the shared device. Where WebGPU or an adapter is missing
+// in an engine that is not expected to have one (Node, WebKitGTK, Firefox
+// builds without navigator.gpu) the test is skipped, and
+// TestOpenUnavailable proves the error instead; where the harness provides
+// an adapter (Chromium with --enable-unsafe-webgpu, Firefox with WebGPU
+// enabled) a missing one is a failure.
 func device(t testing.TB) *gpuupload.Device {
 	t.Helper()
 	if shared == nil || shared.Err() != nil {
@@ -34,13 +37,45 @@ func open(t testing.TB, opts ...gpuupload.Option) *gpuupload.Device {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	d, err := gpuupload.Open(ctx, opts...)
-	if errors.Is(err, gpuupload.ErrNoWebGPU) && os.Getenv(jsenv.EnvBrowser) == "" {
-		t.Skipf("needs WebGPU, and navigator.gpu is missing in %s; `go test ./gpuupload` runs this in headless Chromium", jsenv.Describe())
+	if unavailable(err) && !expectAdapter() {
+		t.Skipf("needs a WebGPU adapter, and %s has none (%v); TestOpenUnavailable proves the error here, "+
+			"`go test ./gpuupload` runs this in Chromium and Firefox", where(), err)
 	}
 	if err != nil {
-		t.Fatalf("Open in %s: %v", jsenv.Describe(), err)
+		t.Fatalf("Open in %s: %v%s", where(), err, adapterHint())
 	}
 	return d
+}
+
+func unavailable(err error) bool {
+	return errors.Is(err, gpuupload.ErrNoWebGPU) || errors.Is(err, gpuupload.ErrNoAdapter)
+}
+
+// expectAdapter says whether the harness set this engine up with a WebGPU
+// adapter: Chromium always (--enable-unsafe-webgpu, SwiftShader); Firefox
+// when its build exposes navigator.gpu (the harness's profile enables it).
+func expectAdapter() bool {
+	switch os.Getenv(jsenv.EnvBrowser) {
+	case "chromium":
+		return true
+	case "firefox":
+		return js.Global().Get("navigator").Get("gpu").Type() == js.TypeObject
+	}
+	return false
+}
+
+func adapterHint() string {
+	if os.Getenv(jsenv.EnvBrowser) == "firefox" {
+		return "; Firefox on Linux needs a Vulkan driver: apt-get install mesa-vulkan-drivers"
+	}
+	return ""
+}
+
+func where() string {
+	if b := os.Getenv(jsenv.EnvBrowser); b != "" {
+		return b + " (" + jsenv.Describe() + ")"
+	}
+	return jsenv.Describe()
 }
 
 func ctxFor(t testing.TB) context.Context {

@@ -25,7 +25,7 @@ type Options struct {
 	// Zero means 5 minutes, or less when the host test's deadline is nearer.
 	Timeout time.Duration
 
-	// ChromiumFlags are added to chromium.Flags.
+	// ChromiumFlags are added to chromium.Flags when the engine is Chromium.
 	ChromiumFlags []string
 }
 
@@ -46,6 +46,15 @@ type Variant struct {
 	Bench string
 	// Env adds variables to the wasm program's environment.
 	Env map[string]string
+	// Engines limits the variant to these engines (engines.Chromium, …);
+	// empty means every selected engine.
+	Engines []string
+	// ExpectNoTests accepts a run in which -test.run matched no test.
+	// Without it such a variant fails: a pattern that matches nothing
+	// proves nothing.
+	ExpectNoTests bool
+	// ExpectSkips accepts a run in which every test skipped.
+	ExpectSkips bool
 }
 
 // DefaultVariant runs every test in a cross-origin-isolated page.

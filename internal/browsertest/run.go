@@ -3,40 +3,40 @@
 package browsertest
 
 import (
-	"context"
-	"encoding/json"
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
-	"github.com/chromedp/chromedp"
-
-	"github.com/sabkit/sabkit/internal/chromium"
+	"github.com/sabkit/sabkit/internal/engines"
 )
 
 // EnvWasmRun, when set, becomes the wasm binary's -test.run in every variant
 // that does not set its own.
 const EnvWasmRun = "SABKIT_WASM_RUN"
 
-const bindingName = "__sabkitReport"
-
 // Run builds the js/wasm test binary of the package in opts.Dir and runs it
-// in headless Chromium once per variant, each as a subtest of t. The wasm
-// output is written to the subtest's output (t.Output), or straight to
-// standard output when the host runs benchmarks, so benchmark lines stay
-// parseable. A variant fails when the binary exits non-zero, crashes, or does
-// not finish in time.
+// in every selected browser engine (see engines.Select and SABKIT_BROWSER)
+// once per variant, as subtests engine/variant of t. The wasm output is
+// written to the subtest's output (t.Output), or straight to standard output
+// when the host runs benchmarks, so benchmark lines stay parseable. A variant
+// fails when the binary exits non-zero, crashes, does not finish in time, or
+// ran no test and the variant does not say it expects that.
 func Run(t *testing.T, opts Options) {
 	t.Helper()
-	chromiumPath, err := chromium.Find()
+	sel, err := engines.Select(os.Getenv(engines.EnvBrowser))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, s := range sel.Skipped {
+		t.Logf("browsertest: skipped %s; %s=chromium,firefox,webkit names the engines to run", s, engines.EnvBrowser)
 	}
 	wasmExec, err := WasmExecJS()
 	if err != nil {
@@ -54,14 +54,30 @@ func Run(t *testing.T, opts Options) {
 	if len(variants) == 0 {
 		variants = []Variant{DefaultVariant}
 	}
-	if hostFlag("test.bench") != "" {
-		// Benchmarks run once, in the first variant (the reference setup),
-		// so their figures are not mixed with those of other setups.
-		variants = variants[:1]
-	}
-	for _, v := range variants {
-		t.Run(v.name(), func(t *testing.T) {
-			runVariant(t, chromiumPath, wasmExec, wasmPath, opts, v)
+	benchmarking := hostFlag("test.bench") != ""
+	for i, e := range sel.Engines {
+		if benchmarking && i > 0 {
+			// Benchmarks run once, in the first engine's first variant (the
+			// reference setup), so their figures are not mixed.
+			break
+		}
+		t.Run(e.Name, func(t *testing.T) {
+			ran := 0
+			for _, v := range variants {
+				if len(v.Engines) > 0 && !slices.Contains(v.Engines, e.Name) {
+					continue
+				}
+				if benchmarking && ran > 0 {
+					break
+				}
+				ran++
+				t.Run(v.name(), func(t *testing.T) {
+					runVariant(t, e, sel.Paths[i], wasmExec, wasmPath, opts, v)
+				})
+			}
+			if ran == 0 {
+				t.Skipf("no variant runs in %s", e.Name)
+			}
 		})
 	}
 }
@@ -99,9 +115,9 @@ func wasmArgs(opts Options, v Variant, timeout time.Duration) []string {
 			}
 		}
 	}
-	if testing.Verbose() {
-		args = append(args, "-test.v=true")
-	}
+	// Always verbose: the harness reads which tests ran, passed and
+	// skipped; the output is shown only with -v or on failure, as usual.
+	args = append(args, "-test.v=true")
 	if testing.Short() {
 		args = append(args, "-test.short=true")
 	}
@@ -119,7 +135,7 @@ type report struct {
 	UserAgent           string `json:"userAgent"`
 }
 
-func runVariant(t *testing.T, chromiumPath, wasmExec, wasmPath string, opts Options, v Variant) {
+func runVariant(t *testing.T, e *engines.Engine, bin, wasmExec, wasmPath string, opts Options, v Variant) {
 	timeout := opts.Timeout
 	if timeout == 0 {
 		timeout = 5 * time.Minute
@@ -137,57 +153,37 @@ func runVariant(t *testing.T, chromiumPath, wasmExec, wasmPath string, opts Opti
 	if v.NoIsolation {
 		isolated = "0"
 	}
-	env := map[string]string{"SABKIT_BROWSER": "chromium", "SABKIT_MODE": mode, "SABKIT_ISOLATED": isolated}
+	env := map[string]string{"SABKIT_BROWSER": e.Name, "SABKIT_MODE": mode, "SABKIT_ISOLATED": isolated}
 	for k, val := range v.Env {
 		env[k] = val
 	}
-	cfg := pageConfig{Mode: mode, Wasm: "/__sabkit/test.wasm", Args: wasmArgs(opts, v, timeout), Env: env}
-	srv := newServer(wasmPath, wasmExec, cfg, opts.Serve, !v.NoIsolation)
+	args := wasmArgs(opts, v, timeout)
+	cfg := pageConfig{Mode: mode, Wasm: "/__sabkit/test.wasm", Args: args, Env: env}
+	reports := newQueue[report]()
+	srv := newServer(wasmPath, wasmExec, cfg, opts.Serve, !v.NoIsolation, newReorder(reports))
 	defer srv.Close()
 
-	out := newLineWriter(outputFor(t))
+	tally := &tally{}
+	out := newLineWriter(outputFor(t), tally.line)
 	defer out.Flush()
 
-	reports := newQueue[report]()
-	allocOpts := chromium.AllocatorOptions(chromiumPath, t.TempDir(), opts.ChromiumFlags...)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), allocOpts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
-		switch e := ev.(type) {
-		case *runtime.EventBindingCalled:
-			if e.Name != bindingName {
-				return
-			}
-			var r report
-			if err := json.Unmarshal([]byte(e.Payload), &r); err != nil {
-				r = report{T: "warn", S: "undecodable report: " + e.Payload}
-			}
-			reports.push(r)
-		case *runtime.EventExceptionThrown:
-			d := e.ExceptionDetails
-			msg := d.Text
-			if d.Exception != nil && d.Exception.Description != "" {
-				msg += " " + d.Exception.Description
-			}
-			reports.push(report{T: "console", S: "exception: " + msg})
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning {
-				reports.push(report{T: "console", S: string(e.Type) + ": " + consoleArgs(e.Args)})
-			}
-		}
-	}))
-	defer cancelBrowser()
-
+	dir := t.TempDir()
+	blog := &syncBuffer{}
 	start := time.Now()
-	err := chromedp.Do(bctx,
-		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Call(ctx, runtime.AddBinding, runtime.AddBindingParams{Name: bindingName})
-			return err
-		}),
-		chromedp.Navigate(srv.URL+"/"),
-	)
+	b, err := e.Launch(bin, engines.LaunchOptions{
+		URL: srv.URL + "/", Dir: dir, Isolated: !v.NoIsolation, ChromiumFlags: opts.ChromiumFlags, Output: blog,
+	})
 	if err != nil {
-		t.Fatalf("browsertest: starting Chromium (%s) and loading the test page: %v", chromiumPath, err)
+		t.Fatalf("browsertest: %v", err)
+	}
+	defer b.Stop()
+	fail := func(format string, a ...any) {
+		t.Helper()
+		out.Flush()
+		if log := blog.tail(40); log != "" {
+			t.Logf("browsertest: the last lines %s wrote:\n%s", e.Name, log)
+		}
+		t.Fatalf(format, a...)
 	}
 
 	deadline := time.NewTimer(timeout - time.Since(start))
@@ -195,9 +191,10 @@ func runVariant(t *testing.T, chromiumPath, wasmExec, wasmPath string, opts Opti
 	for {
 		select {
 		case <-deadline.C:
-			out.Flush()
-			t.Fatalf("browsertest: the wasm tests did not finish within %v in Chromium (%s); "+
-				"raise Options.Timeout or look for a test waiting on an event that never comes", timeout, v.name())
+			fail("browsertest: the wasm tests did not finish within %v in %s (%s); "+
+				"raise Options.Timeout or look for a test waiting on an event that never comes", timeout, e.Name, v.name())
+		case <-b.Exited():
+			fail("browsertest: %s (%s) exited before the wasm tests finished: %v", e.Name, bin, b.Err())
 		case <-reports.ready():
 		}
 		for _, r := range reports.drain() {
@@ -205,19 +202,24 @@ func runVariant(t *testing.T, chromiumPath, wasmExec, wasmPath string, opts Opti
 			case "out":
 				out.Write(r.S)
 			case "start":
-				out.Line(fmt.Sprintf("browsertest: Chromium %s, mode=%s, crossOriginIsolated=%v", chromeVersion(r.UserAgent), r.Mode, r.CrossOriginIsolated))
+				out.Line(fmt.Sprintf("browsertest: %s %s, mode=%s, crossOriginIsolated=%v",
+					e.Name, engineVersion(r.UserAgent), r.Mode, r.CrossOriginIsolated))
 				if r.CrossOriginIsolated == v.NoIsolation {
 					t.Errorf("browsertest: crossOriginIsolated=%v but the variant expects %v", r.CrossOriginIsolated, !v.NoIsolation)
 				}
 			case "console", "warn":
 				out.Line("browsertest: " + r.S)
 			case "error":
-				out.Flush()
-				t.Fatalf("browsertest: %s", r.S)
+				fail("browsertest: %s", r.S)
 			case "exit":
 				out.Flush()
 				if r.Code != 0 {
-					t.Fatalf("browsertest: wasm test binary exited with status %d in Chromium (%s)", r.Code, v.name())
+					fail("browsertest: wasm test binary exited with status %d in %s (%s)", r.Code, e.Name, v.name())
+				}
+				if hostFlag("test.bench") == "" {
+					if msg := tally.check(v, args); msg != "" {
+						t.Fatal("browsertest: " + msg)
+					}
 				}
 				return
 			}
@@ -234,35 +236,85 @@ func outputFor(t *testing.T) io.Writer {
 	return t.Output()
 }
 
-func chromeVersion(ua string) string {
-	if _, rest, ok := strings.Cut(ua, "Chrome/"); ok {
-		v, _, _ := strings.Cut(rest, " ")
-		return v
+// uaVersion finds an engine's version in a user agent string: Chrome/…,
+// Firefox/…, or WebKit's Version/….
+var uaVersion = regexp.MustCompile(`(Chrome|Firefox|Version)/(\S+)`)
+
+func engineVersion(ua string) string {
+	if m := uaVersion.FindStringSubmatch(ua); m != nil {
+		return m[2]
 	}
 	return ua
 }
 
-func consoleArgs(args []*runtime.RemoteObject) string {
-	parts := make([]string, 0, len(args))
-	for _, a := range args {
-		switch {
-		case len(a.Value) > 0:
-			var s string
-			if json.Unmarshal(a.Value, &s) == nil {
-				parts = append(parts, s)
-			} else {
-				parts = append(parts, string(a.Value))
-			}
-		case a.Description != "":
-			parts = append(parts, a.Description)
-		default:
-			parts = append(parts, string(a.Type))
-		}
-	}
-	return strings.Join(parts, " ")
+// tally counts the top-level results in the wasm binary's -test.v output.
+type tally struct {
+	pass, fail, skip int
 }
 
-// queue is an unbounded FIFO: the chromedp listener must never block.
+func (c *tally) line(l string) {
+	switch {
+	case strings.HasPrefix(l, "--- PASS: "):
+		c.pass++
+	case strings.HasPrefix(l, "--- FAIL: "):
+		c.fail++
+	case strings.HasPrefix(l, "--- SKIP: "):
+		c.skip++
+	}
+}
+
+// check returns why a variant that exited 0 still fails: it ran no test,
+// though it does not say it expects none.
+func (c *tally) check(v Variant, args []string) string {
+	if c.pass+c.fail > 0 {
+		return ""
+	}
+	run := "(every test)"
+	for _, a := range args {
+		if r, ok := strings.CutPrefix(a, "-test.run="); ok {
+			run = r
+		}
+	}
+	if c.skip > 0 {
+		if v.ExpectSkips {
+			return ""
+		}
+		return fmt.Sprintf("every test the variant ran skipped (%d, -test.run=%s); "+
+			"set Variant.ExpectSkips if that is what it proves", c.skip, run)
+	}
+	if v.ExpectNoTests {
+		return ""
+	}
+	return fmt.Sprintf("the variant ran no test: -test.run=%s matched nothing; "+
+		"fix the pattern or set Variant.ExpectNoTests", run)
+}
+
+// syncBuffer collects a browser's output from its process's pipes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf.Len() > 1<<20 {
+		b.buf.Next(b.buf.Len() - 1<<19) // keep the recent half
+	}
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) tail(n int) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	lines := strings.Split(strings.TrimRight(b.buf.String(), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// queue is an unbounded FIFO: the report handler must never block.
 type queue[T any] struct {
 	mu    sync.Mutex
 	items []T
@@ -292,19 +344,25 @@ func (q *queue[T]) drain() []T {
 }
 
 // lineWriter writes whole lines, so partial writes from the wasm program do
-// not interleave with harness messages.
+// not interleave with harness messages, and shows each line to onLine.
 type lineWriter struct {
 	w       io.Writer
+	onLine  func(string)
 	partial strings.Builder
 }
 
-func newLineWriter(w io.Writer) *lineWriter { return &lineWriter{w: w} }
+func newLineWriter(w io.Writer, onLine func(string)) *lineWriter {
+	return &lineWriter{w: w, onLine: onLine}
+}
 
 func (l *lineWriter) Write(s string) {
 	l.partial.WriteString(s)
 	buf := l.partial.String()
 	if i := strings.LastIndexByte(buf, '\n'); i >= 0 {
 		io.WriteString(l.w, buf[:i+1])
+		for _, line := range strings.Split(buf[:i], "\n") {
+			l.onLine(line)
+		}
 		l.partial.Reset()
 		l.partial.WriteString(buf[i+1:])
 	}
@@ -317,6 +375,7 @@ func (l *lineWriter) Line(s string) {
 
 func (l *lineWriter) Flush() {
 	if l.partial.Len() > 0 {
+		l.onLine(l.partial.String())
 		io.WriteString(l.w, l.partial.String()+"\n")
 		l.partial.Reset()
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 
 	"github.com/sabkit/sabkit/internal/coihttp"
 )
@@ -22,8 +23,18 @@ type pageConfig struct {
 // newServer serves the test page, the runner, wasm_exec.js, the test binary
 // and the extra directories. With isolate, every response carries
 // COOP/COEP/CORP; without, none does.
-func newServer(wasmPath, wasmExec string, cfg pageConfig, serve map[string]string, isolate bool) *httptest.Server {
+func newServer(wasmPath, wasmExec string, cfg pageConfig, serve map[string]string, isolate bool, reports *reorder) *httptest.Server {
 	mux := http.NewServeMux()
+	mux.HandleFunc("POST /__sabkit/report", func(w http.ResponseWriter, r *http.Request) {
+		var b batch
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<20)).Decode(&b); err != nil {
+			reports.warn("undecodable report: " + err.Error())
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		reports.add(b)
+		w.WriteHeader(http.StatusNoContent)
+	})
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write(indexHTML)
@@ -73,3 +84,39 @@ func noStore(h http.Handler) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+// batch is one POST from runner.js: reports numbered by batch, because
+// concurrent fetches can arrive out of order.
+type batch struct {
+	Seq     int      `json:"seq"`
+	Reports []report `json:"reports"`
+}
+
+// reorder hands reports to the queue in the order the page sent them.
+type reorder struct {
+	mu   sync.Mutex
+	next int
+	held map[int][]report
+	q    *queue[report]
+}
+
+func newReorder(q *queue[report]) *reorder { return &reorder{held: map[int][]report{}, q: q} }
+
+func (o *reorder) add(b batch) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.held[b.Seq] = b.Reports
+	for {
+		rs, ok := o.held[o.next]
+		if !ok {
+			return
+		}
+		delete(o.held, o.next)
+		o.next++
+		for _, r := range rs {
+			o.q.push(r)
+		}
+	}
+}
+
+func (o *reorder) warn(s string) { o.q.push(report{T: "warn", S: s}) }

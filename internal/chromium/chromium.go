@@ -6,13 +6,13 @@
 package chromium
 
 import (
-	"strings"
-
 	"errors"
 	"fmt"
-	"github.com/chromedp/chromedp"
 	"os"
 	"os/exec"
+	"strings"
+
+	"github.com/chromedp/chromedp"
 )
 
 // EnvChromium names an environment variable that overrides the browser path.
@@ -20,6 +20,10 @@ const EnvChromium = "SABKIT_CHROMIUM"
 
 // InstallHint is the command that installs the browser the harness expects.
 const InstallHint = "apt-get update && apt-get install -y chromium"
+
+// Candidates are the names Find looks for, in order; an absolute path is
+// checked as is (exec.LookPath accepts it), a bare name on PATH.
+var Candidates = []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
 
 // Find returns the path of a Chromium binary: $SABKIT_CHROMIUM,
 // /usr/bin/chromium, or chromium / chromium-browser / google-chrome on PATH.
@@ -32,10 +36,7 @@ func Find() (string, error) {
 		}
 		return p, nil
 	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium", nil
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+	for _, name := range Candidates {
 		if p, err := exec.LookPath(name); err == nil {
 			return p, nil
 		}

@@ -15,7 +15,7 @@ import (
 // Environment variables the browser harness (internal/browsertest) sets in
 // the wasm program's environment.
 const (
-	EnvBrowser  = "SABKIT_BROWSER"  // "chromium" when run by the harness
+	EnvBrowser  = "SABKIT_BROWSER"  // "chromium", "firefox" or "webkit" when run by the harness
 	EnvIsolated = "SABKIT_ISOLATED" // "1" with COOP/COEP headers, "0" without
 	EnvMode     = "SABKIT_MODE"     // "page" or "worker"
 )

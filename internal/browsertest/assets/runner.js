@@ -1,18 +1,42 @@
 // Runs a Go js/wasm test binary in a browser page or DedicatedWorker and
-// reports its output and exit code to the harness. In the page, reports go to
-// the CDP binding the harness installed; in a worker they are posted to the
-// page, which forwards them.
+// reports its output and exit code to the harness's server over HTTP POST,
+// so any engine works without a driver protocol. In a worker, reports are
+// posted to the page, which forwards them.
 "use strict";
 (() => {
   const inWorker = typeof document === "undefined";
 
+  // Reports are batched and numbered: fetches may complete out of order, and
+  // the server replays batches by number. A batch goes out at the next turn
+  // of the event loop, at once when it grows large or ends the program.
+  let pending = [];
+  let seq = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const body = JSON.stringify({ seq: seq++, reports: pending });
+    pending = [];
+    send(body, 3);
+  };
+  // A lost batch would stall every later one, so a POST that fails to
+  // reach the server is retried.
+  const send = (body, tries) => {
+    fetch("/__sabkit/report", { method: "POST", body }).catch(() => {
+      if (tries > 1) setTimeout(() => send(body, tries - 1), 50);
+    });
+  };
   const toHarness = (msg) => {
     if (inWorker) {
       postMessage({ sabkit: msg });
-    } else if (typeof globalThis.__sabkitReport === "function") {
-      globalThis.__sabkitReport(JSON.stringify(msg));
-    } else {
-      console.log("sabkit:", JSON.stringify(msg));
+      return;
+    }
+    pending.push(msg);
+    if (msg.t !== "out" || pending.length >= 256) {
+      flush();
+    } else if (!scheduled) {
+      scheduled = true;
+      setTimeout(flush, 0);
     }
   };
 
@@ -35,6 +59,9 @@
     go.exit = (code) => {
       exited = true;
       toHarness({ t: "exit", code });
+      // A timer the program left behind would throw "Go program has already
+      // exited" later; some engines route that to the page as an error.
+      if (inWorker) close();
     };
     toHarness({
       t: "start",
@@ -89,7 +116,11 @@
             toHarness(m);
           }
         });
-        w.addEventListener("error", (e) => { toHarness({ t: "warn", s: "[" + name + "] worker error: " + (e.message || e) }); resolveExit(-1); });
+        w.addEventListener("error", (e) => {
+          e.preventDefault(); // reported here, not again as a page error
+          toHarness({ t: "warn", s: "[" + name + "] worker error: " + (e.message || e) });
+          resolveExit(-1);
+        });
         w.postMessage({ sabkitConfig: { mode: "child", wasm: cfg.wasm, args: args || [], env: Object.assign({}, cfg.env, env || {}, { SABKIT_MODE: "worker", SABKIT_CHILD: name }) } });
         return { worker: w, exited };
       },
@@ -126,7 +157,7 @@
     if (cfg.mode === "worker" && !inWorker) {
       const w = new Worker("/__sabkit/runner.js");
       w.onmessage = (e) => { if (e.data && e.data.sabkit) toHarness(e.data.sabkit); };
-      w.onerror = (e) => toHarness({ t: "error", s: "worker error: " + (e.message || e) });
+      w.onerror = (e) => { e.preventDefault(); toHarness({ t: "error", s: "worker error: " + (e.message || e) }); };
       return;
     }
     await runGo(cfg);

@@ -1,0 +1,7 @@
+//go:build js && wasm
+
+package notests
+
+import "testing"
+
+func TestSkips(t *testing.T) { t.Skip("skips everywhere") }
