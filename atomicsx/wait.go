@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -146,8 +147,9 @@ func Wait(v *sabview.View[int32], i int, expect int32, timeout time.Duration) (W
 // goroutine) keeps running, and it works on the browser main thread.
 //
 // It returns Woken after a Notify and NotEqual at once when the element does
-// not hold expect. When ctx ends first it returns ctx.Err(); a deadline on ctx
-// becomes the JavaScript timeout, reported as TimedOut together with
+// not hold expect. When ctx ends first it returns an ErrContext error that
+// wraps ctx.Err(); a deadline on ctx becomes the JavaScript timeout, reported
+// as TimedOut together with an ErrContext error wrapping
 // context.DeadlineExceeded.
 //
 // JavaScript cannot withdraw a waitAsync waiter: after cancellation (not a
@@ -164,14 +166,14 @@ func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int3
 		return 0, errorf(op, ErrUnsupported, "use Wait in a Worker, or a newer engine", "Atomics.waitAsync is undefined")
 	}
 	if err := ctx.Err(); err != nil {
-		return 0, err
+		return 0, errContext(op, err)
 	}
 	t := math.Inf(1)
 	dl, hasDeadline := ctx.Deadline()
 	if hasDeadline {
 		left := time.Until(dl)
 		if left <= 0 {
-			return TimedOut, context.DeadlineExceeded
+			return TimedOut, errContext(op, context.DeadlineExceeded)
 		}
 		t = float64(left) / float64(time.Millisecond)
 	}
@@ -179,7 +181,7 @@ func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int3
 	if r.Type() == js.TypeString {
 		res := parseResult(r.String())
 		if res == TimedOut {
-			return res, context.DeadlineExceeded
+			return res, errContext(op, context.DeadlineExceeded)
 		}
 		return res, nil
 	}
@@ -194,13 +196,13 @@ func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int3
 		}
 		if errors.Is(err, context.DeadlineExceeded) {
 			// Go's timer beat JavaScript's to the same deadline.
-			return TimedOut, err
+			return TimedOut, errContext(op, err)
 		}
-		return 0, err
+		return 0, errContext(op, err)
 	}
 	res := parseResult(val.String())
 	if res == TimedOut {
-		return res, context.DeadlineExceeded
+		return res, errContext(op, context.DeadlineExceeded)
 	}
 	return res, nil
 }
@@ -209,10 +211,9 @@ func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int3
 // before every call, so reaching this means the engine refused something
 // this package does not know about.
 func jsError(op string, e js.Value) *Error {
-	msg := js.Global().Get("String").Invoke(e).String()
 	kind := ErrUnsupported
-	if e.Type() == js.TypeObject && e.Get("name").String() == "TypeError" && !CanBlock() {
+	if jsinterop.ErrorName(e) == "TypeError" && !CanBlock() {
 		kind = ErrMainThread
 	}
-	return &Error{Op: op, Kind: kind, Detail: "JavaScript threw " + msg}
+	return &Error{Op: op, Kind: kind, Detail: "JavaScript threw", Err: &jsinterop.Thrown{Value: e}}
 }
