@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 )
 
@@ -34,7 +35,6 @@ type Device struct {
 	stageMax   int // largest staging buffer Download creates
 
 	pool  stagingPool
-	mem   memoryCache
 	stage js.Value // Uint8Array for Go uploads when the direct path is unavailable
 
 	closed  bool // Close was called; device.lost may not have resolved yet
@@ -206,13 +206,12 @@ func Open(ctx context.Context, opts ...Option) (*Device, error) {
 func where() string {
 	g := js.Global()
 	switch {
-	case g.Get("process").Type() == js.TypeObject && g.Get("process").Get("versions").Type() == js.TypeObject &&
-		g.Get("process").Get("versions").Get("node").Type() == js.TypeString:
+	case jsinterop.InNode():
 		return "Node " + g.Get("process").Get("version").String()
-	case g.Get("document").Type() == js.TypeObject:
-		return fmt.Sprintf("a browser page (isSecureContext=%v)", g.Get("isSecureContext").Truthy())
-	case g.Get("WorkerGlobalScope").Type() == js.TypeFunction:
+	case jsinterop.InWorker():
 		return fmt.Sprintf("a browser worker (isSecureContext=%v)", g.Get("isSecureContext").Truthy())
+	case jsinterop.InBrowser():
+		return fmt.Sprintf("a browser page (isSecureContext=%v)", g.Get("isSecureContext").Truthy())
 	}
 	return "this JavaScript host"
 }
@@ -317,7 +316,7 @@ func (d *Device) alive(op string) error {
 // ctx's end as an *Error whose Kind is ctx.Err(), so errors.Is(err,
 // context.Canceled) holds.
 func await(ctx context.Context, op string, start func() js.Value) (js.Value, error) {
-	p, err := try(start)
+	p, err := jsinterop.Try(start)
 	if err != nil {
 		return js.Undefined(), err
 	}
@@ -326,18 +325,4 @@ func await(ctx context.Context, op string, start func() js.Value) (js.Value, err
 		return js.Undefined(), &Error{Op: op, Kind: ctx.Err(), Detail: "gave up waiting for WebGPU"}
 	}
 	return v, err
-}
-
-// try calls f and turns a JavaScript exception into an error.
-func try(f func() js.Value) (v js.Value, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if je, ok := r.(js.Error); ok {
-				err = je
-				return
-			}
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	return f(), nil
 }
