@@ -2,11 +2,7 @@
 
 package sabview
 
-import (
-	"syscall/js"
-
-	"github.com/sabkit/sabkit/internal/jsinterop"
-)
+import "syscall/js"
 
 // source is the memory a view lives in. Sub-views and casts share one source,
 // so a growth noticed through one view is known to all of them.
@@ -51,12 +47,3 @@ func (s *source) sync() bool {
 	s.gen++
 	return true
 }
-
-// Available reports whether SharedArrayBuffer can be used here. It is false in
-// a browser page or worker that is not cross-origin isolated.
-func Available() bool { return jsinterop.HasSharedArrayBuffer() }
-
-// CrossOriginIsolated reports globalThis.crossOriginIsolated: true in a page
-// served with COOP same-origin and COEP require-corp, false in other pages
-// and outside browsers (Node has SharedArrayBuffer without it).
-func CrossOriginIsolated() bool { return jsinterop.CrossOriginIsolated() }
