@@ -202,18 +202,13 @@ func Open(ctx context.Context, opts ...Option) (*Device, error) {
 	return d, nil
 }
 
-// where names the environment for error messages.
+// where names the environment for error messages; WebGPU needs a secure
+// context, so browsers say whether they have one.
 func where() string {
-	g := js.Global()
-	switch {
-	case jsinterop.InNode():
-		return "Node " + g.Get("process").Get("version").String()
-	case jsinterop.InWorker():
-		return fmt.Sprintf("a browser worker (isSecureContext=%v)", g.Get("isSecureContext").Truthy())
-	case jsinterop.InBrowser():
-		return fmt.Sprintf("a browser page (isSecureContext=%v)", g.Get("isSecureContext").Truthy())
+	if jsinterop.InBrowser() {
+		return fmt.Sprintf("%s (isSecureContext=%v)", jsinterop.Where(), js.Global().Get("isSecureContext").Truthy())
 	}
-	return "this JavaScript host"
+	return jsinterop.Where()
 }
 
 func readLimits(l js.Value) Limits {
