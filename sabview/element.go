@@ -130,7 +130,7 @@ func isTypedArrayTag(tag string) bool {
 }
 
 // ctorCache holds JS constructors by name; looking one up by name through
-// syscall/js costs a few hundred nanoseconds, so do it once.
+// syscall/js decodes the name on every call, so do it once.
 var ctorCache = map[string]js.Value{}
 
 func ctor(name string) js.Value {
