@@ -86,8 +86,8 @@ func TestOpsNonShared(t *testing.T) {
 	if got := js.Global().Get("Int32Array").New(buf).Index(1).Int(); got != 3 {
 		t.Fatalf("Add on an ArrayBuffer: element 1 = %d, want 3", got)
 	}
-	if _, err := atomicsx.Notify(v, 1, atomicsx.All); !errors.Is(err, atomicsx.ErrNotShared) {
-		t.Errorf("Notify on an ArrayBuffer: %v, want ErrNotShared", err)
+	if _, err := atomicsx.Notify(v, 1, atomicsx.All); !errors.Is(err, atomicsx.ErrNotShared) || !errors.Is(err, sabview.ErrNotShared) {
+		t.Errorf("Notify on an ArrayBuffer: %v, want ErrNotShared (atomicsx's and sabview's)", err)
 	}
 	if _, err := atomicsx.Wait(v, 1, 3, 0); !errors.Is(err, atomicsx.ErrNotShared) {
 		t.Errorf("Wait on an ArrayBuffer: %v, want ErrNotShared", err)
@@ -236,6 +236,7 @@ func TestWaitContext(t *testing.T) {
 		if r != atomicsx.TimedOut || !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("got %v, %v; want timed-out, context.DeadlineExceeded", r, err)
 		}
+		requireContextError(t, err)
 	})
 	t.Run("Cancel", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -244,6 +245,7 @@ func TestWaitContext(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("got %v, want context.Canceled", err)
 		}
+		requireContextError(t, err)
 		// The abandoned JS waiter is still registered; a Notify wakes it
 		// (and reports it), which is why the protocols notify All.
 		if n, err := atomicsx.Notify(v, 1, atomicsx.All); err != nil || n != 1 {
@@ -271,8 +273,20 @@ func TestWaitContext(t *testing.T) {
 	t.Run("AlreadyCancelled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, err := atomicsx.WaitContext(ctx, v, 0, 7); !errors.Is(err, context.Canceled) {
+		_, err := atomicsx.WaitContext(ctx, v, 0, 7)
+		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("got %v, want context.Canceled", err)
 		}
+		requireContextError(t, err)
 	})
+}
+
+// requireContextError checks that a context's end comes back as the
+// package's own error: an *Error of kind ErrContext.
+func requireContextError(t *testing.T, err error) {
+	t.Helper()
+	var e *atomicsx.Error
+	if !errors.As(err, &e) || !errors.Is(err, atomicsx.ErrContext) || e.Op != "WaitContext" {
+		t.Fatalf("%v (%T) is not an *atomicsx.Error of kind ErrContext from WaitContext", err, err)
+	}
 }

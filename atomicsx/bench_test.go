@@ -37,13 +37,21 @@ func (p *perOp) record(b *testing.B, name string) {
 
 // BenchmarkOps measures one raw operation per iteration, against a plain
 // (non-atomic) sabview read and a bare Invoke of Atomics.load with no
-// checks, and prints a table of ratios.
+// checks, on a SharedArrayBuffer and on a shared WebAssembly.Memory (a
+// shared heap, whose views check for growth), and prints a table of ratios.
 func BenchmarkOps(b *testing.B) {
-	v := shared(b, 16)
-	v64, err := sabview.NewShared[int64](4)
-	if err != nil {
-		b.Fatal(err)
+	h32, h64 := heapRegion(b, 16, 4)
+	b.Run("heap", func(b *testing.B) { benchOps(b, "shared WebAssembly.Memory", h32, h64) })
+	if sabview.Available() {
+		v64, err := sabview.NewShared[int64](4)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("SAB", func(b *testing.B) { benchOps(b, "SharedArrayBuffer", shared(b, 16), v64) })
 	}
+}
+
+func benchOps(b *testing.B, what string, v *sabview.View[int32], v64 *sabview.View[int64]) {
 	atomicsx.Store64(v64, 1, 1<<60) // beyond 2^53: the result takes the scratch path
 	ta := array(b, v)
 	load := js.Global().Get("Atomics").Get("load")
@@ -82,7 +90,7 @@ func BenchmarkOps(b *testing.B) {
 	if base == 0 {
 		return
 	}
-	fmt.Printf("\natomicsx raw operations (same run):\n%-20s %10s %12s\n", "op", "ns/op", "× bare Invoke")
+	fmt.Printf("\natomicsx raw operations on a %s (same run):\n%-20s %10s %12s\n", what, "op", "ns/op", "× bare Invoke")
 	for _, n := range p.names {
 		fmt.Printf("%-20s %10.1f %12.2f\n", n, p.ns[n], p.ns[n]/base)
 	}

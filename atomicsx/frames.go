@@ -43,6 +43,9 @@ type frames struct {
 	region    *sabview.View[int32]
 	slotWords int
 	payload   [frSlots]*sabview.View[uint8]
+	// fronts holds, per slot, the view Front last returned, reused while
+	// frames keep their length so that Front allocates nothing.
+	fronts [frSlots]*sabview.View[uint8]
 }
 
 func openFrames(op string, region *sabview.View[int32]) (frames, error) {
@@ -72,7 +75,7 @@ func (f *frames) owned(op string, word int, def int) (int, error) {
 		return def, nil
 	}
 	if x < 1 || x > frSlots {
-		return 0, errorf(op, ErrLayout, "zero the region before first use", "slot word %d holds %d", word, x)
+		return 0, errorf(op, ErrRegion, "zero the region before first use", "slot word %d holds %d", word, x)
 	}
 	return int(x) - 1, nil
 }
@@ -246,7 +249,7 @@ func (r *FrameReader) account(op string, s int) (Frame, error) {
 		return Frame{}, err
 	}
 	if n < 0 || int(n) > r.MaxFrameBytes() {
-		return Frame{}, errorf(op, ErrLayout, "make sure every writer follows LAYOUT.md",
+		return Frame{}, errorf(op, ErrRegion, "make sure every writer follows LAYOUT.md",
 			"slot %d claims %d bytes of %d", s, n, r.MaxFrameBytes())
 	}
 	_, taken, dropped, err := r.Stats()
@@ -302,11 +305,14 @@ func (r *FrameReader) Front() (*sabview.View[uint8], Frame, error) {
 		return nil, Frame{}, err
 	}
 	if n < 0 || int(n) > r.MaxFrameBytes() {
-		return nil, Frame{}, errorf(op, ErrLayout, "make sure every writer follows LAYOUT.md", "slot %d claims %d bytes", s, n)
+		return nil, Frame{}, errorf(op, ErrRegion, "make sure every writer follows LAYOUT.md", "slot %d claims %d bytes", s, n)
 	}
-	p, err := r.payload[s].Sub(0, int(n))
-	if err != nil {
-		return nil, Frame{}, errView(op, err)
+	p := r.fronts[s]
+	if p == nil || p.Len() != int(n) {
+		if p, err = r.payload[s].Sub(0, int(n)); err != nil {
+			return nil, Frame{}, errView(op, err)
+		}
+		r.fronts[s] = p
 	}
 	return p, Frame{Number: uint32(num), Len: int(n)}, nil
 }

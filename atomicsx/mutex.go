@@ -60,8 +60,8 @@ func (m *Mutex) Lock() error {
 }
 
 // LockContext acquires the mutex, parking only the calling goroutine (with
-// Atomics.waitAsync) while another agent holds it. It returns ctx.Err() when
-// ctx ends first, without the lock.
+// Atomics.waitAsync) while another agent holds it. When ctx ends first it
+// returns, without the lock, an ErrContext error wrapping ctx.Err().
 func (m *Mutex) LockContext(ctx context.Context) error {
 	return m.lock(func(c int32) error {
 		_, err := WaitContext(ctx, m.v, m.i, c)
@@ -108,6 +108,6 @@ func (m *Mutex) Unlock() error {
 	case mutexUnlocked:
 		return errorf("Mutex.Unlock", ErrArgument, "unlock only a mutex this agent locked", "mutex was not locked")
 	}
-	return errorf("Mutex.Unlock", ErrLayout, "make sure no other code writes the mutex word",
+	return errorf("Mutex.Unlock", ErrRegion, "make sure no other code writes the mutex word",
 		"mutex word held %d, which no implementation writes", old)
 }

@@ -34,8 +34,8 @@ func TestMutex(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	err = same.LockContext(ctx)
 	cancel()
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("LockContext on a held mutex: %v, want context.DeadlineExceeded", err)
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, atomicsx.ErrContext) {
+		t.Fatalf("LockContext on a held mutex: %v, want ErrContext and context.DeadlineExceeded", err)
 	}
 	if w, _ := atomicsx.Load(v, 1); w != 2 {
 		t.Fatalf("word after a waiter gave up = %d, want 2 (contended)", w)
@@ -137,8 +137,8 @@ func TestSeqlock(t *testing.T) {
 	if got, err := s.WaitNewer(ctx, ver); err != nil || got != ver+1 {
 		t.Fatalf("WaitNewer(%d) = %d, %v; want %d", ver, got, err, ver+1)
 	}
-	if _, err := atomicsx.NewSeqlock(shared(t, 2)); !errors.Is(err, atomicsx.ErrLayout) {
-		t.Errorf("NewSeqlock on 2 words: %v, want ErrLayout", err)
+	if _, err := atomicsx.NewSeqlock(shared(t, 2)); !errors.Is(err, atomicsx.ErrRegion) {
+		t.Errorf("NewSeqlock on 2 words: %v, want ErrRegion", err)
 	}
 }
 
@@ -238,8 +238,8 @@ func TestFrames(t *testing.T) {
 	if f, err := r.Next(ctx, dst); err != nil || string(dst[:f.Len]) != "late" {
 		t.Fatalf("Next = %q, %v", dst[:f.Len], err)
 	}
-	if _, err := atomicsx.NewFrameReader(shared(t, 10)); !errors.Is(err, atomicsx.ErrLayout) {
-		t.Errorf("NewFrameReader on 10 words: %v, want ErrLayout", err)
+	if _, err := atomicsx.NewFrameReader(shared(t, 10)); !errors.Is(err, atomicsx.ErrRegion) {
+		t.Errorf("NewFrameReader on 10 words: %v, want ErrRegion", err)
 	}
 }
 
@@ -322,12 +322,12 @@ func TestRing(t *testing.T) {
 		t.Fatalf("second float64 slot holds %v, want -2 (elements from byte 8)", x)
 	}
 	odd := mustSub(t, shared(t, 1+atomicsx.RingWords[float64](3)), 1, 1+atomicsx.RingWords[float64](3))
-	if _, err := atomicsx.NewRing[float64](odd); !errors.Is(err, atomicsx.ErrLayout) {
-		t.Errorf("NewRing[float64] at byte 4: %v, want ErrLayout", err)
+	if _, err := atomicsx.NewRing[float64](odd); !errors.Is(err, atomicsx.ErrRegion) {
+		t.Errorf("NewRing[float64] at byte 4: %v, want ErrRegion", err)
 	}
 	atomicsx.Store(region, 1, 99)
-	if _, err := q.Push([]int32{1}); !errors.Is(err, atomicsx.ErrLayout) {
-		t.Errorf("Push with a corrupt read index: %v, want ErrLayout", err)
+	if _, err := q.Push([]int32{1}); !errors.Is(err, atomicsx.ErrRegion) {
+		t.Errorf("Push with a corrupt read index: %v, want ErrRegion", err)
 	}
 }
 

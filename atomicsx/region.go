@@ -18,7 +18,7 @@ func checkRegion(op string, region *sabview.View[int32], minWords int, what stri
 		return errNotShared(op, region)
 	}
 	if region.Len() < minWords {
-		return errorf(op, ErrLayout, "allocate the region with the size the matching *Words function returns",
+		return errorf(op, ErrRegion, "allocate the region with the size the matching *Words function returns",
 			"%s needs at least %d int32 words, the view has %d", what, minWords, region.Len())
 	}
 	return nil

@@ -44,7 +44,7 @@ func NewRing[T sabview.Element](region *sabview.View[int32]) (*Ring[T], error) {
 		return nil, err
 	}
 	if (region.ByteOffset()+4*ringHeader)%size != 0 {
-		return nil, errorf(op, ErrLayout, "start the region at a multiple of 8 bytes",
+		return nil, errorf(op, ErrRegion, "start the region at a multiple of 8 bytes",
 			"elements would start at byte %d, not a multiple of %d", region.ByteOffset()+4*ringHeader, size)
 	}
 	slots := (region.Len() - ringHeader) * 4 / size
@@ -71,7 +71,7 @@ func (q *Ring[T]) checkIndex(op string, word int) error {
 		return err
 	}
 	if x < 0 || int(x) >= q.slots {
-		return errorf(op, ErrLayout, "zero the region before first use, and give every party the same region length",
+		return errorf(op, ErrRegion, "zero the region before first use, and give every party the same region length",
 			"index word %d holds %d, not in [0, %d)", word, x, q.slots)
 	}
 	return nil
@@ -90,7 +90,7 @@ func (q *Ring[T]) indices() (w, r int, err error) {
 		return 0, 0, err
 	}
 	if uint(wi) >= uint(q.slots) || uint(ri) >= uint(q.slots) {
-		return 0, 0, errorf("Ring", ErrLayout, "give every party the same region length",
+		return 0, 0, errorf("Ring", ErrRegion, "give every party the same region length",
 			"indices %d, %d not in [0, %d)", wi, ri, q.slots)
 	}
 	return int(wi), int(ri), nil
@@ -163,7 +163,7 @@ func (q *Ring[T]) Pop(dst []T) (int, error) {
 
 // PushContext pushes all of items, parking the calling goroutine (with
 // Atomics.waitAsync) while the ring is full. It returns how many it pushed
-// before ctx ended, with ctx.Err().
+// before ctx ended, with an ErrContext error wrapping ctx.Err().
 func (q *Ring[T]) PushContext(ctx context.Context, items []T) (int, error) {
 	done := 0
 	for done < len(items) {

@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -158,8 +159,9 @@ const waitGrace = 50 * time.Millisecond
 // on the caller's behalf and posts the result back.
 //
 // It returns Woken after a Notify and NotEqual at once when the element does
-// not hold expect. When ctx ends first it returns ctx.Err(); a deadline on ctx
-// is reported as TimedOut together with context.DeadlineExceeded.
+// not hold expect. When ctx ends first it returns an ErrContext error that
+// wraps ctx.Err(); a deadline on ctx is reported as TimedOut together with an
+// ErrContext error wrapping context.DeadlineExceeded.
 //
 // Each JavaScript wait lasts at most 100 ms, after which WaitContext reads
 // the element again and returns Woken if it has changed, so a lost wake-up
@@ -183,7 +185,7 @@ func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int3
 			"Atomics.waitAsync is undefined and no Worker can be started to wait instead")
 	}
 	if err := ctx.Err(); err != nil {
-		return 0, err
+		return 0, errContext(op, err)
 	}
 	dl, hasDeadline := ctx.Deadline()
 	for round := 0; ; round++ {
@@ -191,7 +193,7 @@ func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int3
 		if hasDeadline {
 			left := time.Until(dl)
 			if left <= 0 {
-				return TimedOut, context.DeadlineExceeded
+				return TimedOut, errContext(op, context.DeadlineExceeded)
 			}
 			slice = min(slice, left)
 		}
@@ -244,9 +246,9 @@ func waitOnce(ctx context.Context, op string, ta js.Value, i int, expect int32, 
 		}
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			// Go's timer beat JavaScript's to the same deadline.
-			return TimedOut, ctx.Err()
+			return TimedOut, errContext(op, ctx.Err())
 		}
-		return 0, ctx.Err()
+		return 0, errContext(op, ctx.Err())
 	}
 	return parseResult(val.String()), nil
 }
@@ -255,10 +257,9 @@ func waitOnce(ctx context.Context, op string, ta js.Value, i int, expect int32, 
 // before every call, so reaching this means the engine refused something
 // this package does not know about.
 func jsError(op string, e js.Value) *Error {
-	msg := js.Global().Get("String").Invoke(e).String()
 	kind := ErrUnsupported
-	if e.Type() == js.TypeObject && e.Get("name").String() == "TypeError" && !CanBlock() {
+	if jsinterop.ErrorName(e) == "TypeError" && !CanBlock() {
 		kind = ErrMainThread
 	}
-	return &Error{Op: op, Kind: kind, Detail: "JavaScript threw " + msg}
+	return &Error{Op: op, Kind: kind, Detail: "JavaScript threw", Err: &jsinterop.Thrown{Value: e}}
 }

@@ -3,6 +3,7 @@
 package gpuupload
 
 import (
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"strings"
 	"syscall/js"
 )
@@ -78,7 +79,7 @@ func (d *Device) NewBuffer(size int, usage Usage) (*Buffer, error) {
 	if err := checkUsage(op, usage); err != nil {
 		return nil, err
 	}
-	v, err := try(func() js.Value {
+	v, err := jsinterop.Try(func() js.Value {
 		return d.device.Call("createBuffer", map[string]any{"size": size, "usage": int(usage)})
 	})
 	if err != nil {

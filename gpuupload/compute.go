@@ -5,6 +5,7 @@ package gpuupload
 import (
 	"context"
 	"fmt"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"strings"
 	"syscall/js"
 )
@@ -28,7 +29,7 @@ func (d *Device) Kernel(ctx context.Context, wgsl, entry string) (*Kernel, error
 	if entry == "" {
 		return nil, errorf(op, ErrShader, "name the @compute function to run", "empty entry point")
 	}
-	mod, err := try(func() js.Value { return d.device.Call("createShaderModule", map[string]any{"code": wgsl}) })
+	mod, err := jsinterop.Try(func() js.Value { return d.device.Call("createShaderModule", map[string]any{"code": wgsl}) })
 	if err != nil {
 		return nil, &Error{Op: op, Kind: ErrShader, Detail: "createShaderModule threw", Err: err}
 	}
@@ -95,7 +96,7 @@ func (k *Kernel) Dispatch(ctx context.Context, x, y, z int, buffers ...*Buffer) 
 	// The scope catches WebGPU's asynchronous validation errors, so they
 	// come back from this call instead of the console.
 	d.device.Call("pushErrorScope", "validation")
-	_, encErr := try(func() js.Value {
+	_, encErr := jsinterop.Try(func() js.Value {
 		var bg js.Value
 		if len(entries) > 0 {
 			bg = d.device.Call("createBindGroup", map[string]any{

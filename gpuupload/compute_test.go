@@ -9,6 +9,7 @@ import (
 
 	"github.com/sabkit/sabkit/gpuupload"
 	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -95,13 +96,9 @@ func bootPyodide(t *testing.T) js.Value {
 func loadPyodide(t *testing.T) (js.Value, error) {
 	g := js.Global()
 	if jsenv.InWorker() {
-		// Pyodide refuses classic workers (it detects them by calling
-		// importScripts), and the harness starts a classic one. Chromium's
-		// classic workers do support import(), which is all Pyodide needs,
-		// so load the ES module with importScripts hidden.
-		importScripts := g.Get("importScripts")
-		g.Set("importScripts", js.Undefined())
-		defer g.Set("importScripts", importScripts)
+		// The harness starts a classic worker; Chromium's classic workers
+		// support import(), which is all Pyodide needs.
+		defer jsinterop.HideImportScripts()()
 		mod, err := promise.Await(ctxFor(t), jsFunc("url", "return import(url)").Invoke("/pyodide/pyodide.mjs"))
 		if err != nil {
 			return js.Undefined(), err

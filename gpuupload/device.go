@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 )
 
@@ -34,7 +35,6 @@ type Device struct {
 	stageMax   int // largest staging buffer Download creates
 
 	pool  stagingPool
-	mem   memoryCache
 	stage js.Value // Uint8Array for Go uploads when the direct path is unavailable
 
 	closed  bool // Close was called; device.lost may not have resolved yet
@@ -202,19 +202,13 @@ func Open(ctx context.Context, opts ...Option) (*Device, error) {
 	return d, nil
 }
 
-// where names the environment for error messages.
+// where names the environment for error messages; WebGPU needs a secure
+// context, so browsers say whether they have one.
 func where() string {
-	g := js.Global()
-	switch {
-	case g.Get("process").Type() == js.TypeObject && g.Get("process").Get("versions").Type() == js.TypeObject &&
-		g.Get("process").Get("versions").Get("node").Type() == js.TypeString:
-		return "Node " + g.Get("process").Get("version").String()
-	case g.Get("document").Type() == js.TypeObject:
-		return fmt.Sprintf("a browser page (isSecureContext=%v)", g.Get("isSecureContext").Truthy())
-	case g.Get("WorkerGlobalScope").Type() == js.TypeFunction:
-		return fmt.Sprintf("a browser worker (isSecureContext=%v)", g.Get("isSecureContext").Truthy())
+	if jsinterop.InBrowser() {
+		return fmt.Sprintf("%s (isSecureContext=%v)", jsinterop.Where(), js.Global().Get("isSecureContext").Truthy())
 	}
-	return "this JavaScript host"
+	return jsinterop.Where()
 }
 
 func readLimits(l js.Value) Limits {
@@ -317,7 +311,7 @@ func (d *Device) alive(op string) error {
 // ctx's end as an *Error whose Kind is ctx.Err(), so errors.Is(err,
 // context.Canceled) holds.
 func await(ctx context.Context, op string, start func() js.Value) (js.Value, error) {
-	p, err := try(start)
+	p, err := jsinterop.Try(start)
 	if err != nil {
 		return js.Undefined(), err
 	}
@@ -326,18 +320,4 @@ func await(ctx context.Context, op string, start func() js.Value) (js.Value, err
 		return js.Undefined(), &Error{Op: op, Kind: ctx.Err(), Detail: "gave up waiting for WebGPU"}
 	}
 	return v, err
-}
-
-// try calls f and turns a JavaScript exception into an error.
-func try(f func() js.Value) (v js.Value, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if je, ok := r.(js.Error); ok {
-				err = je
-				return
-			}
-			err = fmt.Errorf("%v", r)
-		}
-	}()
-	return f(), nil
 }

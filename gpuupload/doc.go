@@ -70,20 +70,21 @@
 //
 // In steady state (same buffer, same offset) Upload, UploadRange and
 // UploadGo allocate nothing in Go: they invoke a bound writeBuffer with
-// cached values, and for WebAssembly.Memory views re-read memory.buffer only
-// after the memory grew. Download allocates a few small values per call for
-// its promises, and waits for a WebGPU validation error scope together with
-// the map, so that a copy WebGPU refused (say, from a buffer destroyed
-// through Buffer.JS) is reported instead of returning stale staging bytes;
-// that wait is why small downloads (64 KiB to 1 MiB) run at about 0.8× a bare
-// JavaScript readback, while large ones run at parity. Writes larger than the write chunk (WithWriteChunk, 64 MiB by
-// default) go out in several writeBuffer calls and downloads larger than the
-// staging size (WithStagingSize) in several rounds; each byte is still copied
-// once. writeBuffer and copyBufferToBuffer need offsets and sizes that are
-// multiples of 4: misaligned calls return ErrMisaligned rather than padding
-// silently. By default Open asks for the adapter's maxBufferSize and
-// maxStorageBufferBindingSize, so buffers as large as the adapter allows (1
-// GiB on SwiftShader) work.
+// cached values, and a view over a WebAssembly.Memory hands over its cached
+// buffer, which sabview re-reads only after the memory grew. Download
+// allocates a few small values per call for its promises, and waits for a
+// WebGPU validation error scope together with the map, so that a copy WebGPU
+// refused (say, from a buffer destroyed through Buffer.JS) is reported
+// instead of returning stale staging bytes; that wait costs small downloads
+// some speed against a bare JavaScript readback (the README's benchmark
+// section has the figures). Writes larger than the write chunk
+// (WithWriteChunk, 64 MiB by default) go out in several writeBuffer calls and
+// downloads larger than the staging size (WithStagingSize) in several
+// rounds; each byte is still copied once. writeBuffer and copyBufferToBuffer
+// need offsets and sizes that are multiples of 4: misaligned calls return
+// ErrMisaligned rather than padding silently. By default Open asks for the
+// adapter's maxBufferSize and maxStorageBufferBindingSize, so buffers as
+// large as the adapter allows work.
 //
 // # Errors
 //
@@ -91,7 +92,9 @@
 // sentinels (ErrNoWebGPU, ErrNoAdapter, ErrDevice, ErrDeviceLost,
 // ErrMisaligned, ErrOutOfRange, ErrSize, ErrUsage, ErrDestroyed, ErrView,
 // ErrShader, ErrDispatch, ErrForeign) or, when a context ended, ctx.Err(),
-// so errors.Is works for both. WebGPU's asynchronous validation errors in
+// so errors.Is works for both. A JavaScript exception is wrapped as Err,
+// with the exception's name and message as its text; a Go bug inside a call
+// into WebGPU stays a panic. WebGPU's asynchronous validation errors in
 // Download and Dispatch are caught with error scopes and returned.
 //
 // # Where it runs

@@ -4,6 +4,7 @@ package gpuupload
 
 import (
 	"context"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"strings"
 	"syscall/js"
 
@@ -69,7 +70,7 @@ func (d *Device) downloadChunk(ctx context.Context, op string, src *Buffer, off,
 		d.pool.put(st)
 	}()
 	var mapping js.Value
-	scope, err := try(func() js.Value {
+	scope, err := jsinterop.Try(func() js.Value {
 		d.device.Call("pushErrorScope", "validation")
 		enc := d.device.Call("createCommandEncoder")
 		enc.Call("copyBufferToBuffer", src.v, off, st.v, 0, n)
@@ -101,7 +102,7 @@ func (d *Device) downloadChunk(ctx context.Context, op string, src *Buffer, off,
 	if verr := both.Index(0); verr.Type() == js.TypeObject {
 		return d.validationError(op, ErrDevice, verr)
 	}
-	rng, err := try(func() js.Value { return st.v.Call("getMappedRange", 0, n) })
+	rng, err := jsinterop.Try(func() js.Value { return st.v.Call("getMappedRange", 0, n) })
 	if err != nil {
 		return &Error{Op: op, Kind: ErrDevice, Detail: "getMappedRange threw", Err: err}
 	}
@@ -197,7 +198,7 @@ func (p *stagingPool) get(d *Device, n int) (*staging, error) {
 		size *= 2
 	}
 	size = min(size, max(d.stageMax, n))
-	v, err := try(func() js.Value {
+	v, err := jsinterop.Try(func() js.Value {
 		return d.device.Call("createBuffer", map[string]any{"size": size, "usage": int(MapRead | CopyDst)})
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"syscall/js"
 	"unsafe"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/sabview"
 )
 
@@ -49,70 +50,32 @@ func upload[T sabview.Element](op string, dst *Buffer, dstOffset int, src *sabvi
 		_, err := src.Bytes() // the view's own error says whose memory was released
 		return &Error{Op: op, Kind: ErrView, Err: err, Fix: "upload from a live view"}
 	}
-	d := dst.d
-	var data js.Value
-	if mem, ok := src.Memory(); ok {
-		data = d.mem.buffer(mem, src.ByteOffset()+src.ByteLength())
-	} else {
-		buf, err := src.Buffer()
-		if err != nil {
-			return &Error{Op: op, Kind: ErrView, Err: err, Fix: "upload from a live view"}
-		}
-		data = buf
+	// For a WebAssembly.Memory the view's cached buffer follows growth
+	// without re-reading memory.buffer (sabview's growth check).
+	data, err := src.Buffer()
+	if err != nil {
+		return &Error{Op: op, Kind: ErrView, Err: err, Fix: "upload from a live view"}
 	}
 	if n == 0 {
 		return nil
 	}
-	return d.write(op, dst, dstOffset, data, src.ByteOffset()+first*size, n)
+	return dst.d.write(op, dst, dstOffset, data, src.ByteOffset()+first*size, n)
 }
 
 // write issues queue.writeBuffer(dst, off, data, dataOff, n) on an
 // ArrayBuffer or SharedArrayBuffer data (offsets in bytes), in chunks.
-func (d *Device) write(op string, dst *Buffer, off int, data js.Value, dataOff, n int) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = thrown(op, r)
-		}
-	}()
+func (d *Device) write(op string, dst *Buffer, off int, data js.Value, dataOff, n int) error {
 	for n > 0 {
 		c := min(n, d.writeChunk)
-		d.writeBuffer.Invoke(dst.v, off, data, dataOff, c)
+		if err := jsinterop.Do(func() { d.writeBuffer.Invoke(dst.v, off, data, dataOff, c) }); err != nil {
+			// What Go-side checks cannot see, such as a resizable
+			// ArrayBuffer (which WebGPU refuses).
+			return &Error{Op: op, Kind: ErrView, Detail: "queue.writeBuffer threw", Err: err,
+				Fix: "upload from a SharedArrayBuffer, a fixed-length ArrayBuffer or a WebAssembly.Memory"}
+		}
 		off, dataOff, n = off+c, dataOff+c, n-c
 	}
 	return nil
-}
-
-// thrown turns a recovered JavaScript exception from writeBuffer into an
-// error; these are the cases Go-side checks cannot see, such as a resizable
-// ArrayBuffer (which WebGPU refuses).
-func thrown(op string, r any) error {
-	e := &Error{Op: op, Kind: ErrView, Detail: "queue.writeBuffer threw",
-		Fix: "upload from a SharedArrayBuffer, a fixed-length ArrayBuffer or a WebAssembly.Memory"}
-	if je, ok := r.(js.Error); ok {
-		e.Err = je
-	} else if re, ok := r.(error); ok {
-		e.Err = re
-	}
-	return e
-}
-
-// memoryCache remembers the buffer of the last WebAssembly.Memory uploaded
-// from, so a steady stream of uploads from, say, Pyodide's heap does not
-// create a js.Value (a Go allocation) per call to read memory.buffer.
-type memoryCache struct {
-	mem js.Value
-	buf js.Value
-}
-
-// buffer returns an ArrayBuffer or SharedArrayBuffer of mem that covers
-// [0, end). After a non-shared memory grows its old buffer is detached
-// (byteLength 0); after a shared one grows the old SharedArrayBuffer still
-// aliases the first bytes, so it serves every region inside its length.
-func (c *memoryCache) buffer(mem js.Value, end int) js.Value {
-	if !mem.Equal(c.mem) || c.buf.Get("byteLength").Int() < end {
-		c.mem, c.buf = mem, mem.Get("buffer")
-	}
-	return c.buf
 }
 
 // UploadGo copies src, a Go slice, into dst at byte offset dstOffset. Go's
@@ -194,7 +157,9 @@ var probeBuf []byte
 // js.CopyBytesToJS exposes Go's memory to its destination's set method (the
 // wasm_exec.js shipped with Go does), 2 otherwise. It checks once, by
 // capturing the array CopyBytesToJS passes and writing through the Go slice:
-// only a view of Go's memory sees that write.
+// only a view of Go's memory sees that write. It is exported because the
+// answer depends on the wasm_exec.js a page ships, not on sabkit, and every
+// sabkit operation says how many copies it makes.
 func GoUploadCopies() int {
 	if goCopies == 0 {
 		goCopies = 2
@@ -205,12 +170,17 @@ func GoUploadCopies() int {
 	return goCopies
 }
 
-func probeGoMemory() (ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
+// probeGoMemory reports whether the probe succeeds; a JavaScript host whose
+// copyBytesToJS throws on the capture array fails it.
+func probeGoMemory() bool {
+	ok := false
+	if err := jsinterop.Do(func() { ok = probeCapture() }); err != nil {
+		return false
+	}
+	return ok
+}
+
+func probeCapture() bool {
 	probeBuf = make([]byte, 8)
 	defer func() { probeBuf = nil }()
 	probeBuf[3] = 1

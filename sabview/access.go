@@ -30,7 +30,7 @@ func (v *View[T]) At(i int) (T, error) {
 }
 
 func (v *View[T]) load(i int) (T, bool) {
-	if v.info.wide {
+	if v.info.wide() {
 		// A BigInt cannot cross syscall/js; read the two little-endian halves.
 		lo, hi := v.w32.Index(2*i), v.w32.Index(2*i+1)
 		if lo.Type() != js.TypeNumber || hi.Type() != js.TypeNumber {
@@ -53,7 +53,7 @@ func (v *View[T]) Set(i int, x T) error {
 	if err := v.current("Set", false); err != nil {
 		return err
 	}
-	if v.info.wide {
+	if v.info.wide() {
 		u := uint64(x)
 		v.w32.SetIndex(2*i, uint32(u))
 		v.w32.SetIndex(2*i+1, uint32(u>>32))

@@ -30,7 +30,7 @@ func sameMemory(a, b *source) bool {
 	}
 	// A buffer view made from memory.buffer aliases a memory view when the
 	// memory still has that buffer.
-	a.refresh()
-	b.refresh()
+	a.sync()
+	b.sync()
 	return a.buf.Equal(b.buf)
 }

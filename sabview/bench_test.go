@@ -60,9 +60,10 @@ func BenchmarkCopy(b *testing.B) {
 	}
 }
 
-// BenchmarkElement measures At and Set for a 32-bit and a 64-bit type over a
-// SharedArrayBuffer and over a growable non-shared WebAssembly.Memory (which
-// checks for growth on every access).
+// BenchmarkElement measures At, Set and Array for a 32-bit and a 64-bit type
+// over a SharedArrayBuffer, a growable non-shared WebAssembly.Memory (which
+// checks for detachment on every access) and a growable shared one (the
+// heap's kind, which checks its byteLength when handing out arrays).
 func BenchmarkElement(b *testing.B) {
 	mem := js.Global().Get("WebAssembly").Get("Memory").New(map[string]any{"initial": 1, "maximum": 2})
 	f32mem := must(sabview.FromMemory[float32](mem, 0, 1024))(b)
@@ -70,7 +71,11 @@ func BenchmarkElement(b *testing.B) {
 	var f32, i64 interface {
 		at() error
 		set() error
+		array() error
 	}
+	smem := newMemory(true)
+	f32heap := must(sabview.FromMemory[float32](smem, 0, 1024))(b)
+	i64heap := must(sabview.FromMemory[int64](smem, 8192, 1024))(b)
 	f32, i64 = elemBench[float32]{f32mem}, elemBench[int64]{i64mem}
 	if sabview.Available() {
 		f32 = elemBench[float32]{must(sabview.NewShared[float32](1024))(b)}
@@ -84,6 +89,10 @@ func BenchmarkElement(b *testing.B) {
 		{"At/int64/SAB", i64.at}, {"Set/int64/SAB", i64.set},
 		{"At/float32/Memory", elemBench[float32]{f32mem}.at}, {"Set/float32/Memory", elemBench[float32]{f32mem}.set},
 		{"At/int64/Memory", elemBench[int64]{i64mem}.at}, {"Set/int64/Memory", elemBench[int64]{i64mem}.set},
+		{"At/float32/SharedMemory", elemBench[float32]{f32heap}.at}, {"Set/float32/SharedMemory", elemBench[float32]{f32heap}.set},
+		{"At/int64/SharedMemory", elemBench[int64]{i64heap}.at}, {"Set/int64/SharedMemory", elemBench[int64]{i64heap}.set},
+		{"Array/float32/SAB", f32.array}, {"Array/float32/Memory", elemBench[float32]{f32mem}.array},
+		{"Array/float32/SharedMemory", elemBench[float32]{f32heap}.array},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -100,3 +109,7 @@ type elemBench[T sabview.Element] struct{ v *sabview.View[T] }
 
 func (e elemBench[T]) at() error  { _, err := e.v.At(7); return err }
 func (e elemBench[T]) set() error { return e.v.Set(7, 42) }
+func (e elemBench[T]) array() error {
+	_, err := e.v.Array()
+	return err
+}

@@ -11,16 +11,16 @@ import "fmt"
 func Cast[U, T Element](v *View[T]) (*View[U], error) {
 	const op = "Cast"
 	info := infoOf[U]()
-	if v.off%info.size != 0 {
-		return nil, errorf(op, ErrMisaligned, fmt.Sprintf("cast a sub-view that starts on a multiple of %d", info.size),
-			"byte offset %d is not a multiple of %d, the size of a %s element", v.off, info.size, info.ctor)
+	if v.off%info.Size != 0 {
+		return nil, errorf(op, ErrMisaligned, fmt.Sprintf("cast a sub-view that starts on a multiple of %d", info.Size),
+			"byte offset %d is not a multiple of %d, the size of a %s element", v.off, info.Size, info.ArrayType)
 	}
-	if v.ByteLength()%info.size != 0 {
-		return nil, errorf(op, ErrMisaligned, fmt.Sprintf("cast a sub-view whose byte length is a multiple of %d", info.size),
-			"byte length %d is not a multiple of %d", v.ByteLength(), info.size)
+	if v.ByteLength()%info.Size != 0 {
+		return nil, errorf(op, ErrMisaligned, fmt.Sprintf("cast a sub-view whose byte length is a multiple of %d", info.Size),
+			"byte length %d is not a multiple of %d", v.ByteLength(), info.Size)
 	}
 	if err := v.current(op, false); err != nil {
 		return nil, err
 	}
-	return newView[U](v.src, info, v.off, v.ByteLength()/info.size), nil
+	return newView[U](v.src, info, v.off, v.ByteLength()/info.Size), nil
 }

@@ -24,11 +24,9 @@ func (v *View[T]) CopyFrom(src []T) (int, error) {
 	if len(src) == 0 {
 		return 0, nil
 	}
-	dst := v.u8
-	if len(src) < v.n {
-		dst = v.u8.Call("subarray", 0, len(src)*v.info.size)
-	}
-	js.CopyBytesToJS(dst, asBytes(src))
+	// CopyBytesToJS copies min(len(dst), len(src)) bytes, so the view's own
+	// Uint8Array serves a short src without a subarray (a Go allocation).
+	js.CopyBytesToJS(v.u8, asBytes(src))
 	return len(src), nil
 }
 
@@ -44,11 +42,7 @@ func (v *View[T]) CopyTo(dst []T) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	src := v.u8
-	if n < v.n {
-		src = v.u8.Call("subarray", 0, n*v.info.size)
-	}
-	js.CopyBytesToGo(asBytes(dst[:n]), src)
+	js.CopyBytesToGo(asBytes(dst[:n]), v.u8)
 	return n, nil
 }
 

@@ -36,10 +36,18 @@ two uint32 halves), so they suit a few elements, not bulk data.
 A WebAssembly.Memory replaces its buffer when it grows. A non-shared memory
 detaches the old buffer (every typed array over it reads as empty); a shared
 memory keeps the old SharedArrayBuffer valid but at its old length. A view
-made with FromMemory checks the memory's buffer and re-derives its typed
-arrays, so Array, Bytes, Buffer and every access always use the current
-buffer. Do not keep the js.Value returned by Array across code that may grow
-the memory; ask the view again.
+made with FromMemory caches the buffer and its typed arrays and re-reads
+memory.buffer only when the cached buffer no longer describes the memory:
+when the memory's byteLength changed (a shared memory grew) or the cached
+buffer was detached (a non-shared one grew). The check is one JavaScript call
+that returns a number, so a view over a memory that did not grow allocates
+nothing in Go. Sub-views and casts
+share the cache, so a growth one of them notices is known to all. Array,
+Bytes and Buffer always return objects over the current buffer; element
+access (At, Set, CopyFrom, CopyTo) on a shared memory skips the check, since
+the old SharedArrayBuffer still covers the view's bytes. Do not keep the
+js.Value returned by Array across code that may grow the memory; ask the
+view again.
 
 # Threads and ordering
 
@@ -53,5 +61,13 @@ Functions return *Error values, never panic on bad input. Match them with
 errors.Is against ErrUnavailable (SharedArrayBuffer missing: the page lacks
 the COOP/COEP headers), ErrMisaligned, ErrOutOfRange, ErrDetached, ErrSource,
 ErrElementType and ErrRevoked. Error messages say what to change.
+ErrUnavailable and ErrNotShared are also the errors.Is targets of the other
+sabkit packages for those conditions.
+
+# Element types
+
+ElementType is sabkit's one table of element types: for each Element its Go
+name, typed-array constructor, size, Python struct format and NumPy kind
+(TypeOf, ElementTypes, LookupArrayType, LookupKind).
 */
 package sabview

@@ -19,28 +19,38 @@ type Element interface {
 		~float32 | ~float64 | ~int64 | ~uint64
 }
 
-// elemInfo describes how one element type maps onto JavaScript.
-type elemInfo struct {
-	size   int    // bytes per element; also the required byte alignment
-	ctor   string // JS constructor name, e.g. "Float32Array"
-	wide   bool   // 64-bit integer: read and written as two uint32 halves
-	signed bool
+// ElementType describes one Element type in each vocabulary sabkit speaks:
+// Go's, JavaScript's typed arrays, and Python's buffer protocol and NumPy.
+// It is the one table of element types in sabkit.
+type ElementType struct {
+	Go        string // Go type name: "float32"
+	ArrayType string // JavaScript typed-array constructor: "Float32Array"
+	Size      int    // bytes per element; also the byte alignment a view needs
+	Format    string // Python struct / memoryview format character: "f"
+	Kind      byte   // NumPy dtype kind: 'i' signed, 'u' unsigned, 'f' float
 }
 
+// wide reports a 64-bit integer type, whose BigInt values cannot cross
+// syscall/js and are read and written as two uint32 halves.
+func (e *ElementType) wide() bool { return e.Size == 8 && e.Kind != 'f' }
+
 var (
-	infoInt8    = &elemInfo{size: 1, ctor: "Int8Array", signed: true}
-	infoUint8   = &elemInfo{size: 1, ctor: "Uint8Array"}
-	infoInt16   = &elemInfo{size: 2, ctor: "Int16Array", signed: true}
-	infoUint16  = &elemInfo{size: 2, ctor: "Uint16Array"}
-	infoInt32   = &elemInfo{size: 4, ctor: "Int32Array", signed: true}
-	infoUint32  = &elemInfo{size: 4, ctor: "Uint32Array"}
-	infoFloat32 = &elemInfo{size: 4, ctor: "Float32Array", signed: true}
-	infoFloat64 = &elemInfo{size: 8, ctor: "Float64Array", signed: true}
-	infoInt64   = &elemInfo{size: 8, ctor: "BigInt64Array", wide: true, signed: true}
-	infoUint64  = &elemInfo{size: 8, ctor: "BigUint64Array", wide: true}
+	infoInt8    = &ElementType{"int8", "Int8Array", 1, "b", 'i'}
+	infoUint8   = &ElementType{"uint8", "Uint8Array", 1, "B", 'u'}
+	infoInt16   = &ElementType{"int16", "Int16Array", 2, "h", 'i'}
+	infoUint16  = &ElementType{"uint16", "Uint16Array", 2, "H", 'u'}
+	infoInt32   = &ElementType{"int32", "Int32Array", 4, "i", 'i'}
+	infoUint32  = &ElementType{"uint32", "Uint32Array", 4, "I", 'u'}
+	infoFloat32 = &ElementType{"float32", "Float32Array", 4, "f", 'f'}
+	infoFloat64 = &ElementType{"float64", "Float64Array", 8, "d", 'f'}
+	infoInt64   = &ElementType{"int64", "BigInt64Array", 8, "q", 'i'}
+	infoUint64  = &ElementType{"uint64", "BigUint64Array", 8, "Q", 'u'}
+
+	elementTypes = []*ElementType{infoInt8, infoUint8, infoInt16, infoUint16, infoInt32, infoUint32,
+		infoFloat32, infoFloat64, infoInt64, infoUint64}
 )
 
-func infoOf[T Element]() *elemInfo {
+func infoOf[T Element]() *ElementType {
 	switch reflect.TypeFor[T]().Kind() {
 	case reflect.Int8:
 		return infoInt8
@@ -65,16 +75,62 @@ func infoOf[T Element]() *elemInfo {
 	}
 }
 
+// TypeOf returns the description of T.
+func TypeOf[T Element]() ElementType { return *infoOf[T]() }
+
+// ElementTypes returns every Element type, smallest first.
+func ElementTypes() []ElementType {
+	out := make([]ElementType, len(elementTypes))
+	for i, e := range elementTypes {
+		out[i] = *e
+	}
+	return out
+}
+
+// LookupArrayType returns the element type whose typed array is named
+// arrayType ("Float32Array"), and false for names that are not an Element's
+// (Uint8ClampedArray, Float16Array, anything else).
+func LookupArrayType(arrayType string) (ElementType, bool) {
+	for _, e := range elementTypes {
+		if e.ArrayType == arrayType {
+			return *e, true
+		}
+	}
+	return ElementType{}, false
+}
+
+// LookupKind returns the element type of a NumPy dtype kind ('i', 'u', 'f')
+// and item size, and false when no Element matches (float16, complex, bool).
+func LookupKind(kind byte, size int) (ElementType, bool) {
+	for _, e := range elementTypes {
+		if e.Kind == kind && e.Size == size {
+			return *e, true
+		}
+	}
+	return ElementType{}, false
+}
+
 // ElementSize reports the size in bytes of one T, which is also the byte
 // alignment a view of T requires.
-func ElementSize[T Element]() int { return infoOf[T]().size }
+func ElementSize[T Element]() int { return infoOf[T]().Size }
 
 // ArrayType reports the name of the JavaScript typed-array constructor used
 // for T, such as "Float32Array".
-func ArrayType[T Element]() string { return infoOf[T]().ctor }
+func ArrayType[T Element]() string { return infoOf[T]().ArrayType }
+
+// isTypedArrayTag reports whether tag names a typed array, including the
+// kinds no Element maps to.
+func isTypedArrayTag(tag string) bool {
+	switch tag {
+	case "Uint8ClampedArray", "Float16Array":
+		return true
+	}
+	_, ok := LookupArrayType(tag)
+	return ok
+}
 
 // ctorCache holds JS constructors by name; looking one up by name through
-// syscall/js costs a few hundred nanoseconds, so do it once.
+// syscall/js decodes the name on every call, so do it once.
 var ctorCache = map[string]js.Value{}
 
 func ctor(name string) js.Value {

@@ -5,14 +5,26 @@ package sabview
 import (
 	"errors"
 	"fmt"
+
+	"github.com/sabkit/sabkit/internal/jsinterop"
 )
 
 // Sentinel errors. Every error returned by this package is an *Error whose
 // Kind is one of these, so callers can branch with errors.Is.
+//
+// ErrUnavailable and ErrNotShared are sabkit's one name for their condition:
+// atomicsx, gpuupload and pyodidebridge return errors that match them too,
+// whatever package-level alias those packages also export.
 var (
 	// ErrUnavailable: SharedArrayBuffer is not defined, which in a browser
 	// means the page is not cross-origin isolated.
-	ErrUnavailable = errors.New("SharedArrayBuffer unavailable")
+	ErrUnavailable = errors.New("SharedArrayBuffer unavailable (not cross-origin isolated)")
+	// ErrNotShared: the memory is an ArrayBuffer or a non-shared
+	// WebAssembly.Memory where the operation needs memory other threads
+	// see (Atomics.wait and notify, the atomicsx protocols, a worker's
+	// heap). sabview itself never needs shared memory, so only the packages
+	// built on it return this.
+	ErrNotShared = errors.New("memory is not shared")
 	// ErrMisaligned: a byte offset or length is not a multiple of the element size.
 	ErrMisaligned = errors.New("misaligned")
 	// ErrOutOfRange: an index, offset or length lies outside the view or source.
@@ -65,14 +77,9 @@ func errorf(op string, kind error, fix string, format string, args ...any) *Erro
 	return &Error{Op: op, Kind: kind, Detail: fmt.Sprintf(format, args...), Fix: fix}
 }
 
-// unavailableFix names the headers, because that is the only fix there is.
-const unavailableFix = "serve the page with the headers `Cross-Origin-Opener-Policy: same-origin` and " +
-	"`Cross-Origin-Embedder-Policy: require-corp`; every subresource then needs " +
-	"`Cross-Origin-Resource-Policy` (or CORS); check with `globalThis.crossOriginIsolated`"
-
 func errUnavailable(op string) *Error {
-	return errorf(op, ErrUnavailable, unavailableFix,
-		"globalThis.SharedArrayBuffer is undefined (crossOriginIsolated=%v)", crossOriginIsolated())
+	return errorf(op, ErrUnavailable, jsinterop.IsolationFix,
+		"globalThis.SharedArrayBuffer is undefined (crossOriginIsolated=%v)", jsinterop.CrossOriginIsolated())
 }
 
 func errIndex(op string, i, n int) *Error {

@@ -54,3 +54,14 @@ func ExampleFromBuffer_misaligned() {
 	fmt.Println(err)
 	// Output: sabview.FromBuffer: misaligned: byte offset 4 is not a multiple of 8, the size of a Float64Array element (use a byte offset that is a multiple of 8)
 }
+
+// One table names an element type for Go, JavaScript and Python: here the
+// typed array and the memoryview format that match a NumPy float64 array.
+func ExampleLookupKind() {
+	e, ok := sabview.LookupKind('f', 8) // NumPy dtype kind and item size
+	fmt.Println(ok, e.Go, e.ArrayType, e.Format, e.Size)
+	fmt.Println(sabview.TypeOf[uint16]().ArrayType)
+	// Output:
+	// true float64 Float64Array d 8
+	// Uint16Array
+}

@@ -2,9 +2,7 @@
 
 package sabview
 
-import (
-	"syscall/js"
-)
+import "syscall/js"
 
 // source is the memory a view lives in. Sub-views and casts share one source,
 // so a growth noticed through one view is known to all of them.
@@ -19,70 +17,33 @@ type source struct {
 
 func (s *source) isMemory() bool { return !s.mem.IsUndefined() }
 
-// refresh re-reads memory.buffer. WebAssembly memories replace their buffer
-// on growth: a non-shared one detaches the old buffer (every view over it has
-// length 0), a shared one keeps the old SharedArrayBuffer alive at its old
-// length. Either way the next derivation must use the new buffer.
-func (s *source) refresh() {
+// Reading a property by name from Go (Get) decodes the name on every call
+// and reading memory.buffer creates a js.Value (a Go allocation); these
+// helpers answer the growth checks with one Invoke returning a Number.
+var (
+	// memoryByteLength returns the memory's byteLength, or -1 when b, the
+	// cached buffer, was detached by a growth.
+	memoryByteLength = js.Global().Get("Function").New("m", "b",
+		"return (b.byteLength === 0 && m.buffer !== b) ? -1 : m.buffer.byteLength")
+	byteLength = js.Global().Get("Function").New("x", "return x.byteLength")
+)
+
+// sync makes s.buf the memory's current buffer, re-reading memory.buffer only
+// when the cached one no longer describes the memory. A WebAssembly.Memory
+// replaces its buffer when it grows: a non-shared one detaches the old buffer
+// (its byteLength drops to 0), a shared one keeps the old SharedArrayBuffer
+// valid at its old length, so in both cases the memory's byteLength differs
+// from the cached buffer's (or the cached buffer is detached, after grow(0)).
+// It reports whether the buffer changed.
+func (s *source) sync() bool {
 	if !s.isMemory() {
-		return
+		return false
 	}
-	b := s.mem.Get("buffer")
-	if b.Equal(s.buf) {
-		return
+	if memoryByteLength.Invoke(s.mem, s.buf).Int() == s.size {
+		return false
 	}
-	s.buf = b
-	s.size = b.Get("byteLength").Int()
+	s.buf = s.mem.Get("buffer")
+	s.size = s.buf.Get("byteLength").Int()
 	s.gen++
+	return true
 }
-
-// objectTag returns Object.prototype.toString's tag for v, such as
-// "SharedArrayBuffer" or "WebAssembly.Memory". Unlike instanceof it works
-// when the SharedArrayBuffer global is hidden (pages that are not
-// cross-origin isolated still get shared WebAssembly memories) and across realms.
-func objectTag(v js.Value) string {
-	if v.Type() != js.TypeObject && v.Type() != js.TypeFunction {
-		return v.Type().String()
-	}
-	tag := objectToString().Call("call", v).String() // "[object X]"
-	if len(tag) > 9 {
-		return tag[8 : len(tag)-1]
-	}
-	return tag
-}
-
-var toStringFn js.Value
-
-func objectToString() js.Value {
-	if toStringFn.IsUndefined() {
-		toStringFn = js.Global().Get("Object").Get("prototype").Get("toString")
-	}
-	return toStringFn
-}
-
-func isTypedArrayTag(tag string) bool {
-	switch tag {
-	case "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",
-		"Int32Array", "Uint32Array", "Float16Array", "Float32Array", "Float64Array",
-		"BigInt64Array", "BigUint64Array":
-		return true
-	}
-	return false
-}
-
-// crossOriginIsolated reports globalThis.crossOriginIsolated; false outside
-// browsers.
-func crossOriginIsolated() bool {
-	return js.Global().Get("crossOriginIsolated").Truthy()
-}
-
-// Available reports whether SharedArrayBuffer can be used here. It is false in
-// a browser page or worker that is not cross-origin isolated.
-func Available() bool {
-	return !js.Global().Get("SharedArrayBuffer").IsUndefined()
-}
-
-// CrossOriginIsolated reports globalThis.crossOriginIsolated: true in a page
-// served with COOP same-origin and COEP require-corp, false in other pages
-// and outside browsers (Node has SharedArrayBuffer without it).
-func CrossOriginIsolated() bool { return crossOriginIsolated() }

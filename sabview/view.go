@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"syscall/js"
 
-	"github.com/hack-pad/safejs"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 )
 
 // View is a typed window of Len elements of T over memory that JavaScript
@@ -19,7 +19,7 @@ import (
 // SharedArrayBuffers, and coordinate with package atomicsx).
 type View[T Element] struct {
 	src  *source
-	info *elemInfo
+	info *ElementType
 	off  int // byte offset in the source
 	n    int // elements
 
@@ -37,17 +37,17 @@ type View[T Element] struct {
 func NewShared[T Element](n int, opts ...Option) (*View[T], error) {
 	const op = "NewShared"
 	info := infoOf[T]()
-	if n < 0 || n > maxBytes/info.size {
-		return nil, errorf(op, ErrOutOfRange, "", "length %d not in [0, %d]", n, maxBytes/info.size)
+	if n < 0 || n > maxBytes/info.Size {
+		return nil, errorf(op, ErrOutOfRange, "", "length %d not in [0, %d]", n, maxBytes/info.Size)
 	}
 	if !Available() {
 		return nil, errUnavailable(op)
 	}
-	buf, err := safeNew(ctor("SharedArrayBuffer"), n*info.size)
+	buf, err := jsinterop.Try(func() js.Value { return ctor("SharedArrayBuffer").New(n * info.Size) })
 	if err != nil {
-		return nil, &Error{Op: op, Kind: ErrOutOfRange, Detail: fmt.Sprintf("allocating %d bytes", n*info.size), Err: err}
+		return nil, &Error{Op: op, Kind: ErrOutOfRange, Detail: fmt.Sprintf("allocating %d bytes", n*info.Size), Err: err}
 	}
-	src := &source{mem: js.Undefined(), buf: buf, shared: true, size: n * info.size, lease: collect(opts).lease}
+	src := &source{mem: js.Undefined(), buf: buf, shared: true, size: n * info.Size, lease: collect(opts).lease}
 	return newView[T](src, info, 0, n), nil
 }
 
@@ -64,7 +64,7 @@ const maxBytes = 1 << 53
 func FromBuffer[T Element](buf js.Value, byteOffset, length int, opts ...Option) (*View[T], error) {
 	const op = "FromBuffer"
 	info := infoOf[T]()
-	tag := objectTag(buf)
+	tag := jsinterop.Tag(buf)
 	base, limit := 0, 0
 	switch {
 	case tag == "ArrayBuffer" || tag == "SharedArrayBuffer":
@@ -73,13 +73,13 @@ func FromBuffer[T Element](buf js.Value, byteOffset, length int, opts ...Option)
 		base = buf.Get("byteOffset").Int()
 		limit = buf.Get("byteLength").Int()
 		buf = buf.Get("buffer")
-		tag = objectTag(buf)
+		tag = jsinterop.Tag(buf)
 	case tag == "WebAssembly.Memory":
 		return nil, errorf(op, ErrSource, "use FromMemory, which follows the memory when it grows",
 			"got a WebAssembly.Memory")
 	default:
 		return nil, errorf(op, ErrSource, "pass an ArrayBuffer, SharedArrayBuffer or typed array",
-			"got %s", describe(buf))
+			"got %s", jsinterop.Describe(buf))
 	}
 	shared := tag == "SharedArrayBuffer"
 	if !shared && isDetached(buf) {
@@ -98,15 +98,15 @@ func FromBuffer[T Element](buf js.Value, byteOffset, length int, opts ...Option)
 func FromTypedArray[T Element](ta js.Value, opts ...Option) (*View[T], error) {
 	const op = "FromTypedArray"
 	info := infoOf[T]()
-	tag := objectTag(ta)
+	tag := jsinterop.Tag(ta)
 	if !isTypedArrayTag(tag) {
 		return nil, errorf(op, ErrSource, "pass a typed array, or use FromBuffer for raw buffers",
-			"got %s", describe(ta))
+			"got %s", jsinterop.Describe(ta))
 	}
-	if tag != info.ctor {
+	if tag != info.ArrayType {
 		return nil, errorf(op, ErrElementType,
 			fmt.Sprintf("use View[%s], or FromBuffer to reinterpret the bytes", goTypeFor(tag)),
-			"got %s, want %s", tag, info.ctor)
+			"got %s, want %s", tag, info.ArrayType)
 	}
 	return FromBuffer[T](ta, 0, ta.Get("length").Int(), opts...)
 }
@@ -119,35 +119,35 @@ func FromTypedArray[T Element](ta js.Value, opts ...Option) (*View[T], error) {
 func FromMemory[T Element](mem js.Value, byteOffset, length int, opts ...Option) (*View[T], error) {
 	const op = "FromMemory"
 	info := infoOf[T]()
-	if tag := objectTag(mem); tag != "WebAssembly.Memory" {
+	if tag := jsinterop.Tag(mem); tag != "WebAssembly.Memory" {
 		return nil, errorf(op, ErrSource, "pass the WebAssembly.Memory object itself, not its buffer",
-			"got %s", describe(mem))
+			"got %s", jsinterop.Describe(mem))
 	}
 	buf := mem.Get("buffer")
 	size := buf.Get("byteLength").Int()
 	if err := checkRegion(op, info, byteOffset, length, size, 0); err != nil {
 		return nil, err
 	}
-	src := &source{mem: mem, buf: buf, shared: objectTag(buf) == "SharedArrayBuffer", size: size, lease: collect(opts).lease}
+	src := &source{mem: mem, buf: buf, shared: jsinterop.Tag(buf) == "SharedArrayBuffer", size: size, lease: collect(opts).lease}
 	return newView[T](src, info, byteOffset, length), nil
 }
 
-func checkRegion(op string, info *elemInfo, byteOffset, length, limit, base int) error {
+func checkRegion(op string, info *ElementType, byteOffset, length, limit, base int) error {
 	if byteOffset < 0 || length < 0 {
 		return errorf(op, ErrOutOfRange, "", "negative byte offset %d or length %d", byteOffset, length)
 	}
-	if (base+byteOffset)%info.size != 0 {
-		return errorf(op, ErrMisaligned, fmt.Sprintf("use a byte offset that is a multiple of %d", info.size),
-			"byte offset %d is not a multiple of %d, the size of a %s element", base+byteOffset, info.size, info.ctor)
+	if (base+byteOffset)%info.Size != 0 {
+		return errorf(op, ErrMisaligned, fmt.Sprintf("use a byte offset that is a multiple of %d", info.Size),
+			"byte offset %d is not a multiple of %d, the size of a %s element", base+byteOffset, info.Size, info.ArrayType)
 	}
-	if length > (maxBytes-byteOffset)/info.size || byteOffset+length*info.size > limit {
+	if length > (maxBytes-byteOffset)/info.Size || byteOffset+length*info.Size > limit {
 		return errorf(op, ErrOutOfRange, "", "%d elements of %d bytes at byte offset %d exceed the %d bytes available",
-			length, info.size, byteOffset, limit)
+			length, info.Size, byteOffset, limit)
 	}
 	return nil
 }
 
-func newView[T Element](src *source, info *elemInfo, off, n int) *View[T] {
+func newView[T Element](src *source, info *ElementType, off, n int) *View[T] {
 	v := &View[T]{src: src, info: info, off: off, n: n}
 	v.derive()
 	return v
@@ -156,9 +156,9 @@ func newView[T Element](src *source, info *elemInfo, off, n int) *View[T] {
 // derive builds the cached arrays from the source's current buffer.
 func (v *View[T]) derive() {
 	b := v.src.buf
-	v.ta = ctor(v.info.ctor).New(b, v.off, v.n)
-	v.u8 = ctor("Uint8Array").New(b, v.off, v.n*v.info.size)
-	if v.info.wide {
+	v.ta = ctor(v.info.ArrayType).New(b, v.off, v.n)
+	v.u8 = ctor("Uint8Array").New(b, v.off, v.n*v.info.Size)
+	if v.info.wide() {
 		v.w32 = ctor("Uint32Array").New(b, v.off, v.n*2)
 	}
 	v.gen = v.src.gen
@@ -166,26 +166,23 @@ func (v *View[T]) derive() {
 
 // current returns the view ready for use: lease checked, arrays re-derived if
 // the memory grew, detachment reported. strict also re-derives after a shared
-// memory grew; element access does not need that because a shared buffer's
-// old SharedArrayBuffer still covers the view's bytes.
+// memory grew; element access does not need that because a shared memory's
+// old SharedArrayBuffer still covers the view's bytes, but arrays handed out
+// must be over the memory's current buffer.
 func (v *View[T]) current(op string, strict bool) error {
 	if err := v.src.lease.check(op); err != nil {
 		return err
 	}
 	if v.src.isMemory() {
-		// Growth of a non-shared memory always detaches the old buffer, so
-		// an empty array (a cheap numeric read) is the sign to refresh.
-		// A shared memory's old buffer stays valid for the view's bytes;
-		// only callers handing arrays out (strict) need the new one.
-		if strict || (!v.src.shared && v.n > 0 && v.u8.Get("byteLength").Int() == 0) {
-			v.src.refresh()
+		if strict || !v.src.shared {
+			v.src.sync()
 		}
 		if v.gen != v.src.gen {
 			v.derive()
 		}
 		return nil
 	}
-	if !v.src.shared && v.n > 0 && v.ta.Get("length").Int() == 0 {
+	if !v.src.shared && v.n > 0 && byteLength.Invoke(v.u8).Int() == 0 {
 		return errDetached(op)
 	}
 	return nil
@@ -199,7 +196,7 @@ func (v *View[T]) Len() int { return v.n }
 func (v *View[T]) ByteOffset() int { return v.off }
 
 // ByteLength returns Len() * ElementSize.
-func (v *View[T]) ByteLength() int { return v.n * v.info.size }
+func (v *View[T]) ByteLength() int { return v.n * v.info.Size }
 
 // Shared reports whether the bytes live in a SharedArrayBuffer (or a shared
 // WebAssembly.Memory) and so can be seen by other threads.
@@ -248,7 +245,7 @@ func (v *View[T]) Sub(i, j int) (*View[T], error) {
 	if err := v.current("Sub", false); err != nil {
 		return nil, err
 	}
-	return newView[T](v.src, v.info, v.off+i*v.info.size, j-i), nil
+	return newView[T](v.src, v.info, v.off+i*v.info.Size, j-i), nil
 }
 
 // String describes the view for debugging, without reading its contents.
@@ -262,36 +259,14 @@ func (v *View[T]) String() string {
 	case v.src.shared:
 		kind = "SharedArrayBuffer"
 	}
-	return fmt.Sprintf("sabview.View[%s]{len %d, bytes [%d, %d) of a %s}", v.info.ctor, v.n, v.off, v.off+v.ByteLength(), kind)
+	return fmt.Sprintf("sabview.View[%s]{len %d, bytes [%d, %d) of a %s}", v.info.ArrayType, v.n, v.off, v.off+v.ByteLength(), kind)
 }
 
-func safeNew(c js.Value, args ...any) (js.Value, error) {
-	r, err := safejs.Safe(c).New(args...)
-	return safejs.Unsafe(r), err
-}
-
-func describe(v js.Value) string {
-	switch v.Type() {
-	case js.TypeObject, js.TypeFunction:
-		return "a " + objectTag(v)
-	default:
-		return v.Type().String()
-	}
-}
-
-func goTypeFor(tag string) string {
-	for _, i := range []*elemInfo{infoInt8, infoUint8, infoInt16, infoUint16, infoInt32, infoUint32,
-		infoFloat32, infoFloat64, infoInt64, infoUint64} {
-		if i.ctor == tag {
-			return goNames[i]
-		}
+func goTypeFor(arrayType string) string {
+	if e, ok := LookupArrayType(arrayType); ok {
+		return e.Go
 	}
 	return "?"
-}
-
-var goNames = map[*elemInfo]string{
-	infoInt8: "int8", infoUint8: "uint8", infoInt16: "int16", infoUint16: "uint16", infoInt32: "int32",
-	infoUint32: "uint32", infoFloat32: "float32", infoFloat64: "float64", infoInt64: "int64", infoUint64: "uint64",
 }
 
 // isDetached reports whether a non-shared ArrayBuffer was detached. Engines
@@ -304,6 +279,6 @@ func isDetached(buf js.Value) bool {
 	if buf.Get("byteLength").Int() != 0 {
 		return false
 	}
-	_, err := safeNew(ctor("Uint8Array"), buf)
+	_, err := jsinterop.Try(func() js.Value { return ctor("Uint8Array").New(buf) })
 	return err != nil
 }

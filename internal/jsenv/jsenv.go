@@ -7,7 +7,6 @@ package jsenv
 
 import (
 	"os"
-	"syscall/js"
 
 	"github.com/sabkit/sabkit/internal/jsinterop"
 )
@@ -51,15 +50,7 @@ func ExpectIsolated() (isolated, ok bool) {
 
 // Describe returns a one-line description of the environment for test logs.
 func Describe() string {
-	where := "unknown host"
-	switch {
-	case InNode():
-		where = "node " + js.Global().Get("process").Get("version").String()
-	case InWorker():
-		where = "browser DedicatedWorker"
-	case InBrowser():
-		where = "browser page"
-	}
+	where := jsinterop.Where()
 	coi := "crossOriginIsolated=false"
 	if CrossOriginIsolated() {
 		coi = "crossOriginIsolated=true"

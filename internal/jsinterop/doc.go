@@ -8,7 +8,8 @@
 //     errors) keep panicking so they are never disguised as JavaScript errors;
 //   - [TypeOf], [Tag] and [Describe] name a JavaScript value in error text;
 //   - [InNode], [InBrowser], [InWorker], [MainThread], [CrossOriginIsolated]
-//     and [HasSharedArrayBuffer] detect the environment by feature;
+//     and [HasSharedArrayBuffer] detect the environment by feature, and
+//     [Where] names it;
 //   - [IsolationFix] is the one text that says how to make a page
 //     cross-origin isolated;
 //   - [HideImportScripts] lets an ES-module loader (Pyodide) take its

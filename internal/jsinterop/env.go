@@ -39,3 +39,17 @@ func CrossOriginIsolated() bool { return js.Global().Get("crossOriginIsolated").
 func HasSharedArrayBuffer() bool {
 	return js.Global().Get("SharedArrayBuffer").Type() == js.TypeFunction
 }
+
+// Where names the environment for messages and logs: "Node v20.20.2", "a
+// browser page", "a browser worker", or "an unknown JavaScript host".
+func Where() string {
+	switch {
+	case InNode():
+		return "Node " + js.Global().Get("process").Get("version").String()
+	case InWorker():
+		return "a browser worker"
+	case InBrowser():
+		return "a browser page"
+	}
+	return "an unknown JavaScript host"
+}

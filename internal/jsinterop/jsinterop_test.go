@@ -4,6 +4,7 @@ package jsinterop_test
 
 import (
 	"errors"
+	"strings"
 	"syscall/js"
 	"testing"
 
@@ -104,5 +105,12 @@ func TestEnvironment(t *testing.T) {
 	}
 	if jsinterop.CrossOriginIsolated() && !jsinterop.HasSharedArrayBuffer() {
 		t.Error("crossOriginIsolated but no SharedArrayBuffer")
+	}
+	want := map[bool]string{true: "a browser worker", false: "a browser page"}[jsinterop.InWorker()]
+	if jsinterop.InNode() {
+		want = "Node v"
+	}
+	if got := jsinterop.Where(); !strings.HasPrefix(got, want) {
+		t.Errorf("Where() = %q, want it to start with %q", got, want)
 	}
 }

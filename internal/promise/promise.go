@@ -8,8 +8,9 @@ package promise
 import (
 	"context"
 	"errors"
-	"fmt"
 	"syscall/js"
+
+	"github.com/sabkit/sabkit/internal/jsinterop"
 )
 
 // RejectedError is a rejected promise's reason.
@@ -17,32 +18,11 @@ type RejectedError struct {
 	Reason js.Value // the rejection value, usually an Error object
 }
 
-func (e *RejectedError) Error() string {
-	r := e.Reason
-	if r.Type() == js.TypeObject {
-		name, msg := r.Get("name"), r.Get("message")
-		if !msg.IsUndefined() {
-			if !name.IsUndefined() && name.String() != "" {
-				return name.String() + ": " + msg.String()
-			}
-			return msg.String()
-		}
-	}
-	return fmt.Sprint(js.Global().Get("String").Invoke(r).String())
-}
+func (e *RejectedError) Error() string { return jsinterop.Message(e.Reason) }
 
 // Name returns the JavaScript error name ("TypeError", "OperationError", …),
 // or "" when the reason is not an Error.
-func (e *RejectedError) Name() string {
-	if e.Reason.Type() != js.TypeObject {
-		return ""
-	}
-	n := e.Reason.Get("name")
-	if n.Type() != js.TypeString {
-		return ""
-	}
-	return n.String()
-}
+func (e *RejectedError) Name() string { return jsinterop.ErrorName(e.Reason) }
 
 // Await waits for p to settle and returns its value, a *RejectedError, or
 // ctx's error when ctx ends first (the promise is then left to settle

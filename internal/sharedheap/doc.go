@@ -25,8 +25,8 @@
 //     on its heap. Each shim copies through a private buffer, only for shared
 //     views. stats() counts rewrites, hook calls and shim hits.
 //
-// Go reaches the same code through Install, Load (Pyodide on this thread)
-// and StartWorker (Pyodide in a DedicatedWorker, or a worker_threads Worker
+// Go reaches the same code through Load (Pyodide on this thread, hooks and
+// shims installed first) and StartWorker (Pyodide in a DedicatedWorker, or a worker_threads Worker
 // under Node, that posts its heap's WebAssembly.Memory back). Pyodide 314
 // keeps that Memory in pyodide._module.memory.
 //

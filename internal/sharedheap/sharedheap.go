@@ -4,11 +4,11 @@ package sharedheap
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"syscall/js"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 )
 
@@ -62,8 +62,8 @@ func (o InstallOptions) js() js.Value {
 	return v
 }
 
-// Stats counts what the hooks and shims did since they were installed (or
-// since ResetStats).
+// Stats counts what the hooks and shims in one thread did since they were
+// installed (or since the counters were reset); a worker reports it.
 type Stats struct {
 	Installed      bool `json:"installed"`
 	ShimsInstalled bool `json:"shimsInstalled"`
@@ -81,60 +81,6 @@ type Stats struct {
 	// "encodeInto") that were given a view on shared memory.
 	ShimHits  map[string]int `json:"shims"`
 	LastError string         `json:"lastError"`
-}
-
-func decodeStats(op string, v js.Value) (Stats, error) {
-	var s Stats
-	text := js.Global().Get("JSON").Call("stringify", v).String()
-	if err := json.Unmarshal([]byte(text), &s); err != nil {
-		return Stats{}, &Error{Op: op, Kind: ErrArgument, Detail: "undecodable stats " + text, Err: err}
-	}
-	return s, nil
-}
-
-// Install hooks WebAssembly.Module, compile, instantiate, compileStreaming
-// and instantiateStreaming in this thread so that every module that
-// defines or imports memory is compiled with that memory shared, and (by
-// default, in browsers) installs the TextDecoder.decode,
-// Crypto.getRandomValues and TextEncoder.encodeInto shims. Call it in the
-// Pyodide thread before Pyodide loads. Installing twice is a no-op.
-func Install(opts InstallOptions) (Stats, error) {
-	ns, err := Namespace()
-	if err != nil {
-		return Stats{}, err
-	}
-	v, thrown, ok := try(func() js.Value { return ns.Call("install", opts.js()) })
-	if !ok {
-		return Stats{}, fromJS("Install", jsError{thrown}, thrown)
-	}
-	return decodeStats("Install", v)
-}
-
-// Uninstall restores the hooked functions and the shimmed methods. It
-// reports whether anything was installed. Modules compiled meanwhile stay as
-// they are.
-func Uninstall() bool {
-	ns, err := Namespace()
-	if err != nil {
-		return false
-	}
-	return ns.Call("uninstall").Bool()
-}
-
-// CurrentStats returns the counters of this thread's hooks and shims.
-func CurrentStats() (Stats, error) {
-	ns, err := Namespace()
-	if err != nil {
-		return Stats{}, err
-	}
-	return decodeStats("CurrentStats", ns.Call("stats"))
-}
-
-// ResetStats zeroes the counters.
-func ResetStats() {
-	if ns, err := Namespace(); err == nil {
-		ns.Call("resetStats")
-	}
 }
 
 // Options configures Load.
@@ -192,11 +138,8 @@ func fromJS(op string, err error, reason js.Value) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Op: op, Kind: ErrWorker, Detail: "gave up waiting", Err: err}
 	}
-	name, msg := "", err.Error()
+	name, msg := jsinterop.ErrorName(reason), err.Error()
 	if reason.Type() == js.TypeObject {
-		if n := reason.Get("name"); n.Type() == js.TypeString {
-			name = n.String()
-		}
 		if m := reason.Get("message"); m.Type() == js.TypeString {
 			msg = m.String()
 		}
@@ -234,34 +177,23 @@ func rejection(err error) js.Value {
 	return js.Undefined()
 }
 
-// jsError is a thrown JavaScript value as a Go error.
+// jsError is a thrown JavaScript value as a Go error, with jsinterop's text.
 type jsError struct{ v js.Value }
 
-func (e jsError) Error() string {
-	if e.v.Type() == js.TypeObject {
-		if m := e.v.Get("message"); m.Type() == js.TypeString {
-			return e.v.Get("name").String() + ": " + m.String()
-		}
-	}
-	return js.Global().Get("String").Invoke(e.v).String()
-}
+func (e jsError) Error() string { return jsinterop.Message(e.v) }
 
-// try runs f, turning a JavaScript exception (a panic with a js.Error)
-// into thrown, ok=false.
+// try is jsinterop.Try returning the thrown value itself: fromJS reads its
+// name and Python fields. Go panics other than JavaScript exceptions are
+// re-raised.
 func try(f func() js.Value) (v js.Value, thrown js.Value, ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			if je, isJS := r.(js.Error); isJS {
-				thrown, ok = je.Value, false
-				return
-			}
-			panic(r)
-		}
-	}()
-	return f(), js.Undefined(), true
+	v, err := jsinterop.Try(f)
+	var t *jsinterop.Thrown
+	if errors.As(err, &t) {
+		return js.Undefined(), t.Value, false
+	}
+	return v, js.Undefined(), true
 }
 
 // isolationFix names the headers, because that is the only fix there is.
-const isolationFix = "serve the page and its worker scripts with `Cross-Origin-Opener-Policy: same-origin` and " +
-	"`Cross-Origin-Embedder-Policy: require-corp`, and Pyodide's files with `Cross-Origin-Resource-Policy: same-origin`; " +
-	"without isolation use the same-thread bridge (pyodidebridge), which copies between threads"
+const isolationFix = jsinterop.IsolationFix +
+	"; without isolation use the same-thread bridge (pyodidebridge), which copies between threads"

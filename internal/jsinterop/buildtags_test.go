@@ -1,6 +1,9 @@
 //go:build !js
 
-package buildtags
+// The guard that keeps sabkit's build constraints honest: every Go file that
+// touches JavaScript is built only for js/wasm, so `go build ./...`,
+// `go vet ./...` and the host-side test harness keep working on the host.
+package jsinterop_test
 
 import (
 	"go/build/constraint"
@@ -18,12 +21,11 @@ import (
 // jsOnlyImports are packages that exist (or work) only under js/wasm.
 var jsOnlyImports = map[string]bool{
 	"syscall/js":                   true,
-	"github.com/hack-pad/safejs":   true,
 	"github.com/chromedp/chromedp": false, // host only; checked separately
 }
 
 // TestWasmBuildTags checks every .go file in the module, tests included:
-// a file importing syscall/js or safejs must carry `//go:build js && wasm`,
+// a file importing syscall/js must carry `//go:build js && wasm`,
 // and a file importing chromedp must exclude js.
 func TestWasmBuildTags(t *testing.T) {
 	root := browsertest.ModuleRoot(t)
