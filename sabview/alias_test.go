@@ -79,7 +79,7 @@ func TestFromTypedArrayAliasesCaller(t *testing.T) {
 		{"SharedArrayBuffer at an offset", true, func() js.Value {
 			return g.Get("Float64Array").New(g.Get("SharedArrayBuffer").New(8*(n+at+2)), 8*at, n)
 		}},
-		{"subarray", false, func() js.Value { return g.Get("Float64Array").New(n + at + 2).Call("subarray", at, at+n) }},
+		{"subarray", false, func() js.Value { return g.Get("Float64Array").New(n+at+2).Call("subarray", at, at+n) }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
