@@ -5,7 +5,6 @@ package pyodidebridge_test
 import (
 	"context"
 	"encoding/binary"
-	"fmt"
 	"testing"
 	"time"
 
@@ -22,45 +21,16 @@ import (
 // while Python publishes two more (so it has written both other slots) and
 // read again: the writer must never have touched the reader's slot.
 func TestFramesInPlace(t *testing.T) {
-	b := workerBridge(t)
 	total := 20000
 	if testing.Short() {
 		total = 5000
 	}
-	region, err := pyodidebridge.AllocFrames(b, "frames_inplace", 4*frameWords)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Free(region)
-	reader, err := atomicsx.NewFrameReader(region)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	done := runAsync(ctx, b, pyFrameLoop("frames_inplace", total))
-	fail := func(format string, args ...any) {
-		t.Helper()
-		select {
-		case perr := <-done:
-			t.Fatalf(format+" (Python: %v)", append(args, perr)...)
-		default:
-			t.Fatalf(format, args...)
-		}
-	}
+	run := startPyFrames(t, "frames_inplace", total)
 	taken, torn, held, changed := 0, 0, 0, 0
-	var last uint32
-	for last < uint32(total) {
-		f, err := reader.Next(ctx, nil)
-		if err != nil {
-			fail("after frame %d: %v", last, err)
-		}
-		if f.Number <= last {
-			t.Fatalf("frame %d after %d", f.Number, last)
-		}
-		last = f.Number
+	for f := (atomicsx.Frame{}); f.Number < uint32(total); {
+		f = run.next(nil, f.Number)
 		taken++
-		front, ff, err := reader.Front()
+		front, ff, err := run.reader.Front()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,9 +52,7 @@ func TestFramesInPlace(t *testing.T) {
 		if taken%16 != 1 || f.Number+2 > uint32(total) {
 			continue
 		}
-		if err := awaitPublished(ctx, reader, f.Number+2); err != nil {
-			fail("holding frame %d: %v", f.Number, err)
-		}
+		run.awaitPublished(f.Number + 2)
 		again, err := readInPlace(front)
 		if err != nil {
 			t.Fatal(err)
@@ -97,23 +65,106 @@ func TestFramesInPlace(t *testing.T) {
 			changed++
 		}
 	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	published, tk, dropped, err := reader.Stats()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d frames written in place by Python, %d read in place here (%d dropped), %d torn; %d held across two publishes, %d changed",
-		published, tk, dropped, torn, held, changed)
-	if published != uint32(total) || int(tk) != taken || tk+dropped != published {
-		t.Errorf("counters: published %d taken %d dropped %d; want %d = taken + dropped, taken %d", published, tk, dropped, total, taken)
-	}
-	if torn != 0 || changed != 0 {
-		t.Errorf("%d torn frames, %d changed while held", torn, changed)
+	run.finish(taken, torn)
+	t.Logf("%d frames held across two publishes, %d changed", held, changed)
+	if changed != 0 {
+		t.Errorf("%d frames changed while held", changed)
 	}
 	if held == 0 {
 		t.Error("no frame was held across two publishes: the writer-never-touches-Front check did not run")
+	}
+}
+
+// pyFrameRun is Python in the worker publishing frames in place
+// (pyFrameLoop) into a triple buffer in its heap, read here by reader.
+type pyFrameRun struct {
+	t      *testing.T
+	reader *atomicsx.FrameReader
+	ctx    context.Context
+	done   <-chan error
+	total  int
+}
+
+// startPyFrames allocates the triple buffer name in the worker's heap and
+// starts Python publishing total frames into it.
+func startPyFrames(t *testing.T, name string, total int) *pyFrameRun {
+	t.Helper()
+	b := workerBridge(t)
+	region, err := pyodidebridge.AllocFrames(b, name, 4*frameWords)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Free(region) })
+	reader, err := atomicsx.NewFrameReader(region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	return &pyFrameRun{t: t, reader: reader, ctx: ctx, done: runAsync(ctx, b, pyFrameLoop(name, total)), total: total}
+}
+
+// fatal fails the test, adding Python's error if Python already stopped.
+func (r *pyFrameRun) fatal(format string, args ...any) {
+	r.t.Helper()
+	select {
+	case perr := <-r.done:
+		r.t.Fatalf(format+" (Python: %v)", append(args, perr)...)
+	default:
+		r.t.Fatalf(format, args...)
+	}
+}
+
+// next takes the next frame with Next(ctx, dst) and checks that it comes
+// after frame last.
+func (r *pyFrameRun) next(dst []byte, last uint32) atomicsx.Frame {
+	r.t.Helper()
+	f, err := r.reader.Next(r.ctx, dst)
+	if err != nil {
+		r.fatal("after frame %d: %v", last, err)
+	}
+	if f.Number <= last {
+		r.t.Fatalf("frame %d after %d", f.Number, last)
+	}
+	return f
+}
+
+// awaitPublished waits until Python has published frame n.
+func (r *pyFrameRun) awaitPublished(n uint32) {
+	r.t.Helper()
+	for {
+		published, _, _, err := r.reader.Stats()
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		if published >= n {
+			return
+		}
+		select {
+		case <-r.ctx.Done():
+			r.fatal("waiting for frame %d, %d published: %v", n, published, r.ctx.Err())
+		case <-time.After(100 * time.Microsecond):
+		}
+	}
+}
+
+// finish waits for Python and checks the shared counters against the
+// frames this thread took, and that none was torn.
+func (r *pyFrameRun) finish(taken, torn int) {
+	r.t.Helper()
+	if err := <-r.done; err != nil {
+		r.t.Fatal(err)
+	}
+	published, tk, dropped, err := r.reader.Stats()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Logf("%d frames published by Python, %d taken here (%d dropped by the triple buffer), %d torn", published, tk, dropped, torn)
+	if published != uint32(r.total) || int(tk) != taken || tk+dropped != published {
+		r.t.Errorf("counters: published %d taken %d dropped %d; want %d = taken + dropped, taken %d", published, tk, dropped, r.total, taken)
+	}
+	if torn != 0 {
+		r.t.Errorf("%d torn frames", torn)
 	}
 }
 
@@ -134,19 +185,4 @@ func readInPlace(front *sabview.View[uint8]) ([]byte, error) {
 		binary.LittleEndian.PutUint32(out[4*j:], x)
 	}
 	return out, nil
-}
-
-// awaitPublished waits until the writer has published frame n.
-func awaitPublished(ctx context.Context, r *atomicsx.FrameReader, n uint32) error {
-	for {
-		published, _, _, err := r.Stats()
-		if err != nil || published >= n {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for frame %d, %d published: %w", n, published, ctx.Err())
-		case <-time.After(100 * time.Microsecond):
-		}
-	}
 }
