@@ -25,12 +25,12 @@ func TestFramesInPlace(t *testing.T) {
 	if testing.Short() {
 		total = 5000
 	}
-	run := startPyFrames(t, "frames_inplace", total)
+	py := startPyFrames(t, "frames_inplace", total)
 	taken, torn, held, changed := 0, 0, 0, 0
 	for f := (atomicsx.Frame{}); f.Number < uint32(total); {
-		f = run.next(nil, f.Number)
+		f = py.next(nil, f.Number)
 		taken++
-		front, ff, err := run.reader.Front()
+		front, ff, err := py.reader.Front()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +52,7 @@ func TestFramesInPlace(t *testing.T) {
 		if taken%16 != 1 || f.Number+2 > uint32(total) {
 			continue
 		}
-		run.awaitPublished(f.Number + 2)
+		py.awaitPublished(f.Number + 2)
 		again, err := readInPlace(front)
 		if err != nil {
 			t.Fatal(err)
@@ -65,7 +65,7 @@ func TestFramesInPlace(t *testing.T) {
 			changed++
 		}
 	}
-	run.finish(taken, torn)
+	py.finish(taken, torn)
 	t.Logf("%d frames held across two publishes, %d changed", held, changed)
 	if changed != 0 {
 		t.Errorf("%d frames changed while held", changed)

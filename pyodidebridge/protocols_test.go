@@ -64,11 +64,11 @@ func TestProtocolFrames(t *testing.T) {
 	if testing.Short() {
 		total = 10000
 	}
-	run := startPyFrames(t, "frames", total)
-	dst := make([]byte, run.reader.MaxFrameBytes())
+	py := startPyFrames(t, "frames", total)
+	dst := make([]byte, py.reader.MaxFrameBytes())
 	taken, torn := 0, 0
 	for f := (atomicsx.Frame{}); f.Number < uint32(total); {
-		f = run.next(dst, f.Number)
+		f = py.next(dst, f.Number)
 		taken++
 		if err := checkFrame(dst[:f.Len], f.Number); err != nil {
 			if torn < 5 {
@@ -77,7 +77,7 @@ func TestProtocolFrames(t *testing.T) {
 			torn++
 		}
 	}
-	run.finish(taken, torn)
+	py.finish(taken, torn)
 }
 
 // TestProtocolFramesToPython: the reverse direction, Go writes frames and
