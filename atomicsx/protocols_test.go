@@ -218,12 +218,28 @@ func TestFrames(t *testing.T) {
 	if string(got) != "in-place" || f.Number != 8 {
 		t.Fatalf("Front = %q #%d, want \"in-place\" #8", got, f.Number)
 	}
-	// The reader's slot is never the writer's back slot: scribbling on
-	// Front must not show up in the next published frame.
-	front.Set(0, 'X')
-	w.Publish([]byte("next"))
-	if _, ok, _ := r.Take(dst); !ok || string(dst[:4]) != "next" {
-		t.Fatalf("after Publish(next): %q", dst[:4])
+	// The reader's slot is never the writer's back slot: fill the back in
+	// place, scribble on Front, and publish the back as it stands. Only
+	// PublishBack (which writes no payload) can carry the scribble over, so
+	// the next frame shows it exactly when the two slots are one.
+	back, err = w.Back()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := back.CopyFrom([]byte("back")); err != nil {
+		t.Fatal(err)
+	}
+	if err := front.Set(0, 'X'); err != nil {
+		t.Fatal(err)
+	}
+	if b0, _ := back.At(0); b0 != 'b' {
+		t.Fatalf("writing Front[0] changed Back[0] to %q: the reader's slot is the writer's", b0)
+	}
+	if _, err := w.PublishBack(4); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := r.Take(dst); !ok || string(dst[:4]) != "back" {
+		t.Fatalf("after scribbling on Front, the published back slot reads %q, want \"back\"", dst[:4])
 	}
 	if _, err := w.Publish(make([]byte, 9)); !errors.Is(err, atomicsx.ErrArgument) {
 		t.Errorf("oversized Publish: %v, want ErrArgument", err)

@@ -7,7 +7,8 @@
 //
 //   - page: a cross-origin-isolated page, stock heap on this thread, plus the
 //     LoadWorker tests (Pyodide on a shared heap in a worker: round trips,
-//     growth storm, 1e5 Python→Go frames, mutex, ring, seqlock);
+//     growth storm, 1e5 Python→Go frames, frames written and read in place,
+//     mutex, ring, seqlock);
 //   - page-sharedheap: the same-thread tests again with Options.SharedHeap;
 //   - worker: Go itself in a DedicatedWorker (the Pyodide worker is nested);
 //   - no-isolation: a page without isolation (the same-thread bridge needs no

@@ -57,6 +57,7 @@ func TestFreeThenUse(t *testing.T) {
 	if err := b.Free(v); !errors.Is(err, pyodidebridge.ErrNotOwned) {
 		t.Errorf("second Free: %v, want ErrNotOwned", err)
 	}
+	reuseBait(t, b, 16*4)
 	// Python: the bound name is gone, a reference kept by Python code still
 	// holds the bytes (no use after free on that side either).
 	run(t, b, `

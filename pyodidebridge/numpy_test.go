@@ -65,11 +65,20 @@ np.add(np_arr, np_arr.sum(axis=0), out=np_arr)
 }
 
 // TestMemoryviewFallback: without NumPy, Alloc binds a memoryview with the
-// element format and shape.
+// element format and shape. The test hides NumPy itself (a None entry in
+// sys.modules makes the import fail), so it runs whether or not NumPy was
+// loaded before it, and puts NumPy back afterwards.
 func TestMemoryviewFallback(t *testing.T) {
 	b := bridge(t)
-	if ok, _ := b.NumPy(); ok {
-		t.Skip("NumPy is importable here, so Alloc binds ndarrays (TestNumPyInPyodide covers that)")
+	run(t, b, "import sys\n_mv_numpy = sys.modules.get('numpy', False)\nsys.modules['numpy'] = None")
+	t.Cleanup(func() {
+		run(t, b, "import sys\nif _mv_numpy is False: del sys.modules['numpy']\nelse: sys.modules['numpy'] = _mv_numpy\ndel _mv_numpy")
+		if _, err := b.NumPy(); err != nil {
+			t.Error(err)
+		}
+	})
+	if ok, err := b.NumPy(); ok || err != nil {
+		t.Fatalf("NumPy() = %v, %v with numpy hidden from import; want false", ok, err)
 	}
 	v, err := pyodidebridge.Alloc[uint16](b, "mv_fallback", 4, 2)
 	if err != nil {

@@ -60,40 +60,15 @@ func checkFrame(frame []byte, number uint32) error {
 // sabkit_atomics.FrameWriter (back/publish_back, no copy); this thread takes
 // them with atomicsx.FrameReader and checks every taken frame's checksum.
 func TestProtocolFrames(t *testing.T) {
-	b := workerBridge(t)
 	total := 100000
 	if testing.Short() {
 		total = 10000
 	}
-	region, err := pyodidebridge.AllocFrames(b, "frames", 4*frameWords)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Free(region)
-	reader, err := atomicsx.NewFrameReader(region)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	done := runAsync(ctx, b, pyFrameLoop("frames", total))
-	dst := make([]byte, reader.MaxFrameBytes())
+	py := startPyFrames(t, "frames", total)
+	dst := make([]byte, py.reader.MaxFrameBytes())
 	taken, torn := 0, 0
-	var last uint32
-	for last < uint32(total) {
-		f, err := reader.Next(ctx, dst)
-		if err != nil {
-			select {
-			case perr := <-done:
-				t.Fatalf("after frame %d: %v (Python: %v)", last, err, perr)
-			default:
-				t.Fatalf("after frame %d: %v", last, err)
-			}
-		}
-		if f.Number <= last {
-			t.Fatalf("frame %d after %d", f.Number, last)
-		}
-		last = f.Number
+	for f := (atomicsx.Frame{}); f.Number < uint32(total); {
+		f = py.next(dst, f.Number)
 		taken++
 		if err := checkFrame(dst[:f.Len], f.Number); err != nil {
 			if torn < 5 {
@@ -102,20 +77,7 @@ func TestProtocolFrames(t *testing.T) {
 			torn++
 		}
 	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	published, tk, dropped, err := reader.Stats()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("%d frames published by Python, %d taken here (%d dropped by the triple buffer), %d torn", published, tk, dropped, torn)
-	if published != uint32(total) || int(tk) != taken || tk+dropped != published {
-		t.Errorf("counters: published %d taken %d dropped %d; want %d = taken + dropped, taken %d", published, tk, dropped, total, taken)
-	}
-	if torn != 0 {
-		t.Errorf("%d torn frames", torn)
-	}
+	py.finish(taken, torn)
 }
 
 // TestProtocolFramesToPython: the reverse direction, Go writes frames and

@@ -163,6 +163,7 @@ func TestShare(t *testing.T) {
 	if err := b.Free(v); err != nil {
 		t.Fatal(err)
 	}
+	reuseBait(t, b, 12*4)
 	run(t, b, "assert share_2d[1, 2] == 6.5 and share_tail[3] == -1.25\ndel share_2d, share_tail")
 	// Free dropped the entry and the two bindings prepared over it.
 	if after, _ := pyodidebridge.LiveEntries(b); after != live-3 {

@@ -69,6 +69,22 @@
       for (let f = 1; f <= p.frames; f++) { fill(w, f); fw.publish(b); }
       return { published: p.frames };
     },
+    // framesWriterInPlace fills each frame straight into the back slot
+    // (FrameWriter.back) and publishes it with publishBack: no copy. It
+    // publishes one frame every p.paceMs at most, so that a reader reading
+    // word by word takes a good share of them.
+    framesWriterInPlace(p) {
+      const fw = new A.FrameWriter(p.region);
+      start(p);
+      const t0 = performance.now();
+      for (let f = 1; f <= p.frames; f++) {
+        while (performance.now() - t0 < f * p.paceMs);
+        const b = fw.back();
+        fill(new Int32Array(b.buffer, b.byteOffset, p.words), f);
+        fw.publishBack(4 * p.words);
+      }
+      return { published: p.frames };
+    },
     framesReader(p) {
       const fr = new A.FrameReader(p.region), w = new Int32Array(p.words), b = new Uint8Array(w.buffer);
       start(p);

@@ -265,7 +265,7 @@ func printReport(out io.Writer, rep demoReport, took time.Duration) {
 	}
 	if len(rep.Stats) > 0 {
 		fmt.Fprintln(out, "frames:")
-		for _, k := range []string{"frames_shown", "fps", "frames_dropped", "frames_torn", "frames_crc_checked", "bytes_not_copied", "latency_p50_ms", "latency_p99_ms"} {
+		for _, k := range []string{"frames_shown", "fps", "frames_dropped", "frames_torn", "frames_crc_checked", "bytes_heap_to_gpu", "bytes_heap_to_go", "bytes_gpu_to_canvas", "latency_p50_ms", "latency_p99_ms"} {
 			if v, ok := rep.Stats[k]; ok {
 				if f, isFloat := v.(float64); isFloat && f == float64(int64(f)) {
 					v = int64(f) // JSON numbers arrive as float64

@@ -23,6 +23,9 @@ type graphics struct {
 	colorize      *gpuupload.Kernel
 	pixels        *sabview.View[uint8] // over the ImageData's own bytes
 	image, ctx2d  js.Value
+
+	heapToGPU   int64 // bytes Upload sent to the GPU straight from a heap view
+	gpuToCanvas int64 // bytes read back from the GPU into the ImageData
 }
 
 func withSize(wgsl string) string {
@@ -60,12 +63,14 @@ func (g *graphics) show(ctx context.Context, field *sabview.View[float32]) error
 	if err := gpuupload.Upload(g.field, 0, field); err != nil {
 		return err
 	}
+	g.heapToGPU += int64(field.ByteLength())
 	if err := g.colorize.Dispatch(ctx, gpuupload.Groups(cells, 64), 1, 1, g.field, g.colors); err != nil {
 		return err
 	}
 	if err := gpuupload.Download(ctx, g.colors, 0, g.pixels); err != nil {
 		return err
 	}
+	g.gpuToCanvas += int64(g.pixels.ByteLength())
 	g.ctx2d.Call("putImageData", g.image, 0, 0)
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"strconv"
 	"strings"
@@ -113,8 +114,9 @@ func (d *demo) run(ctx context.Context) report {
 	if err != nil {
 		return d.fail(err)
 	}
-	heapShared := region.Shared() && inputs.Shared()
-	d.check("heap is shared", heapShared, "frames and inputs live in Pyodide's heap, a SharedArrayBuffer the worker posted (%v)", heapShared)
+	if err := d.probeSharedHeap(ctx, py); err != nil {
+		return d.fail(err)
+	}
 	if err := py.Run(ctx, simPy+"\nfrom js import performance\nclock = lambda: performance.timeOrigin + performance.now()\n"); err != nil {
 		return d.fail(err)
 	}
@@ -150,4 +152,36 @@ func (d *demo) run(ctx context.Context) report {
 		return d.fail(loop.forever(ctx, simDone))
 	}
 	return d.verify(ctx, loop, inputs, simDone, lap)
+}
+
+// probeSharedHeap shows that the UI thread and the worker see the same heap
+// bytes: Go writes a fresh nonce into an array in Pyodide's heap, Python in
+// the worker checks that it reads the same value there (the code it runs
+// carries the nonce by message, for comparison) and writes its complement
+// beside it, and Go reads that back through its view.
+func (d *demo) probeSharedHeap(ctx context.Context, py *pyodidebridge.Bridge) error {
+	probe, err := pyodidebridge.Alloc[uint32](py, "shared_probe", 2)
+	if err != nil {
+		return err
+	}
+	defer py.Free(probe)
+	nonce := rand.Uint32()
+	if err := probe.Set(0, nonce); err != nil {
+		return err
+	}
+	ran := py.Run(ctx, fmt.Sprintf("assert shared_probe[0] == %d, f'the worker reads {shared_probe[0]:#010x} in the heap'\n"+
+		"shared_probe[1] = shared_probe[0] ^ 0xFFFFFFFF", nonce))
+	echo, err := probe.At(1)
+	if err != nil {
+		return err
+	}
+	ok := ran == nil && echo == ^nonce
+	detail := fmt.Sprintf("Go wrote %#08x into Pyodide's heap on the UI thread; Python in the worker read it there and wrote back its complement %#08x, read here",
+		nonce, echo)
+	if !ok {
+		detail = fmt.Sprintf("Go wrote %#08x into Pyodide's heap on the UI thread and read back %#08x, want its complement %#08x from Python in the worker (%v)",
+			nonce, echo, ^nonce, errText(ran))
+	}
+	d.check("heap is shared", ok, "%s", detail)
+	return nil
 }

@@ -34,7 +34,8 @@ func (p *page) log(msg string) {
 func (p *page) update(st map[string]any) {
 	p.set("fps", fmt.Sprint(st["fps"]))
 	p.set("frames", fmt.Sprint(st["frames_shown"]))
-	p.set("saved", humanBytes(st["bytes_not_copied"].(int64)))
+	p.set("uploaded", humanBytes(st["bytes_heap_to_gpu"].(int64)))
+	p.set("copied", humanBytes(st["bytes_heap_to_go"].(int64)))
 	p.set("torn", fmt.Sprintf("%v of %v checked", st["frames_torn"], st["frames_crc_checked"]))
 	p.set("dropped", fmt.Sprint(st["frames_dropped"]))
 	p.set("latency", fmt.Sprintf("%v ms (p99 %v ms)", st["latency_p50_ms"], st["latency_p99_ms"]))
