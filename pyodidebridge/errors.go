@@ -49,8 +49,20 @@ var (
 	// ErrNotShared: the operation needs Pyodide's heap in a SharedArrayBuffer
 	// (Atomics across threads), and this bridge's heap is not shared.
 	ErrNotShared = errors.New("heap not shared")
-	// ErrWorker: the Pyodide worker failed to start, died, or did not answer.
+	// ErrWorker: the Pyodide worker failed to start or does not follow the
+	// protocol.
 	ErrWorker = errors.New("worker failed")
+	// ErrWorkerDead: the LoadWorker worker died: Pyodide suffered a fatal
+	// error (a wasm trap, running out of memory inside the runtime), the
+	// worker closed itself (js.close()), was terminated, or crashed. Detail
+	// says which was seen. Every view of its heap is revoked, and every
+	// pending and later call fails with it; LoadWorker starts a new one.
+	ErrWorkerDead = errors.New("worker died")
+	// ErrCanceled: the call's context ended first. The error also matches
+	// the context's error (context.Canceled or context.DeadlineExceeded);
+	// Detail says whether the call did not run, Python was interrupted, or
+	// Python is still running.
+	ErrCanceled = errors.New("canceled")
 )
 
 // Error is the error type returned by pyodidebridge. Op names the function

@@ -4,10 +4,13 @@ package pyodidebridge
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall/js"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 	"github.com/sabkit/sabkit/internal/sharedheap"
 )
@@ -52,6 +55,9 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 		return nil, err
 	}
 	if err := checkServed(ctx, url); err != nil {
+		return nil, err
+	}
+	if err := checkServedVersion(ctx, op, url); err != nil {
 		return nil, err
 	}
 	var api js.Value
@@ -145,7 +151,64 @@ func checkServed(ctx context.Context, url string) error {
 		return loadError(url, "fetch("+lock+")", err)
 	}
 	if !resp.Get("ok").Bool() {
-		return loadError(url, lock+": HTTP "+resp.Get("status").String(), nil)
+		return loadError(url, lock+": HTTP "+httpStatus(resp), nil)
+	}
+	return nil
+}
+
+// httpStatus renders a fetch Response's status as "404 Not Found".
+func httpStatus(resp js.Value) string {
+	code := resp.Get("status").Int()
+	text := resp.Get("statusText").String()
+	if text == "" { // HTTP/2 has no reason phrase
+		text = map[int]string{400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+			410: "Gone", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}[code]
+	}
+	return strings.TrimSpace(strconv.Itoa(code) + " " + text)
+}
+
+// checkServedVersion reads the version from the package.json that Pyodide's
+// distribution serves next to pyodide.mjs, so an unsupported Pyodide fails
+// before seconds of booting. Without a readable package.json it returns nil
+// and the version is checked once Pyodide reports it.
+func checkServedVersion(ctx context.Context, op, url string) error {
+	var text string
+	if isNode() {
+		fs, err := jsinterop.Try(func() js.Value { return js.Global().Call("require", "fs") })
+		if err != nil || !fs.Call("existsSync", url+"package.json").Bool() {
+			return nil
+		}
+		v, err := jsinterop.Try(func() js.Value { return fs.Call("readFileSync", url+"package.json", "utf8") })
+		if err != nil {
+			return nil
+		}
+		text = v.String()
+	} else {
+		fetch := js.Global().Get("fetch")
+		if fetch.Type() != js.TypeFunction {
+			return nil
+		}
+		p, err := jsinterop.Try(func() js.Value { return fetch.Invoke(url + "package.json") })
+		if err != nil {
+			return nil
+		}
+		resp, err := promise.Await(ctx, p)
+		if err != nil || !resp.Get("ok").Bool() {
+			return nil
+		}
+		body, err := promise.Await(ctx, resp.Call("text"))
+		if err != nil {
+			return nil
+		}
+		text = body.String()
+	}
+	var pkg struct{ Name, Version string }
+	if json.Unmarshal([]byte(text), &pkg) != nil || pkg.Name != "pyodide" || pkg.Version == "" {
+		return nil
+	}
+	if err := checkVersion(op, pkg.Version); err != nil {
+		err.Detail += " (from " + url + "package.json, before booting)"
+		return err
 	}
 	return nil
 }

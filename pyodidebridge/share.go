@@ -3,6 +3,8 @@
 package pyodidebridge
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"syscall/js"
@@ -17,26 +19,26 @@ import (
 // (Shape gives the object's shape). The bridge pins the object until Free or
 // Close: Python cannot resize it meanwhile (it raises BufferError), so its
 // address stays valid.
-func View[T sabview.Element](b *Bridge, name string) (*sabview.View[T], error) {
+func View[T sabview.Element](ctx context.Context, b *Bridge, name string) (*sabview.View[T], error) {
 	const op = "View"
-	if err := b.usable(op); err != nil {
-		return nil, err
-	}
 	if err := checkName(op, name); err != nil {
 		return nil, err
 	}
+	if err := b.begin(ctx, op); err != nil {
+		return nil, err
+	}
 	d := dtypeOf[T]()
-	info, err := b.py.export(name)
+	info, err := b.py.export(ctx, name)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkExport(op, name, d, info); err != nil {
 		if info.handle != 0 {
-			b.py.release(info.handle)
+			b.py.release(ctx, info.handle)
 		}
 		return nil, err
 	}
-	return track[T](b, op, info.handle, info.addr, info.nbytes/d.size, info.shape, "")
+	return track[T](ctx, b, op, info.handle, info.addr, info.nbytes/d.size, info.shape, "")
 }
 
 func checkExport(op, name string, d dtype, info bufferInfo) error {
@@ -83,12 +85,12 @@ func checkExport(op, name string, d dtype, info bufferInfo) error {
 // Python array keeps that memory alive by itself, even after Free. For other
 // views of the heap the caller must keep the bytes allocated while Python
 // uses the name.
-func Share[T sabview.Element](b *Bridge, name string, v *sabview.View[T], shape ...int) error {
+func Share[T sabview.Element](ctx context.Context, b *Bridge, name string, v *sabview.View[T], shape ...int) error {
 	const op = "Share"
-	if err := b.usable(op); err != nil {
+	if err := checkName(op, name); err != nil {
 		return err
 	}
-	if err := checkName(op, name); err != nil {
+	if err := b.begin(ctx, op); err != nil {
 		return err
 	}
 	if v == nil {
@@ -111,37 +113,46 @@ func Share[T sabview.Element](b *Bridge, name string, v *sabview.View[T], shape 
 	d := dtypeOf[T]()
 	key := shareKey{name: name, offset: v.ByteOffset(), n: v.ByteLength(), format: d.format, ndim: len(shape)}
 	handle := 0
-	if e, ok := b.entries[v.Lease()]; ok {
+	if e, ok := b.entryOf(v.Lease()); ok {
 		key.lease, key.offset, handle = e.lease, v.ByteOffset()-e.addr, e.handle
 	}
-	return b.share(key, handle, shape)
+	return b.share(ctx, key, handle, shape)
 }
 
 // share performs a binding, through a prepared one when the same arguments
 // were shared before.
-func (b *Bridge) share(key shareKey, handle int, shape []int) error {
+func (b *Bridge) share(ctx context.Context, key shareKey, handle int, shape []int) error {
 	cacheable := len(shape) <= maxCachedDims
 	if cacheable {
 		copy(key.shape[:], shape)
-		if binding, ok := b.shares[key]; ok {
-			return b.py.rebind(binding)
+		b.mu.Lock()
+		binding, ok := b.shares[key]
+		b.mu.Unlock()
+		if ok {
+			return b.py.rebind(ctx, binding)
 		}
 	}
-	binding, err := b.py.prepare(key.name, handle, key.offset, key.n, key.format, shape)
+	binding, err := b.py.prepare(ctx, key.name, handle, key.offset, key.n, key.format, shape)
 	if err != nil {
 		return err
 	}
 	if !cacheable {
-		return b.py.forget(binding)
+		return b.py.forget(ctx, binding)
 	}
+	evicted := -1
+	b.mu.Lock()
 	if len(b.shares) >= maxCachedShares {
 		for k, id := range b.shares {
 			delete(b.shares, k)
-			b.py.forget(id)
+			evicted = id
 			break
 		}
 	}
 	b.shares[key] = binding
+	b.mu.Unlock()
+	if evicted >= 0 {
+		return b.py.forget(ctx, evicted)
+	}
 	return nil
 }
 
@@ -151,7 +162,7 @@ func (b *Bridge) share(key shareKey, handle int, shape []int) error {
 // SharedArrayBuffer, another WebAssembly memory, or even this heap. Later
 // writes to src do not reach Python, nor the reverse; the returned view
 // aliases the new Python array.
-func CopyIn[T sabview.Element](b *Bridge, name string, src *sabview.View[T], shape ...int) (*sabview.View[T], error) {
+func CopyIn[T sabview.Element](ctx context.Context, b *Bridge, name string, src *sabview.View[T], shape ...int) (*sabview.View[T], error) {
 	const op = "CopyIn"
 	if err := b.usable(op); err != nil {
 		return nil, err
@@ -173,7 +184,10 @@ func CopyIn[T sabview.Element](b *Bridge, name string, src *sabview.View[T], sha
 	if _, err := src.Bytes(); err != nil {
 		return nil, &Error{Op: op, Kind: ErrNotOwned, Detail: "reading the source view", Err: err}
 	}
-	dst, err := alloc[T](b, op, name, dtypeOf[T](), shape, n)
+	if err := b.begin(ctx, op); err != nil {
+		return nil, err
+	}
+	dst, err := alloc[T](ctx, b, op, name, dtypeOf[T](), shape, n)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +195,7 @@ func CopyIn[T sabview.Element](b *Bridge, name string, src *sabview.View[T], sha
 	from, err1 := src.Bytes()
 	to, err2 := dst.Bytes()
 	if err1 != nil || err2 != nil {
-		b.Free(dst)
+		b.Free(ctx, dst)
 		return nil, &Error{Op: op, Kind: ErrNotOwned, Detail: "re-reading the views after allocating", Err: firstErr(err1, err2)}
 	}
 	to.Call("set", from)
@@ -193,24 +207,24 @@ func CopyIn[T sabview.Element](b *Bridge, name string, src *sabview.View[T], sha
 // least as many elements; it returns the number copied. Later writes on
 // either side do not reach the other. To copy into a Go slice, use View and
 // the view's CopyTo (also one copy), then Free.
-func CopyOut[T sabview.Element](b *Bridge, name string, dst *sabview.View[T]) (int, error) {
+func CopyOut[T sabview.Element](ctx context.Context, b *Bridge, name string, dst *sabview.View[T]) (int, error) {
 	const op = "CopyOut"
-	if err := b.usable(op); err != nil {
-		return 0, err
-	}
 	if dst == nil {
 		return 0, errorf(op, ErrShape, "pass a destination view", "nil view")
 	}
 	if err := checkName(op, name); err != nil {
 		return 0, err
 	}
+	if err := b.begin(ctx, op); err != nil {
+		return 0, err
+	}
 	d := dtypeOf[T]()
-	info, err := b.py.export(name)
+	info, err := b.py.export(ctx, name)
 	if err != nil {
 		return 0, err
 	}
 	if info.handle != 0 {
-		defer b.py.release(info.handle)
+		defer b.releaseLater(ctx, info.handle)
 	}
 	if err := checkExport(op, name, d, info); err != nil {
 		return 0, err
@@ -238,25 +252,35 @@ func CopyOut[T sabview.Element](b *Bridge, name string, dst *sabview.View[T]) (i
 // CopyIn it also deletes the global the bridge bound, if it still refers to
 // the array; Python names that still refer to the bytes keep them alive. For
 // View it unpins the Python object, which Python may then resize.
-func (b *Bridge) Free(v Leased) error {
+//
+// The views are revoked at once. When ctx ends before the worker could
+// release the memory (behind a long Run), Free returns ErrCanceled and the
+// release is retried by the bridge's next call.
+func (b *Bridge) Free(ctx context.Context, v Leased) error {
 	const op = "Free"
 	if err := b.usable(op); err != nil {
 		return err
 	}
 	lease := leaseOf(v)
-	e, ok := b.entries[lease]
-	if lease == nil || !ok {
+	e, ok := b.takeEntry(lease)
+	if !ok {
 		return errorf(op, ErrNotOwned, "free each view from Alloc, View or CopyIn once",
 			"the view was not made by this bridge, or was freed already")
 	}
-	delete(b.entries, lease)
-	for k := range b.shares {
-		if k.lease == lease {
-			delete(b.shares, k) // the helper drops its side in release
-		}
-	}
 	lease.Revoke(&Error{Op: op, Kind: ErrFreed, Detail: "the memory was freed with Bridge.Free"})
-	return b.py.release(e.handle)
+	return b.releaseLater(ctx, e.handle)
+}
+
+// releaseLater releases a Python-side entry, or queues it for the next call
+// when ctx ended first.
+func (b *Bridge) releaseLater(ctx context.Context, handle int) error {
+	err := b.py.release(ctx, handle)
+	if errors.Is(err, ErrCanceled) {
+		b.mu.Lock()
+		b.orphans = append(b.orphans, handle)
+		b.mu.Unlock()
+	}
+	return err
 }
 
 // Shape returns the shape of the array behind v (the Python object's shape
@@ -265,7 +289,7 @@ func (b *Bridge) Shape(v Leased) []int {
 	if b == nil {
 		return nil
 	}
-	if e, ok := b.entries[leaseOf(v)]; ok && e.lease != nil {
+	if e, ok := b.entryOf(leaseOf(v)); ok && e.lease != nil {
 		return append([]int(nil), e.shape...)
 	}
 	return nil

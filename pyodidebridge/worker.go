@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall/js"
-	"time"
 
 	"github.com/sabkit/sabkit/internal/sharedheap"
 	"github.com/sabkit/sabkit/sabview"
@@ -67,6 +66,9 @@ func LoadWorker(ctx context.Context, opts WorkerOptions) (*Bridge, error) {
 		}
 		return nil, err
 	}
+	if err := checkServedVersion(ctx, op, url); err != nil {
+		return nil, err
+	}
 	w, err := sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{IndexURL: url, ScriptURL: opts.ScriptURL, Output: opts.Output})
 	if err != nil {
 		return nil, fromSharedHeap(op, err)
@@ -89,12 +91,37 @@ func LoadWorker(ctx context.Context, opts WorkerOptions) (*Bridge, error) {
 	}
 	b := &Bridge{api: js.Undefined(), mem: mem, version: w.Version, py: py,
 		entries: map[*sabview.Lease]*entry{}, shares: map[shareKey]int{}}
+	go b.watch(w)
 	if len(opts.Packages) > 0 {
 		if err := b.LoadPackage(ctx, opts.Packages...); err != nil {
 			return fail(err)
 		}
 	}
 	return b, nil
+}
+
+// watch waits for the worker to end; when it died (rather than being
+// closed) it revokes every view of its heap, whose Python objects are gone,
+// and makes every later call fail with ErrWorkerDead.
+func (b *Bridge) watch(w *sharedheap.Worker) {
+	<-w.Dead()
+	cause := w.Err()
+	if !errors.Is(cause, sharedheap.ErrDead) {
+		return // closed
+	}
+	dead := fromSharedHeap("Worker", cause)
+	b.mu.Lock()
+	if b.closed || b.dead != nil {
+		b.mu.Unlock()
+		return
+	}
+	b.dead = dead
+	entries := b.entries
+	b.entries, b.shares, b.orphans = map[*sabview.Lease]*entry{}, map[shareKey]int{}, nil
+	b.mu.Unlock()
+	for lease := range entries {
+		lease.Revoke(dead)
+	}
 }
 
 // SharedHeap reports whether Pyodide's heap is a SharedArrayBuffer, that is
@@ -121,9 +148,6 @@ func (b *Bridge) InWorker() bool {
 type workerThread struct {
 	w *sharedheap.Worker
 }
-
-// closeTimeout bounds how long Close waits for the worker to acknowledge.
-const closeTimeout = 10 * time.Second
 
 // install writes the helper modules into the worker's file system and
 // imports them.
@@ -155,7 +179,7 @@ func (p *workerThread) install(ctx context.Context) error {
 
 // call runs module.fn(args...) in the worker and returns its value (tuples
 // arrive as arrays). Arguments are ints and strings.
-func (p *workerThread) call(op, module, fn string, args ...any) (js.Value, error) {
+func (p *workerThread) call(ctx context.Context, op, module, fn string, args ...any) (js.Value, error) {
 	var code strings.Builder
 	code.WriteString("__import__(" + strconv.Quote(module) + ")." + fn + "(")
 	for i, a := range args {
@@ -172,23 +196,23 @@ func (p *workerThread) call(op, module, fn string, args ...any) (js.Value, error
 		}
 	}
 	code.WriteString(")")
-	v, err := p.w.Run(context.Background(), code.String())
+	v, err := p.w.Run(ctx, code.String())
 	if err != nil {
 		return js.Undefined(), fromSharedHeap(op, err)
 	}
 	return v, nil
 }
 
-func (p *workerThread) alloc(name string, nbytes, align int, format string, shape []int) (int, int, error) {
-	r, err := p.call("Alloc", helperModule, "alloc", withShape([]any{name, nbytes, align, format}, shape)...)
+func (p *workerThread) alloc(ctx context.Context, name string, nbytes, align int, format string, shape []int) (int, int, error) {
+	r, err := p.call(ctx, "Alloc", helperModule, "alloc", withShape([]any{name, nbytes, align, format}, shape)...)
 	if err != nil {
 		return 0, 0, err
 	}
 	return r.Index(0).Int(), r.Index(1).Int(), nil
 }
 
-func (p *workerThread) export(name string) (bufferInfo, error) {
-	r, err := p.call("View", helperModule, "export", name)
+func (p *workerThread) export(ctx context.Context, name string) (bufferInfo, error) {
+	r, err := p.call(ctx, "View", helperModule, "export", name)
 	if err != nil {
 		return bufferInfo{}, err
 	}
@@ -207,39 +231,39 @@ func (p *workerThread) export(name string) (bufferInfo, error) {
 	return info, nil
 }
 
-func (p *workerThread) prepare(name string, handle, offset, nbytes int, format string, shape []int) (int, error) {
-	r, err := p.call("Share", helperModule, "prepare", withShape([]any{name, handle, offset, nbytes, format}, shape)...)
+func (p *workerThread) prepare(ctx context.Context, name string, handle, offset, nbytes int, format string, shape []int) (int, error) {
+	r, err := p.call(ctx, "Share", helperModule, "prepare", withShape([]any{name, handle, offset, nbytes, format}, shape)...)
 	if err != nil {
 		return 0, err
 	}
 	return r.Int(), nil
 }
 
-func (p *workerThread) rebind(binding int) error {
-	_, err := p.call("Share", helperModule, "rebind", binding)
+func (p *workerThread) rebind(ctx context.Context, binding int) error {
+	_, err := p.call(ctx, "Share", helperModule, "rebind", binding)
 	return err
 }
 
-func (p *workerThread) forget(binding int) error {
-	_, err := p.call("Share", helperModule, "forget", binding)
+func (p *workerThread) forget(ctx context.Context, binding int) error {
+	_, err := p.call(ctx, "Share", helperModule, "forget", binding)
 	return err
 }
 
-func (p *workerThread) release(handle int) error {
-	_, err := p.call("Free", helperModule, "release", handle)
+func (p *workerThread) release(ctx context.Context, handle int) error {
+	_, err := p.call(ctx, "Free", helperModule, "release", handle)
 	return err
 }
 
-func (p *workerThread) refresh() (bool, error) {
-	r, err := p.call("NumPy", helperModule, "refresh")
+func (p *workerThread) refresh(ctx context.Context) (bool, error) {
+	r, err := p.call(ctx, "NumPy", helperModule, "refresh")
 	if err != nil {
 		return false, err
 	}
 	return r.Bool(), nil
 }
 
-func (p *workerThread) live() (int, error) {
-	r, err := p.call("live", helperModule, "live")
+func (p *workerThread) live(ctx context.Context) (int, error) {
+	r, err := p.call(ctx, "live", helperModule, "live")
 	if err != nil {
 		return 0, err
 	}
@@ -269,11 +293,7 @@ func (p *workerThread) loadPackages(ctx context.Context, packages []string) erro
 	return nil
 }
 
-func (p *workerThread) close() {
-	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
-	defer cancel()
-	p.w.Close(ctx)
-}
+func (p *workerThread) close() { p.w.Close() }
 
 // isolationFix names the headers, because that is the only fix there is,
 // and the fallback with what it costs.
@@ -283,13 +303,6 @@ const isolationFix = "serve the page and its scripts with `Cross-Origin-Opener-P
 
 // fromSharedHeap converts an internal/sharedheap error into this package's.
 func fromSharedHeap(op string, err error) *Error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		kind := context.Canceled
-		if errors.Is(err, context.DeadlineExceeded) {
-			kind = context.DeadlineExceeded
-		}
-		return &Error{Op: op, Kind: kind, Detail: "stopped waiting for the worker; Python keeps running", Err: err}
-	}
 	var pe *sharedheap.PythonError
 	if errors.As(err, &pe) {
 		tb := strings.TrimRight(pe.Traceback, "\n")
@@ -304,6 +317,13 @@ func fromSharedHeap(op string, err error) *Error {
 		return &Error{Op: op, Kind: ErrWorker, Err: err}
 	}
 	switch {
+	case errors.Is(se, sharedheap.ErrCanceled):
+		return &Error{Op: op, Kind: ErrCanceled, Detail: se.Detail, Err: se.Err}
+	case errors.Is(se, sharedheap.ErrDead):
+		return &Error{Op: op, Kind: ErrWorkerDead, Detail: se.Detail,
+			Fix: "start a new worker with LoadWorker; the Python state and every view of the old heap are gone"}
+	case errors.Is(se, sharedheap.ErrClosed):
+		return &Error{Op: op, Kind: ErrClosed, Detail: "the bridge was closed while the call waited"}
 	case errors.Is(se, sharedheap.ErrNotIsolated):
 		return &Error{Op: op, Kind: ErrNotIsolated, Detail: se.Detail, Fix: isolationFix}
 	case errors.Is(se, sharedheap.ErrBoot), errors.Is(se, sharedheap.ErrNotShared), errors.Is(se, sharedheap.ErrRewrite):

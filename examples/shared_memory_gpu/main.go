@@ -105,11 +105,11 @@ func (d *demo) run(ctx context.Context) report {
 	}
 	defer py.Close()
 	lap("python ready")
-	region, err := pyodidebridge.AllocFrames(py, "frames", frameBytes)
+	region, err := pyodidebridge.AllocFrames(context.Background(), py, "frames", frameBytes)
 	if err != nil {
 		return d.fail(err)
 	}
-	inputs, err := pyodidebridge.Alloc[float32](py, "inputs", 4)
+	inputs, err := pyodidebridge.Alloc[float32](context.Background(), py, "inputs", 4)
 	if err != nil {
 		return d.fail(err)
 	}

@@ -44,7 +44,7 @@ func ExampleStartWorker() {
 		fmt.Println(err) // ErrNotIsolated names the headers to send
 		return
 	}
-	defer w.Close(ctx)
+	defer w.Close()
 	a, err := w.Alloc(ctx, "samples", "float32", 1024)
 	if err != nil {
 		fmt.Println(err)
