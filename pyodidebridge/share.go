@@ -268,6 +268,10 @@ func (b *Bridge) Free(ctx context.Context, v Leased) error {
 			"the view was not made by this bridge, or was freed already")
 	}
 	lease.Revoke(&Error{Op: op, Kind: ErrFreed, Detail: "the memory was freed with Bridge.Free"})
+	if err := b.begin(ctx, op); err != nil {
+		b.queueRelease(e.handle)
+		return err
+	}
 	return b.releaseLater(ctx, e.handle)
 }
 
@@ -276,11 +280,16 @@ func (b *Bridge) Free(ctx context.Context, v Leased) error {
 func (b *Bridge) releaseLater(ctx context.Context, handle int) error {
 	err := b.py.release(ctx, handle)
 	if errors.Is(err, ErrCanceled) {
-		b.mu.Lock()
-		b.orphans = append(b.orphans, handle)
-		b.mu.Unlock()
+		b.queueRelease(handle)
 	}
 	return err
+}
+
+// queueRelease leaves a release for the bridge's next call.
+func (b *Bridge) queueRelease(handle int) {
+	b.mu.Lock()
+	b.orphans = append(b.orphans, handle)
+	b.mu.Unlock()
 }
 
 // Shape returns the shape of the array behind v (the Python object's shape

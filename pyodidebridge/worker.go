@@ -91,6 +91,7 @@ func LoadWorker(ctx context.Context, opts WorkerOptions) (*Bridge, error) {
 	}
 	b := &Bridge{api: js.Undefined(), mem: mem, version: w.Version, py: py,
 		entries: map[*sabview.Lease]*entry{}, shares: map[shareKey]int{}}
+	py.onDead = b.died
 	go b.watch(w)
 	if len(opts.Packages) > 0 {
 		if err := b.LoadPackage(ctx, opts.Packages...); err != nil {
@@ -105,10 +106,13 @@ func LoadWorker(ctx context.Context, opts WorkerOptions) (*Bridge, error) {
 // and makes every later call fail with ErrWorkerDead.
 func (b *Bridge) watch(w *sharedheap.Worker) {
 	<-w.Dead()
-	cause := w.Err()
-	if !errors.Is(cause, sharedheap.ErrDead) {
-		return // closed
+	if cause := w.Err(); errors.Is(cause, sharedheap.ErrDead) {
+		b.died(cause)
 	}
+}
+
+// died revokes every view and records the death, once.
+func (b *Bridge) died(cause error) {
 	dead := fromSharedHeap("Worker", cause)
 	b.mu.Lock()
 	if b.closed || b.dead != nil {
@@ -146,7 +150,18 @@ func (b *Bridge) InWorker() bool {
 // of a one-line Python call to the helper module (parsed in the worker, tens
 // of microseconds, next to a postMessage round trip of about as much).
 type workerThread struct {
-	w *sharedheap.Worker
+	w      *sharedheap.Worker
+	onDead func(cause error) // the bridge's reaction to the worker's death
+}
+
+// fail converts a worker call's error, and makes the bridge react to a
+// death before the call returns, so the caller already finds its views
+// revoked.
+func (p *workerThread) fail(op string, err error) *Error {
+	if errors.Is(err, sharedheap.ErrDead) && p.onDead != nil {
+		p.onDead(err)
+	}
+	return fromSharedHeap(op, err)
 }
 
 // install writes the helper modules into the worker's file system and
@@ -198,7 +213,7 @@ func (p *workerThread) call(ctx context.Context, op, module, fn string, args ...
 	code.WriteString(")")
 	v, err := p.w.Run(ctx, code.String())
 	if err != nil {
-		return js.Undefined(), fromSharedHeap(op, err)
+		return js.Undefined(), p.fail(op, err)
 	}
 	return v, nil
 }
@@ -272,7 +287,7 @@ func (p *workerThread) live(ctx context.Context) (int, error) {
 
 func (p *workerThread) run(ctx context.Context, code string) error {
 	if _, err := p.w.Run(ctx, code); err != nil {
-		return fromSharedHeap("Run", err)
+		return p.fail("Run", err)
 	}
 	return nil
 }
@@ -288,7 +303,7 @@ func (p *workerThread) loadPackages(ctx context.Context, packages []string) erro
 	code := "import pyodide_js as _sabkit_pjs\nfrom pyodide.ffi import to_js as _sabkit_to_js\n" +
 		"await _sabkit_pjs.loadPackage(_sabkit_to_js([" + list.String() + "]))\ndel _sabkit_pjs, _sabkit_to_js\n"
 	if _, err := p.w.Run(ctx, code); err != nil {
-		return fromSharedHeap("LoadPackage", err)
+		return p.fail("LoadPackage", err)
 	}
 	return nil
 }

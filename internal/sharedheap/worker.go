@@ -162,6 +162,10 @@ func (w *Worker) Err() error {
 	return w.cause
 }
 
+// Object returns the JavaScript Worker (a worker_threads Worker under
+// Node), for code that must post to it or end it without this client.
+func (w *Worker) Object() js.Value { return w.client.Get("worker") }
+
 // Pending returns the number of calls waiting for a reply, here and in the
 // JavaScript client (they should agree; both return to zero).
 func (w *Worker) Pending() (goSide, jsSide int) {
@@ -213,10 +217,19 @@ func (w *Worker) call(ctx context.Context, op, wire string, req map[string]any) 
 	switch w.client.Call("cancel", id).String() {
 	case "interrupted":
 		// Python checks the interrupt buffer between bytecodes; code stuck in
-		// C (or Atomics.wait) does not, so wait only so long.
+		// C (or Atomics.wait) does not, so wait only so long. Python reads
+		// the buffer and then zeroes it, two steps rather than one atomic
+		// exchange, so a store landing between them is lost: store again
+		// until Python answers.
 		t := time.NewTimer(interruptGrace)
 		defer t.Stop()
+		again := time.NewTicker(20 * time.Millisecond)
+		defer again.Stop()
+	wait:
 		select {
+		case <-again.C:
+			w.client.Call("cancel", id)
+			goto wait
 		case r := <-ch:
 			if r.ok {
 				return r.v, nil // it finished before the interrupt landed

@@ -716,10 +716,13 @@
   }
 
   // The control block shared with the worker (Int32 slots): Pyodide's
-  // interrupt buffer, the id of the request being served, and cancel marks
-  // (slot CTL_CANCEL + id % CTL_SLOTS holds id once that request is
-  // cancelled). A worker skips a request it finds marked.
-  const CTL_INTERRUPT = 0, CTL_SERVING = 1, CTL_CANCEL = 2, CTL_SLOTS = 1024;
+  // interrupt buffer, the id of the request being served, a spin lock that
+  // makes "is id still being served? then interrupt it" one step against the
+  // worker moving to its next request (so an interrupt never lands in the
+  // wrong request), and cancel marks (slot CTL_CANCEL + id % CTL_SLOTS holds
+  // id once that request is cancelled). A worker skips a request it finds
+  // marked. Both sides hold the lock for a few instructions only.
+  const CTL_INTERRUPT = 0, CTL_SERVING = 1, CTL_LOCK = 2, CTL_CANCEL = 3, CTL_SLOTS = 1024;
 
   let workerSerial = 0;
 
@@ -728,8 +731,12 @@
     if (typeof o.indexURL !== "string" || o.indexURL === "") {
       return Promise.reject(new TypeError("sabkitSharedHeap.startWorker: set options.indexURL to the folder that serves Pyodide"));
     }
-    const onReply = typeof o.onReply === "function" ? o.onReply : () => {};
-    const onDeath = typeof o.onDeath === "function" ? o.onDeath : () => {};
+    // The callbacks may be Go functions that are released after terminate():
+    // detach drops them first.
+    let onReply = typeof o.onReply === "function" ? o.onReply : () => {};
+    let onDeath = typeof o.onDeath === "function" ? o.onDeath : () => {};
+    let onOutput = typeof o.onOutput === "function" ? o.onOutput : () => {};
+    const detach = () => { onReply = onDeath = onOutput = () => {}; };
     let indexURL = o.indexURL;
     let w;
     let port;
@@ -793,8 +800,10 @@
         failed = err;
         port.terminate();
         failAll(err);
-        if (!client) reject(err);
-        else if (dead) onDeath(err);
+        if (!client) {
+          detach();
+          reject(err);
+        } else if (dead) onDeath(err);
       };
       const fail = (why) => end(workerError("WorkerDeadError", why), true);
       port.on((m) => {
@@ -831,15 +840,15 @@
               if (op === undefined) return "done";
               if (ctl) {
                 Atomics.store(ctl, CTL_CANCEL + id % CTL_SLOTS, id);
+                while (Atomics.compareExchange(ctl, CTL_LOCK, 0, 1) !== 0);
                 const serving = Atomics.load(ctl, CTL_SERVING);
+                if (serving === id && op === "run") Atomics.store(ctl, CTL_INTERRUPT, 2);
+                Atomics.store(ctl, CTL_LOCK, 0);
                 if (serving < id) {
                   settle(id, false, workerError("CanceledError", "the call was canceled before the worker started it"));
                   return "skipped";
                 }
-                if (serving === id && op === "run") {
-                  Atomics.store(ctl, CTL_INTERRUPT, 2);
-                  return "interrupted";
-                }
+                if (serving === id && op === "run") return "interrupted";
               }
               settle(id, false, workerError("CanceledError", "the call was abandoned while the worker ran it"));
               return "abandoned";
@@ -853,6 +862,7 @@
             // terminate ends the worker now; pending calls fail.
             terminate() {
               end(workerError("WorkerClosedError", "the worker was closed"), false);
+              detach();
             },
           };
           resolve(client);
@@ -861,7 +871,7 @@
         } else if (m.type === "error") {
           end(remoteError(m.error, ""), true);
         } else if (m.type === "stdout" || m.type === "stderr") {
-          if (typeof o.onOutput === "function") o.onOutput(m.type, m.text);
+          onOutput(m.type, m.text);
         } else if (m.id !== undefined && pending.has(m.id)) {
           settle(m.id, !!m.ok, m.ok ? m.result : m.skipped ?
             workerError("CanceledError", "the call was canceled before the worker started it") : remoteError(m.error, ""));

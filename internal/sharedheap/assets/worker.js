@@ -11,9 +11,11 @@
 // comparisons). control is an Int32Array over a SharedArrayBuffer: slot 0
 // becomes Pyodide's interrupt buffer (the parent stores 2 there to raise
 // KeyboardInterrupt in the running code), slot 1 holds the id of the
-// request being served, and slot 2 + id % 1024 holds id when the parent
-// cancelled that request before it started (the worker then skips it and
-// answers {id, ok: false, skipped: true}). The worker answers
+// request being served, slot 2 is a spin lock held around changing slot 1
+// and clearing slot 0 here and around checking slot 1 and setting slot 0 in
+// the parent, and slot 3 + id % 1024 holds id when the parent cancelled that
+// request before it started (the worker then skips it and answers {id, ok:
+// false, skipped: true}). The worker answers
 //   {type: "ready", memory, version, shared, memoryProperty, stats}
 // where memory is the heap's WebAssembly.Memory (null when not shared: a
 // non-shared Memory cannot be posted), or
@@ -24,7 +26,8 @@
 //
 // Requests {id, op, ...} are served one at a time, in order; each gets
 // {id, ok: true, result} or {id, ok: false, error: {type, message, traceback}}:
-//   {op: "run", code, stdin?}   runPythonAsync(code); result is the value
+//   {op: "run", code, stdin?}   runPython(code), or runPythonAsync(code) when
+//                               it mentions await; result is the value
 //                               converted to JSON-able JS (dicts become
 //                               objects), or its repr() when it has no such
 //                               form. stdin text is queued first.
@@ -172,7 +175,10 @@ def _sabkit_free(name):
     switch (msg.op) {
       case "run":
         if (typeof msg.stdin === "string") stdinQueue.push(...splitLines(msg.stdin));
-        return convert(await pyodide.runPythonAsync(String(msg.code)));
+        // Code without top-level await runs synchronously: a KeyboardInterrupt
+        // then unwinds plain frames, never the event-loop machinery of
+        // runPythonAsync, which an interrupt can leave unsettled.
+        return convert(/\bawait\b/.test(String(msg.code)) ? await pyodide.runPythonAsync(String(msg.code)) : pyodide.runPython(String(msg.code)));
       case "alloc": {
         const tc = DTYPES[msg.dtype];
         if (!tc) throw new TypeError("unknown dtype " + JSON.stringify(msg.dtype) + "; use one of " + Object.keys(DTYPES).join(", "));
@@ -219,7 +225,7 @@ def _sabkit_free(name):
     constructor(buffer) { this.buffer = buffer; }
   }
 
-  const CTL_INTERRUPT = 0, CTL_SERVING = 1, CTL_CANCEL = 2, CTL_SLOTS = 1024;
+  const CTL_INTERRUPT = 0, CTL_SERVING = 1, CTL_LOCK = 2, CTL_CANCEL = 3, CTL_SLOTS = 1024;
   let ctl = null;
 
   // holdLock takes the Web Lock named name for the worker's whole life.
@@ -267,8 +273,10 @@ def _sabkit_free(name):
       await booted;
       if (!pyodide) throw new Error("Pyodide did not boot in this worker");
       if (ctl) {
+        while (Atomics.compareExchange(ctl, CTL_LOCK, 0, 1) !== 0);
         Atomics.store(ctl, CTL_SERVING, msg.id);
         Atomics.store(ctl, CTL_INTERRUPT, 0);
+        Atomics.store(ctl, CTL_LOCK, 0);
         if (Atomics.load(ctl, CTL_CANCEL + msg.id % CTL_SLOTS) === msg.id) {
           port.post({ id: msg.id, ok: false, skipped: true });
           return;
