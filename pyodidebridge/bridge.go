@@ -19,12 +19,12 @@ import (
 //go:embed sabkit_bridge.py
 var helperSource string
 
-// AtomicsSource is the Python implementation of the atomicsx protocols
+// atomicsSource is the Python implementation of the atomicsx protocols
 // (Mutex, Seqlock, FrameWriter, FrameReader, Ring over heap addresses),
 // installed as the module sabkit_atomics by Attach, Load and LoadWorker.
 //
 //go:embed sabkit_atomics.py
-var AtomicsSource string
+var atomicsSource string
 
 const (
 	helperDir     = "/sabkit"
@@ -35,7 +35,7 @@ const (
 // helperModules are installed into helperDir, which goes on sys.path.
 var helperModules = []struct{ name, source string }{
 	{helperModule, helperSource},
-	{atomicsModule, AtomicsSource},
+	{atomicsModule, atomicsSource},
 }
 
 // SupportedMajor is the Pyodide major version the bridge is built and tested

@@ -121,7 +121,7 @@ func track[T sabview.Element](ctx context.Context, b *Bridge, op string, handle,
 // requires that many elements.
 func checkShape(op string, shape []int, want int) (int, error) {
 	if len(shape) == 0 {
-		return 0, errorf(op, ErrShape, "give at least one dimension, such as Alloc[float32](b, \"x\", 1024)", "no dimensions")
+		return 0, errorf(op, ErrShape, "give at least one dimension, such as Alloc[float32](ctx, b, \"x\", 1024)", "no dimensions")
 	}
 	if len(shape) > 64 {
 		return 0, errorf(op, ErrShape, "use at most 64 dimensions (memoryview and NumPy limits)", "%d dimensions", len(shape))
