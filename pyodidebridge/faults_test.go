@@ -296,7 +296,10 @@ func faultRows() []faultRow {
 			// The directory holds no loader at all: only a check before
 			// booting can answer, and in well under the bound.
 			for _, load := range []func() error{
-				func() error { _, err := pyodidebridge.LoadWorker(ctx, pyodidebridge.WorkerOptions{IndexURL: url}); return err },
+				func() error {
+					_, err := pyodidebridge.LoadWorker(ctx, pyodidebridge.WorkerOptions{IndexURL: url})
+					return err
+				},
 				func() error { _, err := pyodidebridge.Load(ctx, pyodidebridge.Options{IndexURL: url}); return err },
 			} {
 				err := load()
