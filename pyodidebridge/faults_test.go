@@ -33,10 +33,13 @@ const (
 )
 
 // faultRow is one fault: what to do, with a bound on how long it may take.
+// A fresh row gets a worker of its own, booted before its clock starts;
+// the others share one.
 type faultRow struct {
 	name  string
 	bound time.Duration
-	test  func(t *testing.T, ctx context.Context)
+	fresh bool
+	test  func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge)
 }
 
 // TestWorkerFaults: Python that loops, crashes or dies never hangs Go. Each
@@ -49,10 +52,14 @@ func TestWorkerFaults(t *testing.T) {
 	workerBridge(t) // skips where LoadWorker cannot work
 	for _, row := range faultRows() {
 		t.Run(row.name, func(t *testing.T) {
+			b := workerBridge(t)
+			if row.fresh {
+				b = freshWorker(t)
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 3*row.bound)
 			defer cancel()
 			start := time.Now()
-			row.test(t, ctx)
+			row.test(t, ctx, b)
 			if d := time.Since(start); d > 3*row.bound {
 				t.Errorf("took %v, bound %v", d, row.bound)
 			}
@@ -62,8 +69,7 @@ func TestWorkerFaults(t *testing.T) {
 
 func faultRows() []faultRow {
 	return []faultRow{
-		{"Python exception", 5 * time.Second, func(t *testing.T, ctx context.Context) {
-			b := workerBridge(t)
+		{"Python exception", 5 * time.Second, false, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
 			err := b.Run(ctx, "raise ValueError('boom')")
 			var pe *pyodidebridge.PythonError
 			if !errors.Is(err, pyodidebridge.ErrPython) || !errors.As(err, &pe) || pe.Type != "ValueError" || pe.Message != "boom" {
@@ -72,8 +78,7 @@ func faultRows() []faultRow {
 			run(t, b, "1")
 			noLeaks(t, b)
 		}},
-		{"infinite loop canceled, then Run 1", 3 * (100*time.Millisecond + grace), func(t *testing.T, ctx context.Context) {
-			b := workerBridge(t)
+		{"infinite loop canceled, then Run 1", 3 * (100*time.Millisecond + grace), false, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
 			v := allocView(t, b, "loop_kept")
 			for i := 0; i < 3; i++ {
 				loop, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
@@ -95,8 +100,7 @@ func faultRows() []faultRow {
 			freeView(t, b, v)
 			noLeaks(t, b)
 		}},
-		{"Free during a long Run", 2 * time.Second, func(t *testing.T, ctx context.Context) {
-			b := workerBridge(t)
+		{"Free during a long Run", 2 * time.Second, false, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
 			before := liveEntries(t, b)
 			v := allocView(t, b, "free_during_run")
 			long, stop := context.WithCancel(ctx)
@@ -120,8 +124,7 @@ func faultRows() []faultRow {
 			}
 			noLeaks(t, b)
 		}},
-		{"reserved names", time.Second, func(t *testing.T, ctx context.Context) {
-			b := workerBridge(t)
+		{"reserved names", time.Second, false, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
 			for _, name := range []string{"__builtins__", "__import__", "__name__", "class", "_sabkit_install", "1x", ""} {
 				_, err := pyodidebridge.Alloc[float32](ctx, b, name, 4)
 				var e *pyodidebridge.Error
@@ -137,8 +140,7 @@ func faultRows() []faultRow {
 			freeView(t, b, v)
 			noLeaks(t, b)
 		}},
-		{"10000 canceled calls leak nothing", 20 * time.Second, func(t *testing.T, ctx context.Context) {
-			b := workerBridge(t)
+		{"10000 canceled calls leak nothing", 20 * time.Second, false, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
 			before := liveEntries(t, b)
 			for i := 0; i < 10000; i++ {
 				call, cancel := context.WithCancel(ctx)
@@ -166,16 +168,14 @@ func faultRows() []faultRow {
 			}
 			noLeaks(t, b)
 		}},
-		{"wasm trap", deathBound, func(t *testing.T, ctx context.Context) {
-			b := freshWorker(t)
+		{"wasm trap", deathBound, true, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
 			v := allocView(t, b, "trap_view")
 			err := b.Run(ctx, "import ctypes\nctypes.string_at(0xFFFFFF00, 0x1000)")
 			wantDead(t, "Run", err, "fatal")
 			wantRevoked(t, v, pyodidebridge.ErrWorkerDead)
 			noLeaks(t, b)
 		}},
-		{"js.close()", deathBound, func(t *testing.T, ctx context.Context) {
-			b := freshWorker(t)
+		{"js.close()", deathBound, true, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
 			v := allocView(t, b, "close_view")
 			if err := b.Run(ctx, "import js\njs.close()"); err != nil {
 				wantDead(t, "Run", err, "ended")
@@ -185,16 +185,13 @@ func faultRows() []faultRow {
 			wantDead(t, "Alloc", err, "closed itself")
 			noLeaks(t, b)
 		}},
-		{"terminate", deathBound, func(t *testing.T, ctx context.Context) {
-			b := freshWorker(t)
-			v := allocView(t, b, "terminate_view")
-			pyodidebridge.WorkerObject(b).Call("terminate")
-			awaitRevoked(t, ctx, v)
+		{"terminate", deathBound, true, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
+			kill(t, ctx, b)
 			wantDead(t, "Run", b.Run(ctx, "1"), "terminated")
 			noLeaks(t, b)
 		}},
-		{"calls on a dead worker", time.Second, func(t *testing.T, ctx context.Context) {
-			b := deadWorker(t, ctx)
+		{"calls on a dead worker", time.Second, true, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
+			kill(t, ctx, b)
 			v := plainView(t)
 			calls := map[string]func() error{
 				"Alloc":  func() error { _, err := pyodidebridge.Alloc[float32](ctx, b, "x", 4); return err },
@@ -215,11 +212,8 @@ func faultRows() []faultRow {
 			}
 			noLeaks(t, b)
 		}},
-		{"Close of a dead worker with live views", closeBound, func(t *testing.T, ctx context.Context) {
-			b := freshWorker(t)
-			v := allocView(t, b, "dead_close_view")
-			pyodidebridge.WorkerObject(b).Call("terminate")
-			awaitRevoked(t, ctx, v)
+		{"Close of a dead worker with live views", closeBound, true, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
+			v := kill(t, ctx, b)
 			if err := b.Close(); err != nil {
 				t.Fatalf("Close of a dead worker: %v", err)
 			}
@@ -228,8 +222,7 @@ func faultRows() []faultRow {
 				t.Errorf("Run after Close: %v, want ErrClosed", err)
 			}
 		}},
-		{"Close during an infinite loop", closeBound, func(t *testing.T, ctx context.Context) {
-			b := freshWorker(t)
+		{"Close during an infinite loop", closeBound, true, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
 			v := allocView(t, b, "loop_close_view")
 			pending, _ := loopAsync(t, ctx, b)
 			start := time.Now()
@@ -244,8 +237,7 @@ func faultRows() []faultRow {
 			}
 			wantRevoked(t, v, pyodidebridge.ErrClosed)
 		}},
-		{"concurrent calls while the worker dies", deathBound + time.Second, func(t *testing.T, ctx context.Context) {
-			b := freshWorker(t)
+		{"concurrent calls while the worker dies", deathBound + time.Second, true, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
 			var wg sync.WaitGroup
 			errs := make(chan error, 8)
 			for g := 0; g < 8; g++ {
@@ -273,7 +265,7 @@ func faultRows() []faultRow {
 			}
 			noLeaks(t, b)
 		}},
-		{"boot failure", 30 * time.Second, func(t *testing.T, ctx context.Context) {
+		{"boot failure", 30 * time.Second, false, func(t *testing.T, ctx context.Context, _ *pyodidebridge.Bridge) {
 			url := os.Getenv(EnvBrokenPyodideURL)
 			if url == "" {
 				t.Fatalf("%s is not set; the browser harness serves a Pyodide whose loader throws", EnvBrokenPyodideURL)
@@ -288,7 +280,7 @@ func faultRows() []faultRow {
 				t.Fatalf("got %v, want a LoadWorker ErrLoad *Error", err)
 			}
 		}},
-		{"unsupported Pyodide", time.Second, func(t *testing.T, ctx context.Context) {
+		{"unsupported Pyodide", time.Second, false, func(t *testing.T, ctx context.Context, _ *pyodidebridge.Bridge) {
 			url := os.Getenv(EnvOldPyodideURL)
 			if url == "" {
 				t.Fatalf("%s is not set; the browser harness serves a Pyodide 0.29.5 package.json", EnvOldPyodideURL)
@@ -308,15 +300,14 @@ func faultRows() []faultRow {
 				}
 			}
 		}},
-		{"Load with a wrong IndexURL says 404 Not Found", 5 * time.Second, func(t *testing.T, ctx context.Context) {
+		{"Load with a wrong IndexURL says 404 Not Found", 5 * time.Second, false, func(t *testing.T, ctx context.Context, _ *pyodidebridge.Bridge) {
 			_, err := pyodidebridge.LoadWorker(ctx, pyodidebridge.WorkerOptions{IndexURL: "/no-such-pyodide/"})
 			if !errors.Is(err, pyodidebridge.ErrLoad) || !strings.Contains(err.Error(), "404 Not Found") ||
 				!strings.Contains(err.Error(), "/no-such-pyodide/pyodide-lock.json") {
 				t.Fatalf("got %v, want ErrLoad with 404 Not Found and the URL", err)
 			}
 		}},
-		{"out of memory", 60 * time.Second, func(t *testing.T, ctx context.Context) {
-			b := freshWorker(t)
+		{"out of memory", 60 * time.Second, true, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
 			err := b.Run(ctx, "chunks = []\nwhile True:\n    chunks.append(bytearray(1 << 28))")
 			switch {
 			case errors.Is(err, pyodidebridge.ErrPython):
@@ -352,13 +343,15 @@ func freshWorker(t *testing.T) *pyodidebridge.Bridge {
 	return b
 }
 
-// deadWorker returns a worker that was terminated and noticed it.
-func deadWorker(t *testing.T, ctx context.Context) *pyodidebridge.Bridge {
-	b := freshWorker(t)
+// kill terminates b's JavaScript Worker behind the bridge's back and
+// returns, with a view b had made, once the bridge has noticed (which
+// awaitRevoked bounds).
+func kill(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) *sabview.View[float32] {
+	t.Helper()
 	v := allocView(t, b, "dead_view")
 	pyodidebridge.WorkerObject(b).Call("terminate")
 	awaitRevoked(t, ctx, v)
-	return b
+	return v
 }
 
 func allocView(t *testing.T, b *pyodidebridge.Bridge, name string) *sabview.View[float32] {
