@@ -10,6 +10,7 @@ import (
 	"sync"
 	"syscall/js"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/sabview"
 )
 
@@ -137,17 +138,17 @@ func Attach(pyodide js.Value) (*Bridge, error) {
 func checkPyodide(op string, v js.Value) error {
 	const fix = "pass the object that loadPyodide() resolves to (not the loadPyodide function, nor a promise)"
 	if v.Type() != js.TypeObject {
-		return errorf(op, ErrNotPyodide, fix, "got %s", describe(v))
+		return errorf(op, ErrNotPyodide, fix, "got %s", jsinterop.Describe(v))
 	}
 	if v.Get("then").Type() == js.TypeFunction {
 		return errorf(op, ErrNotPyodide, "await the promise (loadPyodide() is async) and pass its value",
-			"got %s (a thenable)", describe(v))
+			"got %s (a thenable)", jsinterop.Describe(v))
 	}
 	for _, want := range []struct{ name, typ string }{
 		{"version", "string"}, {"runPythonAsync", "function"}, {"pyimport", "function"},
 		{"FS", "object"}, {"_module", "object"},
 	} {
-		if got := jsTypeof(v.Get(want.name)); got != want.typ {
+		if got := jsinterop.TypeOf(v.Get(want.name)); got != want.typ {
 			return errorf(op, ErrNotPyodide, fix, "property %q is %s, want %s", want.name, got, want.typ)
 		}
 	}
@@ -167,7 +168,7 @@ func checkVersion(op, version string) *Error {
 func heapMemory(op string, api js.Value) (js.Value, error) {
 	m := api.Get("_module")
 	for _, name := range []string{"memory", "wasmMemory"} {
-		if mem := m.Get(name); objectTag(mem) == "WebAssembly.Memory" {
+		if mem := m.Get(name); jsinterop.Tag(mem) == "WebAssembly.Memory" {
 			return mem, nil
 		}
 	}
@@ -360,56 +361,4 @@ func (b *Bridge) entryOf(lease *sabview.Lease) (*entry, bool) {
 	defer b.mu.Unlock()
 	e, ok := b.entries[lease]
 	return e, ok
-}
-
-// try calls f and turns a JavaScript exception it throws into a value.
-func try(f func() js.Value) (v, thrown js.Value, ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			jsErr, isJS := r.(js.Error)
-			if !isJS {
-				panic(r)
-			}
-			v, thrown, ok = js.Undefined(), jsErr.Value, false
-		}
-	}()
-	return f(), js.Undefined(), true
-}
-
-func jsTypeof(v js.Value) string {
-	switch v.Type() {
-	case js.TypeUndefined:
-		return "undefined"
-	case js.TypeNull:
-		return "null"
-	case js.TypeBoolean:
-		return "boolean"
-	case js.TypeNumber:
-		return "number"
-	case js.TypeString:
-		return "string"
-	case js.TypeSymbol:
-		return "symbol"
-	case js.TypeFunction:
-		return "function"
-	}
-	return "object"
-}
-
-func objectTag(v js.Value) string {
-	if v.Type() != js.TypeObject && v.Type() != js.TypeFunction {
-		return jsTypeof(v)
-	}
-	tag := js.Global().Get("Object").Get("prototype").Get("toString").Call("call", v).String()
-	return strings.TrimSuffix(strings.TrimPrefix(tag, "[object "), "]")
-}
-
-func describe(v js.Value) string {
-	switch v.Type() {
-	case js.TypeObject, js.TypeFunction:
-		return "a " + objectTag(v)
-	case js.TypeString:
-		return "the string " + strconv.Quote(v.String())
-	}
-	return jsTypeof(v)
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"syscall/js"
+
+	"github.com/sabkit/sabkit/internal/jsinterop"
 )
 
 // Sentinel errors. Every error returned by this package is an *Error whose
@@ -150,18 +152,11 @@ func lastMessage(tb, typ string) string {
 	return tb
 }
 
-// jsError wraps a JavaScript exception value as a Go error.
-type jsError struct{ v js.Value }
-
-func (e jsError) Error() string {
-	v := e.v
-	if v.Type() == js.TypeObject {
-		if m := v.Get("message"); m.Type() == js.TypeString {
-			if n := v.Get("name"); n.Type() == js.TypeString {
-				return n.String() + ": " + m.String()
-			}
-			return m.String()
-		}
+// thrownValue is the JavaScript value behind a jsinterop.Try error.
+func thrownValue(err error) js.Value {
+	var t *jsinterop.Thrown
+	if errors.As(err, &t) {
+		return t.Value
 	}
-	return js.Global().Get("String").Invoke(v).String()
+	return js.ValueOf(err.Error())
 }

@@ -5,6 +5,7 @@ package pyodidebridge
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,8 +70,8 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 		api = heap.Pyodide
 	} else {
 		restore := func() {}
-		if inWorker() {
-			restore = hideImportScripts()
+		if jsinterop.InWorker() {
+			restore = jsinterop.HideImportScripts()
 		}
 		var err error
 		api, err = loadPyodide(ctx, url)
@@ -98,9 +99,9 @@ func loadPyodide(ctx context.Context, url string) (js.Value, error) {
 	}
 	cfg := js.Global().Get("Object").New()
 	cfg.Set("indexURL", url)
-	p, thrown, ok := try(func() js.Value { return loader.Invoke(cfg) })
-	if !ok {
-		return js.Undefined(), loadError(url, "loadPyodide threw", jsError{thrown})
+	p, err := jsinterop.Try(func() js.Value { return loader.Invoke(cfg) })
+	if err != nil {
+		return js.Undefined(), loadError(url, "loadPyodide threw", err)
 	}
 	api, err := promise.Await(ctx, p)
 	if err != nil {
@@ -116,11 +117,11 @@ var pyodideFiles = []string{"pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm",
 // Pyodide's files: a missing one would otherwise surface as an unhandled
 // rejection inside Pyodide, which ends the Node process.
 func checkNodeFiles(url string) error {
-	if !isNode() {
+	if !jsinterop.InNode() {
 		return nil
 	}
-	fs, _, ok := try(func() js.Value { return js.Global().Call("require", "fs") })
-	if !ok {
+	fs, err := jsinterop.Try(func() js.Value { return js.Global().Call("require", "fs") })
+	if err != nil {
 		return nil
 	}
 	for _, f := range pyodideFiles {
@@ -136,15 +137,15 @@ func checkNodeFiles(url string) error {
 // reports a JSON parse error rather than the missing files.
 func checkServed(ctx context.Context, url string) error {
 	fetch := js.Global().Get("fetch")
-	if isNode() || fetch.Type() != js.TypeFunction {
+	if jsinterop.InNode() || fetch.Type() != js.TypeFunction {
 		return nil
 	}
 	lock := url + "pyodide-lock.json"
 	opts := js.Global().Get("Object").New()
 	opts.Set("method", "HEAD")
-	p, thrown, ok := try(func() js.Value { return fetch.Invoke(lock, opts) })
-	if !ok {
-		return loadError(url, "fetch("+lock+")", jsError{thrown})
+	p, err := jsinterop.Try(func() js.Value { return fetch.Invoke(lock, opts) })
+	if err != nil {
+		return loadError(url, "fetch("+lock+")", err)
 	}
 	resp, err := promise.Await(ctx, p)
 	if err != nil {
@@ -173,7 +174,7 @@ func httpStatus(resp js.Value) string {
 // and the version is checked once Pyodide reports it.
 func checkServedVersion(ctx context.Context, op, url string) error {
 	var text string
-	if isNode() {
+	if jsinterop.InNode() {
 		fs, err := jsinterop.Try(func() js.Value { return js.Global().Call("require", "fs") })
 		if err != nil || !fs.Call("existsSync", url+"package.json").Bool() {
 			return nil
@@ -213,25 +214,6 @@ func checkServedVersion(ctx context.Context, op, url string) error {
 	return nil
 }
 
-func inWorker() bool {
-	return js.Global().Get("document").IsUndefined() && !js.Global().Get("WorkerGlobalScope").IsUndefined()
-}
-
-// hideImportScripts makes importScripts throw until the returned function
-// runs. Pyodide refuses to load in a classic worker, which it recognises by
-// a working importScripts; with it hidden, Pyodide takes its module-worker
-// path (dynamic import), which classic workers support as well.
-func hideImportScripts() (restore func()) {
-	g := js.Global()
-	orig := g.Get("importScripts")
-	if orig.Type() != js.TypeFunction {
-		return func() {}
-	}
-	g.Set("importScripts", g.Get("Function").New(
-		`throw new TypeError("importScripts is unavailable while pyodidebridge loads Pyodide");`))
-	return func() { g.Set("importScripts", orig) }
-}
-
 // importModule is dynamic import(), which is syntax and so has no function
 // value to call from Go.
 var importModule = sync.OnceValue(func() js.Value {
@@ -253,20 +235,20 @@ func findLoader(ctx context.Context, url string) (js.Value, error) {
 	}
 	script := url + "pyodide.js"
 	switch {
-	case isNode():
-		mod, thrown, ok := try(func() js.Value { return g.Call("require", script) })
-		if !ok {
-			return js.Undefined(), loadError(url, "require("+script+")", jsError{thrown})
+	case jsinterop.InNode():
+		mod, err := jsinterop.Try(func() js.Value { return g.Call("require", script) })
+		if err != nil {
+			return js.Undefined(), loadError(url, "require("+script+")", err)
 		}
 		if f := mod.Get("loadPyodide"); f.Type() == js.TypeFunction {
 			return f, nil
 		}
 		return js.Undefined(), loadError(url, script+" exports no loadPyodide", nil)
-	case inWorker():
+	case jsinterop.InWorker():
 		module := url + "pyodide.mjs"
-		p, thrown, ok := try(func() js.Value { return importModule().Invoke(module) })
-		if !ok {
-			return js.Undefined(), loadError(url, "import("+module+")", jsError{thrown})
+		p, err := jsinterop.Try(func() js.Value { return importModule().Invoke(module) })
+		if err != nil {
+			return js.Undefined(), loadError(url, "import("+module+")", err)
 		}
 		mod, err := promise.Await(ctx, p)
 		if err != nil {
@@ -287,13 +269,6 @@ func findLoader(ctx context.Context, url string) (js.Value, error) {
 	return js.Undefined(), loadError(url, script+" did not define loadPyodide", nil)
 }
 
-func isNode() bool {
-	p := js.Global().Get("process")
-	return p.Type() == js.TypeObject && p.Get("versions").Type() == js.TypeObject &&
-		p.Get("versions").Get("node").Type() == js.TypeString &&
-		js.Global().Get("require").Type() == js.TypeFunction
-}
-
 // addScript appends a classic <script> to the document and waits for it.
 func addScript(ctx context.Context, src string) error {
 	doc := js.Global().Get("document")
@@ -303,7 +278,7 @@ func addScript(ctx context.Context, src string) error {
 	var onLoad, onError js.Func
 	onLoad = js.FuncOf(func(js.Value, []js.Value) any { done <- nil; return nil })
 	onError = js.FuncOf(func(js.Value, []js.Value) any {
-		done <- jsError{js.Global().Get("Error").New("the script failed to load (404, network error, or blocked by COEP)")}
+		done <- errors.New("the script failed to load (404, network error, or blocked by COEP)")
 		return nil
 	})
 	defer onLoad.Release()

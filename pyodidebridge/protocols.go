@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/sabkit/sabkit/atomicsx"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/sabview"
 )
 
@@ -71,7 +72,7 @@ func allocRegion(ctx context.Context, b *Bridge, op, name string, words int, cla
 	}
 	if !b.SharedHeap() {
 		return nil, errorf(op, ErrNotShared, "use LoadWorker, or Load with Options.SharedHeap (both need cross-origin isolation in a browser)",
-			"the heap is a %s; atomicsx and other threads need a SharedArrayBuffer", objectTag(b.mem.Get("buffer")))
+			"the heap is a %s; atomicsx and other threads need a SharedArrayBuffer", jsinterop.Tag(b.mem.Get("buffer")))
 	}
 	v, err := alloc[int32](ctx, b, op, name, dtypeOf[int32](), []int{words}, words)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"syscall/js"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 )
 
@@ -65,9 +66,9 @@ func newSameThread(op string, api js.Value) (*sameThread, error) {
 		api.Call("pyimport", atomicsModule).Call("destroy")
 		return api.Call("pyimport", helperModule)
 	}
-	module, thrown, ok := try(install)
-	if !ok {
-		e := pythonError(op, thrown)
+	module, err := jsinterop.Try(install)
+	if err != nil {
+		e := pythonError(op, thrownValue(err))
 		e.Detail = "installing the helper module " + helperDir + "/" + helperModule + ".py"
 		return nil, e
 	}
@@ -186,9 +187,9 @@ func (s *sameThread) live(context.Context) (int, error) {
 
 func (s *sameThread) run(ctx context.Context, code string) error {
 	const op = "Run"
-	p, thrown, ok := try(func() js.Value { return s.api.Call("runPythonAsync", code) })
-	if !ok {
-		return pythonError(op, thrown)
+	p, err := jsinterop.Try(func() js.Value { return s.api.Call("runPythonAsync", code) })
+	if err != nil {
+		return pythonError(op, thrownValue(err))
 	}
 	v, err := promise.Await(ctx, p)
 	if err != nil {
@@ -215,7 +216,7 @@ func destroyProxy(api js.Value, v js.Value) {
 
 func (s *sameThread) close() {
 	for _, f := range []js.Value{s.allocFn, s.exportFn, s.prepareFn, s.rebindFn, s.forgetFn, s.releaseFn, s.refreshFn, s.liveFn, s.module} {
-		try(func() js.Value { f.Call("destroy"); return js.Undefined() })
+		jsinterop.Do(func() { f.Call("destroy") })
 	}
 }
 
@@ -225,9 +226,9 @@ func (s *sameThread) loadPackages(ctx context.Context, packages []string) error 
 	for i, p := range packages {
 		names[i] = p
 	}
-	p, thrown, ok := try(func() js.Value { return s.api.Call("loadPackage", names) })
-	if !ok {
-		return pythonError(op, thrown)
+	p, err := jsinterop.Try(func() js.Value { return s.api.Call("loadPackage", names) })
+	if err != nil {
+		return pythonError(op, thrownValue(err))
 	}
 	if _, err := promise.Await(ctx, p); err != nil {
 		if r, ok := promise.IsRejected(err); ok {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/sharedheap"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -82,9 +83,9 @@ func LoadWorker(ctx context.Context, opts WorkerOptions) (*Bridge, error) {
 		return fail(err)
 	}
 	mem := w.Memory()
-	if objectTag(mem) != "WebAssembly.Memory" || !w.Shared() {
+	if jsinterop.Tag(mem) != "WebAssembly.Memory" || !w.Shared() {
 		return fail(errorf(op, ErrWorker, "use internal/sharedheap's worker.js, which posts pyodide._module.memory",
-			"the worker posted %s, not a shared WebAssembly.Memory", describe(mem)))
+			"the worker posted %s, not a shared WebAssembly.Memory", jsinterop.Describe(mem)))
 	}
 	if err := py.install(ctx); err != nil {
 		return fail(err)
@@ -134,7 +135,7 @@ func (b *Bridge) SharedHeap() bool {
 	if b == nil || b.mem.IsUndefined() {
 		return false
 	}
-	return objectTag(b.mem.Get("buffer")) == "SharedArrayBuffer"
+	return jsinterop.Tag(b.mem.Get("buffer")) == "SharedArrayBuffer"
 }
 
 // InWorker reports whether the bridge drives Pyodide in a worker (LoadWorker).
@@ -312,9 +313,8 @@ func (p *workerThread) close() { p.w.Close() }
 
 // isolationFix names the headers, because that is the only fix there is,
 // and the fallback with what it costs.
-const isolationFix = "serve the page and its scripts with `Cross-Origin-Opener-Policy: same-origin` and " +
-	"`Cross-Origin-Embedder-Policy: require-corp` (and Pyodide's files with `Cross-Origin-Resource-Policy: same-origin`); " +
-	"without isolation use Load (Pyodide on this thread, stock heap), where data crossing threads is copied"
+const isolationFix = jsinterop.IsolationFix + "; without isolation use Load (Pyodide on this thread, stock heap), " +
+	"where data crossing threads is copied"
 
 // fromSharedHeap converts an internal/sharedheap error into this package's.
 func fromSharedHeap(op string, err error) *Error {
