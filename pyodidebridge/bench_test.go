@@ -3,6 +3,7 @@
 package pyodidebridge_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strconv"
@@ -100,27 +101,27 @@ func BenchmarkHandOff(b *testing.B) {
 
 		b.Run(fmt.Sprintf("size=%dMiB/copyin", mib), func(b *testing.B) {
 			b.SetBytes(int64(mib) << 20)
-			if v, err := pyodidebridge.CopyIn(br, "bench_copied", src); err == nil {
-				br.Free(v) // grow the heap outside the timed loop
+			if v, err := pyodidebridge.CopyIn(context.Background(), br, "bench_copied", src); err == nil {
+				br.Free(context.Background(), v) // grow the heap outside the timed loop
 			}
 			for b.Loop() {
-				v, err := pyodidebridge.CopyIn(br, "bench_copied", src)
+				v, err := pyodidebridge.CopyIn(context.Background(), br, "bench_copied", src)
 				if err != nil {
 					b.Fatal(err)
 				}
-				br.Free(v)
+				br.Free(context.Background(), v)
 			}
 			r.copyIn, r.haveCopy = b.Elapsed()/time.Duration(b.N), true
 		})
 
-		heap, err := pyodidebridge.Alloc[float32](br, "bench_heap", n)
+		heap, err := pyodidebridge.Alloc[float32](context.Background(), br, "bench_heap", n)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("size=%dMiB/zero-copy", mib), func(b *testing.B) {
 			b.SetBytes(int64(mib) << 20)
 			for b.Loop() {
-				if err := pyodidebridge.Share(br, "bench_shared", heap); err != nil {
+				if err := pyodidebridge.Share(context.Background(), br, "bench_shared", heap); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -130,7 +131,7 @@ func BenchmarkHandOff(b *testing.B) {
 			}
 		})
 		run(b, br, "del bench_shared")
-		br.Free(heap)
+		br.Free(context.Background(), heap)
 	}
 
 	where := jsenv.Describe()

@@ -7,8 +7,10 @@ import (
 	_ "embed"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall/js"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/sabview"
 )
 
@@ -18,12 +20,12 @@ import (
 //go:embed sabkit_bridge.py
 var helperSource string
 
-// AtomicsSource is the Python implementation of the atomicsx protocols
+// atomicsSource is the Python implementation of the atomicsx protocols
 // (Mutex, Seqlock, FrameWriter, FrameReader, Ring over heap addresses),
 // installed as the module sabkit_atomics by Attach, Load and LoadWorker.
 //
 //go:embed sabkit_atomics.py
-var AtomicsSource string
+var atomicsSource string
 
 const (
 	helperDir     = "/sabkit"
@@ -34,7 +36,7 @@ const (
 // helperModules are installed into helperDir, which goes on sys.path.
 var helperModules = []struct{ name, source string }{
 	{helperModule, helperSource},
-	{atomicsModule, AtomicsSource},
+	{atomicsModule, atomicsSource},
 }
 
 // SupportedMajor is the Pyodide major version the bridge is built and tested
@@ -46,16 +48,20 @@ const SupportedMajor = 314
 // this thread. Arrays it allocates live in Pyodide's heap, where Go views
 // (package sabview) and Python names see the same bytes.
 //
-// A Bridge is not safe for concurrent use; js/wasm Go runs on one thread and
-// so does Pyodide.
+// Its methods may be called from several goroutines; calls into Python are
+// served one at a time, in order.
 type Bridge struct {
 	api     js.Value // the Pyodide API object
 	mem     js.Value // Pyodide's heap
 	version string
 	py      interpreter
+
+	mu      sync.Mutex
 	entries map[*sabview.Lease]*entry
 	shares  map[shareKey]int // prepared bindings, so a repeated Share is one cheap call
+	orphans []int            // handles whose release was canceled, released by the next call
 	closed  bool
+	dead    *Error // why the worker died (LoadWorker only)
 }
 
 // shareKey identifies a Share call's arguments; shapes of up to four
@@ -90,17 +96,17 @@ type entry struct {
 // implementation calls pre-bound PyProxies; a Bridge that drives Pyodide in
 // another thread only needs another implementation of these methods.
 type interpreter interface {
-	alloc(name string, nbytes, align int, format string, shape []int) (handle, addr int, err error)
-	export(name string) (bufferInfo, error)
+	alloc(ctx context.Context, name string, nbytes, align int, format string, shape []int) (handle, addr int, err error)
+	export(ctx context.Context, name string) (bufferInfo, error)
 	// prepare binds name to an array over [offset, offset+nbytes) of a live
 	// buffer (handle 0: offset is an address) and returns a binding id that
 	// rebind repeats with one small call.
-	prepare(name string, handle, offset, nbytes int, format string, shape []int) (binding int, err error)
-	rebind(binding int) error
-	forget(binding int) error
-	release(handle int) error
-	refresh() (numpy bool, err error)
-	live() (int, error)
+	prepare(ctx context.Context, name string, handle, offset, nbytes int, format string, shape []int) (binding int, err error)
+	rebind(ctx context.Context, binding int) error
+	forget(ctx context.Context, binding int) error
+	release(ctx context.Context, handle int) error
+	refresh(ctx context.Context) (numpy bool, err error)
+	live(ctx context.Context) (int, error)
 	run(ctx context.Context, code string) error
 	loadPackages(ctx context.Context, packages []string) error
 	close()
@@ -132,24 +138,24 @@ func Attach(pyodide js.Value) (*Bridge, error) {
 func checkPyodide(op string, v js.Value) error {
 	const fix = "pass the object that loadPyodide() resolves to (not the loadPyodide function, nor a promise)"
 	if v.Type() != js.TypeObject {
-		return errorf(op, ErrNotPyodide, fix, "got %s", describe(v))
+		return errorf(op, ErrNotPyodide, fix, "got %s", jsinterop.Describe(v))
 	}
 	if v.Get("then").Type() == js.TypeFunction {
 		return errorf(op, ErrNotPyodide, "await the promise (loadPyodide() is async) and pass its value",
-			"got %s (a thenable)", describe(v))
+			"got %s (a thenable)", jsinterop.Describe(v))
 	}
 	for _, want := range []struct{ name, typ string }{
 		{"version", "string"}, {"runPythonAsync", "function"}, {"pyimport", "function"},
 		{"FS", "object"}, {"_module", "object"},
 	} {
-		if got := jsTypeof(v.Get(want.name)); got != want.typ {
+		if got := jsinterop.TypeOf(v.Get(want.name)); got != want.typ {
 			return errorf(op, ErrNotPyodide, fix, "property %q is %s, want %s", want.name, got, want.typ)
 		}
 	}
 	return nil
 }
 
-func checkVersion(op, version string) error {
+func checkVersion(op, version string) *Error {
 	major, _, _ := strings.Cut(version, ".")
 	if n, err := strconv.Atoi(major); err != nil || n != SupportedMajor {
 		return errorf(op, ErrVersion, "use Pyodide "+strconv.Itoa(SupportedMajor)+".x (pinned in testdata/pyodide/package.json)",
@@ -162,7 +168,7 @@ func checkVersion(op, version string) error {
 func heapMemory(op string, api js.Value) (js.Value, error) {
 	m := api.Get("_module")
 	for _, name := range []string{"memory", "wasmMemory"} {
-		if mem := m.Get(name); objectTag(mem) == "WebAssembly.Memory" {
+		if mem := m.Get(name); jsinterop.Tag(mem) == "WebAssembly.Memory" {
 			return mem, nil
 		}
 	}
@@ -198,13 +204,21 @@ func (b *Bridge) Version() string {
 // Run runs Python code in the global namespace (pyodide.globals) and waits
 // for it, including top-level await. A Python exception becomes an error of
 // kind ErrPython wrapping a *PythonError with the exception's type, message
-// and traceback. When ctx ends first Run returns an error whose Kind is
-// ctx.Err(); Python keeps running, since JavaScript cannot interrupt it.
+// and traceback.
+//
+// When ctx ends first, Run returns an ErrCanceled error that also matches
+// ctx.Err() with errors.Is. On a LoadWorker bridge the running code gets
+// KeyboardInterrupt (through Pyodide's interrupt buffer) and the worker is
+// ready for the next call; code blocked outside the interpreter (in C, or
+// in Atomics.wait) does not see it, and after a second Run gives up on it,
+// saying so. On the same-thread bridge Python cannot be interrupted: it
+// holds this thread while it runs, and code that awaits carries on when it
+// resumes.
 //
 // Run parses code on every call (tens of microseconds): keep it off paths
 // that hand data over, which are Alloc, Share and the views themselves.
 func (b *Bridge) Run(ctx context.Context, code string) error {
-	if err := b.usable("Run"); err != nil {
+	if err := b.begin(ctx, "Run"); err != nil {
 		return err
 	}
 	return b.py.run(ctx, code)
@@ -216,107 +230,135 @@ func (b *Bridge) Run(ctx context.Context, code string) error {
 // the result by importing (NumPy reports that for NumPy).
 func (b *Bridge) LoadPackage(ctx context.Context, packages ...string) error {
 	const op = "LoadPackage"
-	if err := b.usable(op); err != nil {
+	if err := b.begin(ctx, op); err != nil {
 		return err
 	}
 	if err := b.py.loadPackages(ctx, packages); err != nil {
 		return err
 	}
-	_, err := b.py.refresh()
+	_, err := b.py.refresh(ctx)
 	return err
 }
 
 // NumPy reports whether NumPy can be imported in this Pyodide, that is
 // whether Alloc binds ndarrays (true) or memoryviews (false).
-func (b *Bridge) NumPy() (bool, error) {
-	if err := b.usable("NumPy"); err != nil {
+func (b *Bridge) NumPy(ctx context.Context) (bool, error) {
+	if err := b.begin(ctx, "NumPy"); err != nil {
 		return false, err
 	}
-	return b.py.refresh()
+	return b.py.refresh(ctx)
 }
 
-// Close frees everything the bridge keeps alive (as Free does for each) and
-// releases the helper functions. Pyodide itself keeps running. Closing twice
-// is a no-op.
+// Close revokes every view the bridge made (they report sabview.ErrRevoked
+// wrapping ErrClosed) and ends the bridge; closing twice is a no-op.
+//
+// On a LoadWorker bridge it terminates the worker at once, whatever Python
+// is doing, without a round trip per view: it never waits for Python, and
+// pending calls fail with ErrClosed. On the same-thread bridge it releases
+// each Python-side entry (one synchronous call each) and the helper
+// functions; Pyodide itself keeps running.
 func (b *Bridge) Close() error {
-	if b == nil || b.closed {
+	if b == nil {
 		return nil
 	}
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil
+	}
+	b.closed = true
+	entries, shares := b.entries, b.shares
+	b.entries, b.shares, b.orphans = map[*sabview.Lease]*entry{}, map[shareKey]int{}, nil
+	b.mu.Unlock()
+	revoked := &Error{Op: "Close", Kind: ErrClosed, Detail: "the bridge that owned this memory was closed"}
+	for lease := range entries {
+		lease.Revoke(revoked)
+	}
 	var first error
-	for lease, e := range b.entries {
-		lease.Revoke(&Error{Op: "Close", Kind: ErrClosed, Detail: "the bridge that owned this memory was closed"})
-		if err := b.py.release(e.handle); err != nil && first == nil {
-			first = err
+	if _, inWorker := b.py.(*workerThread); !inWorker {
+		ctx := context.Background()
+		for _, e := range entries {
+			if err := b.py.release(ctx, e.handle); err != nil && first == nil {
+				first = err
+			}
+		}
+		for _, binding := range shares {
+			b.py.forget(ctx, binding)
 		}
 	}
-	clear(b.entries)
-	for _, binding := range b.shares {
-		b.py.forget(binding)
-	}
-	clear(b.shares)
 	b.py.close()
-	b.closed = true
 	return first
+}
+
+// begin checks that the bridge can take a call for op and that ctx has not
+// ended, and releases entries whose Free was canceled.
+func (b *Bridge) begin(ctx context.Context, op string) error {
+	if err := b.usable(op); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return &Error{Op: op, Kind: ErrCanceled, Detail: "the context had ended before the call", Err: err}
+	}
+	b.mu.Lock()
+	orphans := b.orphans
+	b.orphans = nil
+	b.mu.Unlock()
+	for i, h := range orphans {
+		if err := b.py.release(ctx, h); err != nil {
+			b.mu.Lock()
+			b.orphans = append(b.orphans, orphans[i:]...)
+			b.mu.Unlock()
+			return err
+		}
+	}
+	return nil
 }
 
 func (b *Bridge) usable(op string) error {
 	if b == nil {
 		return errorf(op, ErrClosed, "create a Bridge with Attach or Load", "nil *Bridge")
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.closed {
 		return errorf(op, ErrClosed, "attach a new Bridge", "the bridge was closed")
+	}
+	if b.dead != nil {
+		e := *b.dead
+		e.Op = op
+		return &e
 	}
 	return nil
 }
 
-// try calls f and turns a JavaScript exception it throws into a value.
-func try(f func() js.Value) (v, thrown js.Value, ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			jsErr, isJS := r.(js.Error)
-			if !isJS {
-				panic(r)
-			}
-			v, thrown, ok = js.Undefined(), jsErr.Value, false
+// addEntry remembers memory the bridge holds for a view.
+func (b *Bridge) addEntry(e *entry) {
+	b.mu.Lock()
+	b.entries[e.lease] = e
+	b.mu.Unlock()
+}
+
+// takeEntry forgets and returns the entry of lease, and drops the prepared
+// bindings over it (the helper drops its side in release).
+func (b *Bridge) takeEntry(lease *sabview.Lease) (*entry, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e, ok := b.entries[lease]
+	if !ok || lease == nil {
+		return nil, false
+	}
+	delete(b.entries, lease)
+	for k := range b.shares {
+		if k.lease == lease {
+			delete(b.shares, k)
 		}
-	}()
-	return f(), js.Undefined(), true
+	}
+	return e, true
 }
 
-func jsTypeof(v js.Value) string {
-	switch v.Type() {
-	case js.TypeUndefined:
-		return "undefined"
-	case js.TypeNull:
-		return "null"
-	case js.TypeBoolean:
-		return "boolean"
-	case js.TypeNumber:
-		return "number"
-	case js.TypeString:
-		return "string"
-	case js.TypeSymbol:
-		return "symbol"
-	case js.TypeFunction:
-		return "function"
-	}
-	return "object"
-}
-
-func objectTag(v js.Value) string {
-	if v.Type() != js.TypeObject && v.Type() != js.TypeFunction {
-		return jsTypeof(v)
-	}
-	tag := js.Global().Get("Object").Get("prototype").Get("toString").Call("call", v).String()
-	return strings.TrimSuffix(strings.TrimPrefix(tag, "[object "), "]")
-}
-
-func describe(v js.Value) string {
-	switch v.Type() {
-	case js.TypeObject, js.TypeFunction:
-		return "a " + objectTag(v)
-	case js.TypeString:
-		return "the string " + strconv.Quote(v.String())
-	}
-	return jsTypeof(v)
+func (b *Bridge) entryOf(lease *sabview.Lease) (*entry, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e, ok := b.entries[lease]
+	return e, ok
 }

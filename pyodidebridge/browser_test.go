@@ -11,6 +11,9 @@
 //     mutex, ring, seqlock);
 //   - page-sharedheap: the same-thread tests again with Options.SharedHeap;
 //   - worker: Go itself in a DedicatedWorker (the Pyodide worker is nested);
+//   - every variant with isolation runs the fault table (TestWorkerFaults:
+//     traps, js.close(), terminate, boot failure, an unsupported version,
+//     infinite loops canceled and closed, 10000 canceled calls);
 //   - no-isolation: a page without isolation (the same-thread bridge needs no
 //     SharedArrayBuffer; LoadWorker must fail with ErrNotIsolated there).
 //
@@ -45,8 +48,11 @@ const sameThreadTests = "^(TestEnvironment|TestBadInputs|TestFreeThenUse|TestClo
 	"TestShare|TestCopyInOut|Example.*)$"
 
 func TestBrowser(t *testing.T) {
-	serve := map[string]string{"/pyodide/": pyodideDir(t)}
-	env := map[string]string{"SABKIT_PYODIDE_URL": "/pyodide/"}
+	serve := map[string]string{"/pyodide/": pyodideDir(t),
+		"/pyodide-0.29.5/": fakePyodide(t, "0.29.5", ""),
+		"/pyodide-broken/": fakePyodide(t, "314.0.7", `throw new Error("this pyodide.mjs fails on purpose");`)}
+	env := map[string]string{"SABKIT_PYODIDE_URL": "/pyodide/",
+		"SABKIT_OLD_PYODIDE_URL": "/pyodide-0.29.5/", "SABKIT_BROKEN_PYODIDE_URL": "/pyodide-broken/"}
 	if sizes := os.Getenv("SABKIT_BENCH_SIZES"); sizes != "" {
 		env["SABKIT_BENCH_SIZES"] = sizes
 	}
@@ -72,4 +78,25 @@ func TestBrowser(t *testing.T) {
 		variants = variants[:1]
 	}
 	browsertest.Run(t, browsertest.Options{Variants: variants, Serve: serve})
+}
+
+// fakePyodide writes a directory that looks like a Pyodide distribution of
+// the given version (package.json, pyodide-lock.json) with loader as its
+// pyodide.mjs, for the fault table's unsupported-version and boot-failure
+// rows.
+func fakePyodide(t *testing.T, version, loader string) string {
+	dir := t.TempDir()
+	files := map[string]string{
+		"package.json":      `{"name": "pyodide", "version": "` + version + `"}`,
+		"pyodide-lock.json": `{"info": {}, "packages": {}}`,
+	}
+	if loader != "" {
+		files["pyodide.mjs"] = loader
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }

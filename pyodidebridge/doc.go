@@ -78,7 +78,8 @@
 // with the exception's type, message and traceback.
 //
 // All errors are *Error values with Op, Kind (one of the Err sentinels, for
-// errors.Is), Detail and Fix.
+// errors.Is), Detail and Fix. An ErrCanceled error also matches the
+// context's error (context.Canceled or context.DeadlineExceeded).
 //
 // # Shared heap
 //
@@ -105,7 +106,41 @@
 // to the worker, served in order; Run is asynchronous for Go (it parks the
 // goroutine), and Python exceptions arrive as the same *PythonError. A long
 // Run may go on in one goroutine while another reads frames; bridge calls
-// made meanwhile wait for it.
+// made meanwhile wait for it, for as long as their context allows.
+//
+// # Faults
+//
+// Every call takes a context.Context, and nothing waits without one. What
+// happens when Python loops, crashes or dies, on a LoadWorker bridge:
+//
+//	Fault                                   What the caller sees
+//	context ends, call still queued         ErrCanceled (and ctx.Err()); the worker skips the call
+//	context ends during Run                 KeyboardInterrupt in Python; ErrCanceled saying "interrupted"; the worker is ready
+//	  ... Python blocked outside bytecode   after 1 s more, ErrCanceled saying Python keeps running
+//	context ends during Free                the views are revoked at once; the release runs with the next call
+//	Python exception                        ErrPython wrapping *PythonError; the worker is ready
+//	MemoryError (heap full)                 ErrPython with Type "MemoryError"; the worker is ready
+//	wasm trap / Pyodide fatal error         ErrWorkerDead for the pending call, within 1 s
+//	js.close(), self.close(), terminate()   ErrWorkerDead, noticed within 1 s without a call
+//	after the worker died                   every view: sabview.ErrRevoked wrapping ErrWorkerDead;
+//	                                        every call: ErrWorkerDead at once; LoadWorker starts afresh
+//	Close (whatever Python is doing)        returns at once: views revoked (ErrClosed), worker terminated,
+//	                                        pending calls fail with ErrClosed
+//	boot failure (bad files, loader throws) LoadWorker: ErrLoad naming the URL and, for HTTP, "404 Not Found"
+//	unsupported Pyodide                     LoadWorker and Load: ErrVersion before booting (from package.json)
+//	reserved names                          ErrName for keywords, dunder names (__builtins__, __import__),
+//	                                        and the _sabkit prefix, before any call
+//
+// The worker holds a Web Lock for its whole life; the lock manager releases
+// it when the worker ends for any reason, which is how the bridge notices a
+// death while no call is pending (worker_threads' exit event under Node).
+// Pyodide's fatal-error hook reports a trap and ends the worker, whose heap
+// can no longer be trusted.
+//
+// On the same-thread bridge (Attach, Load) Python holds the calling thread
+// while it runs, so nothing can interrupt it: a context that ends while Run
+// awaits returns ErrCanceled, and the Python code carries on when it
+// resumes.
 //
 // Ordering: what Python wrote before a Run returned is visible here after it
 // returns, and what Go wrote before calling Run is visible to it. While
@@ -114,7 +149,7 @@
 //
 // # Protocols across languages
 //
-// The Python module sabkit_atomics (embedded as AtomicsSource and installed
+// The Python module sabkit_atomics (embedded in the Go binary and installed
 // by Attach, Load and LoadWorker) implements atomicsx/LAYOUT.md over heap
 // addresses, with js.Atomics on an Int32Array over Pyodide's heap:
 // Mutex(addr), Seqlock(addr, max_bytes).write/read,

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"syscall/js"
+
+	"github.com/sabkit/sabkit/internal/jsinterop"
 )
 
 // Sentinel errors. Every error returned by this package is an *Error whose
@@ -49,8 +51,20 @@ var (
 	// ErrNotShared: the operation needs Pyodide's heap in a SharedArrayBuffer
 	// (Atomics across threads), and this bridge's heap is not shared.
 	ErrNotShared = errors.New("heap not shared")
-	// ErrWorker: the Pyodide worker failed to start, died, or did not answer.
+	// ErrWorker: the Pyodide worker failed to start or does not follow the
+	// protocol.
 	ErrWorker = errors.New("worker failed")
+	// ErrWorkerDead: the LoadWorker worker died: Pyodide suffered a fatal
+	// error (a wasm trap, running out of memory inside the runtime), the
+	// worker closed itself (js.close()), was terminated, or crashed. Detail
+	// says which was seen. Every view of its heap is revoked, and every
+	// pending and later call fails with it; LoadWorker starts a new one.
+	ErrWorkerDead = errors.New("worker died")
+	// ErrCanceled: the call's context ended first. The error also matches
+	// the context's error (context.Canceled or context.DeadlineExceeded);
+	// Detail says whether the call did not run, Python was interrupted, or
+	// Python is still running.
+	ErrCanceled = errors.New("canceled")
 )
 
 // Error is the error type returned by pyodidebridge. Op names the function
@@ -138,18 +152,11 @@ func lastMessage(tb, typ string) string {
 	return tb
 }
 
-// jsError wraps a JavaScript exception value as a Go error.
-type jsError struct{ v js.Value }
-
-func (e jsError) Error() string {
-	v := e.v
-	if v.Type() == js.TypeObject {
-		if m := v.Get("message"); m.Type() == js.TypeString {
-			if n := v.Get("name"); n.Type() == js.TypeString {
-				return n.String() + ": " + m.String()
-			}
-			return m.String()
-		}
+// thrownValue is the JavaScript value behind a jsinterop.Try error.
+func thrownValue(err error) js.Value {
+	var t *jsinterop.Thrown
+	if errors.As(err, &t) {
+		return t.Value
 	}
-	return js.Global().Get("String").Invoke(v).String()
+	return js.ValueOf(err.Error())
 }

@@ -27,11 +27,11 @@ bad_strided = memoryview(bytearray(16))[::2]
 bad_bytes = b"read only"
 `)
 	defer run(t, b, "del bad_int, bad_doubles, bad_strided, bad_bytes")
-	inHeap, err := pyodidebridge.Alloc[float32](b, "bad_inputs_base", 6)
+	inHeap, err := pyodidebridge.Alloc[float32](context.Background(), b, "bad_inputs_base", 6)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(inHeap)
+	defer b.Free(context.Background(), inHeap)
 	outside, err := jsBacked[float32](6)
 	if err != nil {
 		t.Fatal(err)
@@ -72,53 +72,62 @@ bad_bytes = b"read only"
 		{"Load(bad URL)", pyodidebridge.ErrLoad, badURL,
 			func() error { _, err := pyodidebridge.Load(ctx, pyodidebridge.Options{IndexURL: badURL}); return err }},
 		{"Alloc(digit name)", pyodidebridge.ErrName, "1x",
-			func() error { _, err := pyodidebridge.Alloc[float32](b, "1x", 4); return err }},
+			func() error { _, err := pyodidebridge.Alloc[float32](context.Background(), b, "1x", 4); return err }},
 		{"Alloc(keyword)", pyodidebridge.ErrName, "keyword",
-			func() error { _, err := pyodidebridge.Alloc[float32](b, "class", 4); return err }},
+			func() error { _, err := pyodidebridge.Alloc[float32](context.Background(), b, "class", 4); return err }},
 		{"Alloc(no shape)", pyodidebridge.ErrShape, "no dimensions",
-			func() error { _, err := pyodidebridge.Alloc[float32](b, "x"); return err }},
+			func() error { _, err := pyodidebridge.Alloc[float32](context.Background(), b, "x"); return err }},
 		{"Alloc(negative dim)", pyodidebridge.ErrShape, "-3",
-			func() error { _, err := pyodidebridge.Alloc[float32](b, "x", 2, -3); return err }},
+			func() error { _, err := pyodidebridge.Alloc[float32](context.Background(), b, "x", 2, -3); return err }},
 		{"Alloc(zero dim)", pyodidebridge.ErrShape, "is 0",
-			func() error { _, err := pyodidebridge.Alloc[uint8](b, "x", 0); return err }},
+			func() error { _, err := pyodidebridge.Alloc[uint8](context.Background(), b, "x", 0); return err }},
 		{"Alloc(too big)", pyodidebridge.ErrShape, "bytes",
-			func() error { _, err := pyodidebridge.Alloc[float64](b, "x", 1<<28); return err }},
+			func() error { _, err := pyodidebridge.Alloc[float64](context.Background(), b, "x", 1<<28); return err }},
 		{"View(missing)", pyodidebridge.ErrName, "no_such_global",
-			func() error { _, err := pyodidebridge.View[float32](b, "no_such_global"); return err }},
+			func() error {
+				_, err := pyodidebridge.View[float32](context.Background(), b, "no_such_global")
+				return err
+			}},
 		{"View(int)", pyodidebridge.ErrNotBuffer, "int",
-			func() error { _, err := pyodidebridge.View[float32](b, "bad_int"); return err }},
+			func() error { _, err := pyodidebridge.View[float32](context.Background(), b, "bad_int"); return err }},
 		{"View(float64 as float32)", pyodidebridge.ErrDType, "View[float64]",
-			func() error { _, err := pyodidebridge.View[float32](b, "bad_doubles"); return err }},
+			func() error {
+				_, err := pyodidebridge.View[float32](context.Background(), b, "bad_doubles")
+				return err
+			}},
 		{"View(strided)", pyodidebridge.ErrLayout, "C-contiguous",
-			func() error { _, err := pyodidebridge.View[uint8](b, "bad_strided"); return err }},
+			func() error { _, err := pyodidebridge.View[uint8](context.Background(), b, "bad_strided"); return err }},
 		{"View(bytes)", pyodidebridge.ErrLayout, "read-only",
-			func() error { _, err := pyodidebridge.View[uint8](b, "bad_bytes"); return err }},
+			func() error { _, err := pyodidebridge.View[uint8](context.Background(), b, "bad_bytes"); return err }},
 		{"Share(outside heap)", pyodidebridge.ErrOutsideHeap, "CopyIn",
-			func() error { return pyodidebridge.Share(b, "x", outside) }},
+			func() error { return pyodidebridge.Share(context.Background(), b, "x", outside) }},
 		{"Share(nil)", pyodidebridge.ErrOutsideHeap, "nil",
-			func() error { return pyodidebridge.Share[float32](b, "x", nil) }},
+			func() error { return pyodidebridge.Share[float32](context.Background(), b, "x", nil) }},
 		{"Share(shape mismatch)", pyodidebridge.ErrShape, "6",
-			func() error { return pyodidebridge.Share(b, "x", inHeap, 4, 2) }},
+			func() error { return pyodidebridge.Share(context.Background(), b, "x", inHeap, 4, 2) }},
 		{"CopyIn(shape mismatch)", pyodidebridge.ErrShape, "5",
-			func() error { _, err := pyodidebridge.CopyIn(b, "x", outside, 5); return err }},
+			func() error { _, err := pyodidebridge.CopyIn(context.Background(), b, "x", outside, 5); return err }},
 		{"CopyOut(small dst)", pyodidebridge.ErrShape, "at least 6",
 			func() error {
 				small, _ := jsBacked[float32](3)
-				_, err := pyodidebridge.CopyOut(b, "bad_inputs_base", small)
+				_, err := pyodidebridge.CopyOut(context.Background(), b, "bad_inputs_base", small)
 				return err
 			}},
 		{"CopyOut(dtype)", pyodidebridge.ErrDType, "float64",
-			func() error { _, err := pyodidebridge.CopyOut(b, "bad_doubles", outside); return err }},
+			func() error {
+				_, err := pyodidebridge.CopyOut(context.Background(), b, "bad_doubles", outside)
+				return err
+			}},
 		{"Free(foreign view)", pyodidebridge.ErrNotOwned, "not made by this bridge",
-			func() error { return b.Free(outside) }},
+			func() error { return b.Free(context.Background(), outside) }},
 		{"Free(nil)", pyodidebridge.ErrNotOwned, "",
-			func() error { return b.Free(nil) }},
+			func() error { return b.Free(context.Background(), nil) }},
 		{"Free(typed nil)", pyodidebridge.ErrNotOwned, "",
-			func() error { var v *sabview.View[float32]; return b.Free(v) }},
+			func() error { var v *sabview.View[float32]; return b.Free(context.Background(), v) }},
 		{"Run(syntax error)", pyodidebridge.ErrPython, "SyntaxError",
 			func() error { return b.Run(ctx, "def (") }},
 		{"nil Bridge", pyodidebridge.ErrClosed, "nil",
-			func() error { _, err := pyodidebridge.Alloc[int8](nil, "x", 1); return err }},
+			func() error { _, err := pyodidebridge.Alloc[int8](context.Background(), nil, "x", 1); return err }},
 		{"nil Bridge Run", pyodidebridge.ErrClosed, "nil",
 			func() error {
 				var nb *pyodidebridge.Bridge

@@ -24,7 +24,7 @@ func ExampleAttach() {
 		return
 	}
 	defer b.Close()
-	v, err := pyodidebridge.Alloc[int32](b, "counts", 3)
+	v, err := pyodidebridge.Alloc[int32](context.Background(), b, "counts", 3)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -45,7 +45,7 @@ func ExampleAlloc() {
 		return
 	}
 	defer b.Close()
-	samples, err := pyodidebridge.Alloc[float64](b, "samples", 2, 3)
+	samples, err := pyodidebridge.Alloc[float64](context.Background(), b, "samples", 2, 3)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -79,8 +79,8 @@ func ExampleShare() {
 		return
 	}
 	defer b.Close()
-	flat, _ := pyodidebridge.Alloc[float32](b, "flat", 12)
-	if err := pyodidebridge.Share(b, "grid", flat, 3, 4); err != nil {
+	flat, _ := pyodidebridge.Alloc[float32](context.Background(), b, "flat", 12)
+	if err := pyodidebridge.Share(context.Background(), b, "grid", flat, 3, 4); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -105,10 +105,10 @@ func ExampleCopyIn() {
 		return
 	}
 	src.CopyFrom([]int32{1, 2, 3, 4})
-	err = pyodidebridge.Share(b, "direct", src)
+	err = pyodidebridge.Share(context.Background(), b, "direct", src)
 	fmt.Println(errors.Is(err, pyodidebridge.ErrOutsideHeap))
 
-	in, err := pyodidebridge.CopyIn(b, "copied", src)
+	in, err := pyodidebridge.CopyIn(context.Background(), b, "copied", src)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -131,7 +131,7 @@ func ExampleView() {
 	}
 	defer b.Close()
 	b.Run(context.Background(), "import array\nreadings = array.array('d', [0.5, 1.5, 2.5])")
-	v, err := pyodidebridge.View[float64](b, "readings")
+	v, err := pyodidebridge.View[float64](context.Background(), b, "readings")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -141,9 +141,9 @@ func ExampleView() {
 	var pe *pyodidebridge.PythonError
 	errors.As(err, &pe)
 	fmt.Println(pe.Type)
-	b.Free(v) // unpins: Python may resize it again, and v reports ErrRevoked
+	b.Free(context.Background(), v) // unpins: Python may resize it again, and v reports ErrRevoked
 	b.Run(context.Background(), "readings.append(4.0)")
-	w, _ := pyodidebridge.View[float64](b, "readings")
+	w, _ := pyodidebridge.View[float64](context.Background(), b, "readings")
 	out, _ := w.ToSlice()
 	fmt.Println(out)
 	// Output:
@@ -183,7 +183,7 @@ func ExampleLoadWorker() {
 		return
 	}
 	defer b.Close()
-	pixels, err := pyodidebridge.Alloc[float32](b, "pixels", 480, 640)
+	pixels, err := pyodidebridge.Alloc[float32](context.Background(), b, "pixels", 480, 640)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -209,7 +209,7 @@ func ExampleAllocFrames() {
 		return
 	}
 	defer b.Close()
-	region, err := pyodidebridge.AllocFrames(b, "frames", 64)
+	region, err := pyodidebridge.AllocFrames(context.Background(), b, "frames", 64)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -90,11 +90,11 @@ type pyFrameRun struct {
 func startPyFrames(t *testing.T, name string, total int) *pyFrameRun {
 	t.Helper()
 	b := workerBridge(t)
-	region, err := pyodidebridge.AllocFrames(b, name, 4*frameWords)
+	region, err := pyodidebridge.AllocFrames(context.Background(), b, name, 4*frameWords)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { b.Free(region) })
+	t.Cleanup(func() { b.Free(context.Background(), region) })
 	reader, err := atomicsx.NewFrameReader(region)
 	if err != nil {
 		t.Fatal(err)

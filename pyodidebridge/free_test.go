@@ -16,7 +16,7 @@ import (
 // code that kept a reference still reads valid bytes.
 func TestFreeThenUse(t *testing.T) {
 	b := bridge(t)
-	v, err := pyodidebridge.Alloc[float32](b, "freed_arr", 16)
+	v, err := pyodidebridge.Alloc[float32](context.Background(), b, "freed_arr", 16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func TestFreeThenUse(t *testing.T) {
 	bytes, _ := sabview.Cast[uint8](v)
 	run(t, b, "kept_ref = freed_arr")
 	defer run(t, b, "del kept_ref")
-	if err := b.Free(v); err != nil {
+	if err := b.Free(context.Background(), v); err != nil {
 		t.Fatal(err)
 	}
 	uses := []struct {
@@ -39,7 +39,7 @@ func TestFreeThenUse(t *testing.T) {
 		{"Array", func() error { _, err := v.Array(); return err }},
 		{"Sub.At", func() error { _, err := sub.At(0); return err }},
 		{"Cast.Set", func() error { return bytes.Set(0, 1) }},
-		{"Share", func() error { return pyodidebridge.Share(b, "again", v) }},
+		{"Share", func() error { return pyodidebridge.Share(context.Background(), b, "again", v) }},
 	}
 	for _, u := range uses {
 		err := u.use()
@@ -54,7 +54,7 @@ func TestFreeThenUse(t *testing.T) {
 			t.Errorf("%s after Free: %v, want pyodidebridge.ErrFreed", u.name, err)
 		}
 	}
-	if err := b.Free(v); !errors.Is(err, pyodidebridge.ErrNotOwned) {
+	if err := b.Free(context.Background(), v); !errors.Is(err, pyodidebridge.ErrNotOwned) {
 		t.Errorf("second Free: %v, want ErrNotOwned", err)
 	}
 	reuseBait(t, b, 16*4)
@@ -78,12 +78,12 @@ func TestClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := pyodidebridge.Alloc[int32](b, "closing_arr", 4)
+	v, err := pyodidebridge.Alloc[int32](context.Background(), b, "closing_arr", 4)
 	if err != nil {
 		t.Fatal(err)
 	}
 	run(t, b, "import array\nclosing_buf = array.array('i', [5, 6])")
-	w, err := pyodidebridge.View[int32](b, "closing_buf")
+	w, err := pyodidebridge.View[int32](context.Background(), b, "closing_buf")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestClose(t *testing.T) {
 			t.Errorf("view after Close: %v, want ErrRevoked wrapping ErrClosed", err)
 		}
 	}
-	if _, err := pyodidebridge.Alloc[int32](b, "after_close", 4); !errors.Is(err, pyodidebridge.ErrClosed) {
+	if _, err := pyodidebridge.Alloc[int32](context.Background(), b, "after_close", 4); !errors.Is(err, pyodidebridge.ErrClosed) {
 		t.Errorf("Alloc after Close: %v, want ErrClosed", err)
 	}
 	if err := b.Run(context.Background(), "pass"); !errors.Is(err, pyodidebridge.ErrClosed) {

@@ -3,6 +3,7 @@
 package pyodidebridge_test
 
 import (
+	"context"
 	"fmt"
 	"syscall/js"
 	"testing"
@@ -20,16 +21,16 @@ import (
 func TestGrowthStorm(t *testing.T) {
 	b := bridge(t)
 	const minGrowths = 20
-	f32, err := pyodidebridge.Alloc[float32](b, "storm_f32", 64, 64)
+	f32, err := pyodidebridge.Alloc[float32](context.Background(), b, "storm_f32", 64, 64)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(f32)
-	i32, err := pyodidebridge.Alloc[int32](b, "storm_i32", 5000)
+	defer b.Free(context.Background(), f32)
+	i32, err := pyodidebridge.Alloc[int32](context.Background(), b, "storm_i32", 5000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(i32)
+	defer b.Free(context.Background(), i32)
 	defer run(t, b, "del storm_keep")
 	run(t, b, "storm_keep = []")
 
@@ -108,11 +109,11 @@ for i in range(len(_m)):
 // Alloc must not break live Go views.
 func TestGrowthLargePythonAllocation(t *testing.T) {
 	b := bridge(t)
-	v, err := pyodidebridge.Alloc[float64](b, "big_live", 1024)
+	v, err := pyodidebridge.Alloc[float64](context.Background(), b, "big_live", 1024)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(v)
+	defer b.Free(context.Background(), v)
 	sub, err := v.Sub(512, 1024)
 	if err != nil {
 		t.Fatal(err)

@@ -69,11 +69,11 @@ func BenchmarkFrameLatency(b *testing.B) {
 	now := wallMillis()
 	var frameP50, frameP99, rpcP50, rpcP99 float64
 	b.Run("frames", func(b *testing.B) {
-		region, err := pyodidebridge.AllocFrames(wb, "bench_frames", 8)
+		region, err := pyodidebridge.AllocFrames(context.Background(), wb, "bench_frames", 8)
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer wb.Free(region)
+		defer wb.Free(context.Background(), region)
 		reader, err := atomicsx.NewFrameReader(region)
 		if err != nil {
 			b.Fatal(err)

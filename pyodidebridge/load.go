@@ -4,10 +4,14 @@ package pyodidebridge
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall/js"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 	"github.com/sabkit/sabkit/internal/sharedheap"
 )
@@ -54,6 +58,9 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 	if err := checkServed(ctx, url); err != nil {
 		return nil, err
 	}
+	if err := checkServedVersion(ctx, op, url); err != nil {
+		return nil, err
+	}
 	var api js.Value
 	if opts.SharedHeap {
 		heap, err := sharedheap.Load(ctx, sharedheap.Options{IndexURL: url})
@@ -63,8 +70,8 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 		api = heap.Pyodide
 	} else {
 		restore := func() {}
-		if inWorker() {
-			restore = hideImportScripts()
+		if jsinterop.InWorker() {
+			restore = jsinterop.HideImportScripts()
 		}
 		var err error
 		api, err = loadPyodide(ctx, url)
@@ -92,9 +99,9 @@ func loadPyodide(ctx context.Context, url string) (js.Value, error) {
 	}
 	cfg := js.Global().Get("Object").New()
 	cfg.Set("indexURL", url)
-	p, thrown, ok := try(func() js.Value { return loader.Invoke(cfg) })
-	if !ok {
-		return js.Undefined(), loadError(url, "loadPyodide threw", jsError{thrown})
+	p, err := jsinterop.Try(func() js.Value { return loader.Invoke(cfg) })
+	if err != nil {
+		return js.Undefined(), loadError(url, "loadPyodide threw", err)
 	}
 	api, err := promise.Await(ctx, p)
 	if err != nil {
@@ -110,11 +117,11 @@ var pyodideFiles = []string{"pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm",
 // Pyodide's files: a missing one would otherwise surface as an unhandled
 // rejection inside Pyodide, which ends the Node process.
 func checkNodeFiles(url string) error {
-	if !isNode() {
+	if !jsinterop.InNode() {
 		return nil
 	}
-	fs, _, ok := try(func() js.Value { return js.Global().Call("require", "fs") })
-	if !ok {
+	fs, err := jsinterop.Try(func() js.Value { return js.Global().Call("require", "fs") })
+	if err != nil {
 		return nil
 	}
 	for _, f := range pyodideFiles {
@@ -130,43 +137,81 @@ func checkNodeFiles(url string) error {
 // reports a JSON parse error rather than the missing files.
 func checkServed(ctx context.Context, url string) error {
 	fetch := js.Global().Get("fetch")
-	if isNode() || fetch.Type() != js.TypeFunction {
+	if jsinterop.InNode() || fetch.Type() != js.TypeFunction {
 		return nil
 	}
 	lock := url + "pyodide-lock.json"
 	opts := js.Global().Get("Object").New()
 	opts.Set("method", "HEAD")
-	p, thrown, ok := try(func() js.Value { return fetch.Invoke(lock, opts) })
-	if !ok {
-		return loadError(url, "fetch("+lock+")", jsError{thrown})
+	p, err := jsinterop.Try(func() js.Value { return fetch.Invoke(lock, opts) })
+	if err != nil {
+		return loadError(url, "fetch("+lock+")", err)
 	}
 	resp, err := promise.Await(ctx, p)
 	if err != nil {
 		return loadError(url, "fetch("+lock+")", err)
 	}
 	if !resp.Get("ok").Bool() {
-		return loadError(url, lock+": HTTP "+resp.Get("status").String(), nil)
+		return loadError(url, lock+": HTTP "+httpStatus(resp), nil)
 	}
 	return nil
 }
 
-func inWorker() bool {
-	return js.Global().Get("document").IsUndefined() && !js.Global().Get("WorkerGlobalScope").IsUndefined()
+// httpStatus renders a fetch Response's status as "404 Not Found".
+func httpStatus(resp js.Value) string {
+	code := resp.Get("status").Int()
+	text := resp.Get("statusText").String()
+	if text == "" { // HTTP/2 has no reason phrase
+		text = map[int]string{400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+			410: "Gone", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}[code]
+	}
+	return strings.TrimSpace(strconv.Itoa(code) + " " + text)
 }
 
-// hideImportScripts makes importScripts throw until the returned function
-// runs. Pyodide refuses to load in a classic worker, which it recognises by
-// a working importScripts; with it hidden, Pyodide takes its module-worker
-// path (dynamic import), which classic workers support as well.
-func hideImportScripts() (restore func()) {
-	g := js.Global()
-	orig := g.Get("importScripts")
-	if orig.Type() != js.TypeFunction {
-		return func() {}
+// checkServedVersion reads the version from the package.json that Pyodide's
+// distribution serves next to pyodide.mjs, so an unsupported Pyodide fails
+// before seconds of booting. Without a readable package.json it returns nil
+// and the version is checked once Pyodide reports it.
+func checkServedVersion(ctx context.Context, op, url string) error {
+	var text string
+	if jsinterop.InNode() {
+		fs, err := jsinterop.Try(func() js.Value { return js.Global().Call("require", "fs") })
+		if err != nil || !fs.Call("existsSync", url+"package.json").Bool() {
+			return nil
+		}
+		v, err := jsinterop.Try(func() js.Value { return fs.Call("readFileSync", url+"package.json", "utf8") })
+		if err != nil {
+			return nil
+		}
+		text = v.String()
+	} else {
+		fetch := js.Global().Get("fetch")
+		if fetch.Type() != js.TypeFunction {
+			return nil
+		}
+		p, err := jsinterop.Try(func() js.Value { return fetch.Invoke(url + "package.json") })
+		if err != nil {
+			return nil
+		}
+		resp, err := promise.Await(ctx, p)
+		if err != nil || !resp.Get("ok").Bool() {
+			return nil
+		}
+		body, err := promise.Await(ctx, resp.Call("text"))
+		if err != nil {
+			return nil
+		}
+		text = body.String()
 	}
-	g.Set("importScripts", g.Get("Function").New(
-		`throw new TypeError("importScripts is unavailable while pyodidebridge loads Pyodide");`))
-	return func() { g.Set("importScripts", orig) }
+	var pkg struct{ Name, Version string }
+	if json.Unmarshal([]byte(text), &pkg) != nil || pkg.Name != "pyodide" || pkg.Version == "" {
+		return nil
+	}
+	if err := checkVersion(op, pkg.Version); err != nil {
+		err.Detail += " (from " + url + "package.json, before booting)"
+		return err
+	}
+	return nil
 }
 
 // importModule is dynamic import(), which is syntax and so has no function
@@ -190,20 +235,20 @@ func findLoader(ctx context.Context, url string) (js.Value, error) {
 	}
 	script := url + "pyodide.js"
 	switch {
-	case isNode():
-		mod, thrown, ok := try(func() js.Value { return g.Call("require", script) })
-		if !ok {
-			return js.Undefined(), loadError(url, "require("+script+")", jsError{thrown})
+	case jsinterop.InNode():
+		mod, err := jsinterop.Try(func() js.Value { return g.Call("require", script) })
+		if err != nil {
+			return js.Undefined(), loadError(url, "require("+script+")", err)
 		}
 		if f := mod.Get("loadPyodide"); f.Type() == js.TypeFunction {
 			return f, nil
 		}
 		return js.Undefined(), loadError(url, script+" exports no loadPyodide", nil)
-	case inWorker():
+	case jsinterop.InWorker():
 		module := url + "pyodide.mjs"
-		p, thrown, ok := try(func() js.Value { return importModule().Invoke(module) })
-		if !ok {
-			return js.Undefined(), loadError(url, "import("+module+")", jsError{thrown})
+		p, err := jsinterop.Try(func() js.Value { return importModule().Invoke(module) })
+		if err != nil {
+			return js.Undefined(), loadError(url, "import("+module+")", err)
 		}
 		mod, err := promise.Await(ctx, p)
 		if err != nil {
@@ -224,13 +269,6 @@ func findLoader(ctx context.Context, url string) (js.Value, error) {
 	return js.Undefined(), loadError(url, script+" did not define loadPyodide", nil)
 }
 
-func isNode() bool {
-	p := js.Global().Get("process")
-	return p.Type() == js.TypeObject && p.Get("versions").Type() == js.TypeObject &&
-		p.Get("versions").Get("node").Type() == js.TypeString &&
-		js.Global().Get("require").Type() == js.TypeFunction
-}
-
 // addScript appends a classic <script> to the document and waits for it.
 func addScript(ctx context.Context, src string) error {
 	doc := js.Global().Get("document")
@@ -240,7 +278,7 @@ func addScript(ctx context.Context, src string) error {
 	var onLoad, onError js.Func
 	onLoad = js.FuncOf(func(js.Value, []js.Value) any { done <- nil; return nil })
 	onError = js.FuncOf(func(js.Value, []js.Value) any {
-		done <- jsError{js.Global().Get("Error").New("the script failed to load (404, network error, or blocked by COEP)")}
+		done <- errors.New("the script failed to load (404, network error, or blocked by COEP)")
 		return nil
 	})
 	defer onLoad.Release()

@@ -121,7 +121,7 @@ func run(t testing.TB, b *pyodidebridge.Bridge, code string) {
 
 func TestEnvironment(t *testing.T) {
 	b := bridge(t)
-	numpy, err := b.NumPy()
+	numpy, err := b.NumPy(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,14 +31,14 @@ func TestNumPyInPyodide(t *testing.T) {
 	if err := b.LoadPackage(ctx, wheel); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := b.NumPy(); err != nil || !ok {
+	if ok, err := b.NumPy(context.Background()); err != nil || !ok {
 		t.Fatalf("NumPy not importable after loading %s (loadPackage does not report failed downloads): %v", wheel, err)
 	}
-	v, err := pyodidebridge.Alloc[float64](b, "np_arr", 2, 3)
+	v, err := pyodidebridge.Alloc[float64](context.Background(), b, "np_arr", 2, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(v)
+	defer b.Free(context.Background(), v)
 	v.CopyFrom([]float64{1, 2, 3, 4, 5, 6})
 	run(t, b, `
 import numpy as np
@@ -54,11 +54,11 @@ np.add(np_arr, np_arr.sum(axis=0), out=np_arr)
 		}
 	}
 	run(t, b, "np_view_src = np.arange(12, dtype=np.int32).reshape(3, 4)")
-	w, err := pyodidebridge.View[int32](b, "np_view_src")
+	w, err := pyodidebridge.View[int32](context.Background(), b, "np_view_src")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(w)
+	defer b.Free(context.Background(), w)
 	if x, _ := w.At(7); x != 7 {
 		t.Fatalf("View of an ndarray read %d at 7", x)
 	}
@@ -73,18 +73,18 @@ func TestMemoryviewFallback(t *testing.T) {
 	run(t, b, "import sys\n_mv_numpy = sys.modules.get('numpy', False)\nsys.modules['numpy'] = None")
 	t.Cleanup(func() {
 		run(t, b, "import sys\nif _mv_numpy is False: del sys.modules['numpy']\nelse: sys.modules['numpy'] = _mv_numpy\ndel _mv_numpy")
-		if _, err := b.NumPy(); err != nil {
+		if _, err := b.NumPy(context.Background()); err != nil {
 			t.Error(err)
 		}
 	})
-	if ok, err := b.NumPy(); ok || err != nil {
+	if ok, err := b.NumPy(context.Background()); ok || err != nil {
 		t.Fatalf("NumPy() = %v, %v with numpy hidden from import; want false", ok, err)
 	}
-	v, err := pyodidebridge.Alloc[uint16](b, "mv_fallback", 4, 2)
+	v, err := pyodidebridge.Alloc[uint16](context.Background(), b, "mv_fallback", 4, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(v)
+	defer b.Free(context.Background(), v)
 	run(t, b, `
 assert type(mv_fallback) is memoryview
 assert mv_fallback.format == "H" and mv_fallback.shape == (4, 2) and not mv_fallback.readonly

@@ -85,11 +85,11 @@ func TestProtocolFrames(t *testing.T) {
 func TestProtocolFramesToPython(t *testing.T) {
 	b := workerBridge(t)
 	const total = 2000
-	region, err := pyodidebridge.AllocFrames(b, "frames_back", 4*frameWords)
+	region, err := pyodidebridge.AllocFrames(context.Background(), b, "frames_back", 4*frameWords)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(region)
+	defer b.Free(context.Background(), region)
 	writer, err := atomicsx.NewFrameWriter(region)
 	if err != nil {
 		t.Fatal(err)
@@ -141,16 +141,16 @@ _read(%d)
 func TestProtocolMutex(t *testing.T) {
 	b := workerBridge(t)
 	const perSide = 3000
-	word, err := pyodidebridge.AllocMutex(b, "mtx")
+	word, err := pyodidebridge.AllocMutex(context.Background(), b, "mtx")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(word)
-	counter, err := pyodidebridge.Alloc[int32](b, "mtx_counter", 2) // [0] counter, [1] Python started
+	defer b.Free(context.Background(), word)
+	counter, err := pyodidebridge.Alloc[int32](context.Background(), b, "mtx_counter", 2) // [0] counter, [1] Python started
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(counter)
+	defer b.Free(context.Background(), counter)
 	mu, err := atomicsx.NewMutex(word, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -207,11 +207,11 @@ _count(%d)
 func TestProtocolRing(t *testing.T) {
 	b := workerBridge(t)
 	const n = 200000
-	region, err := pyodidebridge.AllocRing[int32](b, "ring", 1000)
+	region, err := pyodidebridge.AllocRing[int32](context.Background(), b, "ring", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(region)
+	defer b.Free(context.Background(), region)
 	ring, err := atomicsx.NewRing[int32](region)
 	if err != nil {
 		t.Fatal(err)
@@ -252,11 +252,11 @@ _produce(%d)
 func TestProtocolSeqlock(t *testing.T) {
 	b := workerBridge(t)
 	const writes, words = 20000, 64
-	region, err := pyodidebridge.AllocSeqlock(b, "slock", 4*words)
+	region, err := pyodidebridge.AllocSeqlock(context.Background(), b, "slock", 4*words)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(region)
+	defer b.Free(context.Background(), region)
 	sl, err := atomicsx.NewSeqlock(region)
 	if err != nil {
 		t.Fatal(err)
@@ -323,18 +323,27 @@ func TestProtocolBadInputs(t *testing.T) {
 		call func() error
 		kind error
 	}{
-		{"zero frame size", func() error { _, err := pyodidebridge.AllocFrames(b, "bad_frames", 0); return err }, pyodidebridge.ErrShape},
-		{"negative seqlock size", func() error { _, err := pyodidebridge.AllocSeqlock(b, "bad_sl", -1); return err }, pyodidebridge.ErrShape},
-		{"zero ring capacity", func() error { _, err := pyodidebridge.AllocRing[int32](b, "bad_ring", 0); return err }, pyodidebridge.ErrShape},
-		{"keyword name", func() error { _, err := pyodidebridge.AllocMutex(b, "class"); return err }, pyodidebridge.ErrName},
-		{"nil bridge", func() error { _, err := pyodidebridge.AllocFrames(nil, "f", 8); return err }, pyodidebridge.ErrClosed},
+		{"zero frame size", func() error {
+			_, err := pyodidebridge.AllocFrames(context.Background(), b, "bad_frames", 0)
+			return err
+		}, pyodidebridge.ErrShape},
+		{"negative seqlock size", func() error { _, err := pyodidebridge.AllocSeqlock(context.Background(), b, "bad_sl", -1); return err }, pyodidebridge.ErrShape},
+		{"zero ring capacity", func() error {
+			_, err := pyodidebridge.AllocRing[int32](context.Background(), b, "bad_ring", 0)
+			return err
+		}, pyodidebridge.ErrShape},
+		{"keyword name", func() error { _, err := pyodidebridge.AllocMutex(context.Background(), b, "class"); return err }, pyodidebridge.ErrName},
+		{"nil bridge", func() error { _, err := pyodidebridge.AllocFrames(context.Background(), nil, "f", 8); return err }, pyodidebridge.ErrClosed},
 	}
 	if !b.SharedHeap() {
 		goCases = append(goCases, struct {
 			name string
 			call func() error
 			kind error
-		}{"stock heap", func() error { _, err := pyodidebridge.AllocRing[float64](b, "stock_ring", 8); return err }, pyodidebridge.ErrNotShared})
+		}{"stock heap", func() error {
+			_, err := pyodidebridge.AllocRing[float64](context.Background(), b, "stock_ring", 8)
+			return err
+		}, pyodidebridge.ErrNotShared})
 	}
 	for _, c := range goCases {
 		t.Run(c.name, func(t *testing.T) {
@@ -358,26 +367,26 @@ func TestProtocolBadInputs(t *testing.T) {
 	if !b.SharedHeap() {
 		b = workerBridge(t) // the Python half needs a shared heap to be bound to
 	}
-	frames, err := pyodidebridge.AllocFrames(b, "pb_frames", 8)
+	frames, err := pyodidebridge.AllocFrames(context.Background(), b, "pb_frames", 8)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(frames)
-	mutex, err := pyodidebridge.AllocMutex(b, "pb_mutex")
+	defer b.Free(context.Background(), frames)
+	mutex, err := pyodidebridge.AllocMutex(context.Background(), b, "pb_mutex")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(mutex)
-	ring, err := pyodidebridge.AllocRing[int32](b, "pb_ring", 4)
+	defer b.Free(context.Background(), mutex)
+	ring, err := pyodidebridge.AllocRing[int32](context.Background(), b, "pb_ring", 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(ring)
-	sl, err := pyodidebridge.AllocSeqlock(b, "pb_sl", 16)
+	defer b.Free(context.Background(), ring)
+	sl, err := pyodidebridge.AllocSeqlock(context.Background(), b, "pb_sl", 16)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(sl)
+	defer b.Free(context.Background(), sl)
 	for _, c := range pyCases {
 		t.Run(c.name, func(t *testing.T) {
 			err := b.Run(context.Background(), c.code)

@@ -7,6 +7,7 @@ import (
 
 	"syscall/js"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 )
 
@@ -65,9 +66,9 @@ func newSameThread(op string, api js.Value) (*sameThread, error) {
 		api.Call("pyimport", atomicsModule).Call("destroy")
 		return api.Call("pyimport", helperModule)
 	}
-	module, thrown, ok := try(install)
-	if !ok {
-		e := pythonError(op, thrown)
+	module, err := jsinterop.Try(install)
+	if err != nil {
+		e := pythonError(op, thrownValue(err))
 		e.Detail = "installing the helper module " + helperDir + "/" + helperModule + ".py"
 		return nil, e
 	}
@@ -115,7 +116,7 @@ func withShape(args []any, shape []int) []any {
 	return args
 }
 
-func (s *sameThread) alloc(name string, nbytes, align int, format string, shape []int) (int, int, error) {
+func (s *sameThread) alloc(_ context.Context, name string, nbytes, align int, format string, shape []int) (int, int, error) {
 	r, err := call("Alloc", s.allocFn, withShape([]any{name, nbytes, align, format}, shape)...)
 	if err != nil {
 		return 0, 0, err
@@ -124,7 +125,7 @@ func (s *sameThread) alloc(name string, nbytes, align int, format string, shape 
 	return arr.Index(0).Int(), arr.Index(1).Int(), nil
 }
 
-func (s *sameThread) export(name string) (bufferInfo, error) {
+func (s *sameThread) export(_ context.Context, name string) (bufferInfo, error) {
 	r, err := call("View", s.exportFn, name)
 	if err != nil {
 		return bufferInfo{}, err
@@ -145,7 +146,7 @@ func (s *sameThread) export(name string) (bufferInfo, error) {
 	return info, nil
 }
 
-func (s *sameThread) prepare(name string, handle, offset, nbytes int, format string, shape []int) (int, error) {
+func (s *sameThread) prepare(_ context.Context, name string, handle, offset, nbytes int, format string, shape []int) (int, error) {
 	r, err := call("Share", s.prepareFn, withShape([]any{s.str(name), handle, offset, nbytes, s.str(format)}, shape)...)
 	if err != nil {
 		return 0, err
@@ -153,22 +154,22 @@ func (s *sameThread) prepare(name string, handle, offset, nbytes int, format str
 	return r.Int(), nil
 }
 
-func (s *sameThread) rebind(binding int) error {
+func (s *sameThread) rebind(_ context.Context, binding int) error {
 	_, err := call("Share", s.rebindFn, binding)
 	return err
 }
 
-func (s *sameThread) forget(binding int) error {
+func (s *sameThread) forget(_ context.Context, binding int) error {
 	_, err := call("Share", s.forgetFn, binding)
 	return err
 }
 
-func (s *sameThread) release(handle int) error {
+func (s *sameThread) release(_ context.Context, handle int) error {
 	_, err := call("Free", s.releaseFn, handle)
 	return err
 }
 
-func (s *sameThread) refresh() (bool, error) {
+func (s *sameThread) refresh(context.Context) (bool, error) {
 	r, err := call("NumPy", s.refreshFn)
 	if err != nil {
 		return false, err
@@ -176,7 +177,7 @@ func (s *sameThread) refresh() (bool, error) {
 	return r.Bool(), nil
 }
 
-func (s *sameThread) live() (int, error) {
+func (s *sameThread) live(context.Context) (int, error) {
 	r, err := call("live", s.liveFn)
 	if err != nil {
 		return 0, err
@@ -186,16 +187,17 @@ func (s *sameThread) live() (int, error) {
 
 func (s *sameThread) run(ctx context.Context, code string) error {
 	const op = "Run"
-	p, thrown, ok := try(func() js.Value { return s.api.Call("runPythonAsync", code) })
-	if !ok {
-		return pythonError(op, thrown)
+	p, err := jsinterop.Try(func() js.Value { return s.api.Call("runPythonAsync", code) })
+	if err != nil {
+		return pythonError(op, thrownValue(err))
 	}
 	v, err := promise.Await(ctx, p)
 	if err != nil {
 		if r, ok := promise.IsRejected(err); ok {
 			return pythonError(op, r.Reason)
 		}
-		return &Error{Op: op, Kind: err, Detail: "stopped waiting; the Python code keeps running"}
+		return &Error{Op: op, Kind: ErrCanceled, Err: err,
+			Detail: "stopped waiting; on this thread Python cannot be interrupted, so code that awaits keeps running when it resumes"}
 	}
 	destroyProxy(s.api, v)
 	return nil
@@ -214,7 +216,7 @@ func destroyProxy(api js.Value, v js.Value) {
 
 func (s *sameThread) close() {
 	for _, f := range []js.Value{s.allocFn, s.exportFn, s.prepareFn, s.rebindFn, s.forgetFn, s.releaseFn, s.refreshFn, s.liveFn, s.module} {
-		try(func() js.Value { f.Call("destroy"); return js.Undefined() })
+		jsinterop.Do(func() { f.Call("destroy") })
 	}
 }
 
@@ -224,15 +226,15 @@ func (s *sameThread) loadPackages(ctx context.Context, packages []string) error 
 	for i, p := range packages {
 		names[i] = p
 	}
-	p, thrown, ok := try(func() js.Value { return s.api.Call("loadPackage", names) })
-	if !ok {
-		return pythonError(op, thrown)
+	p, err := jsinterop.Try(func() js.Value { return s.api.Call("loadPackage", names) })
+	if err != nil {
+		return pythonError(op, thrownValue(err))
 	}
 	if _, err := promise.Await(ctx, p); err != nil {
 		if r, ok := promise.IsRejected(err); ok {
 			return pythonError(op, r.Reason)
 		}
-		return &Error{Op: op, Kind: err, Detail: "waiting for loadPackage"}
+		return &Error{Op: op, Kind: ErrCanceled, Err: err, Detail: "stopped waiting for loadPackage, which keeps running"}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@
 package pyodidebridge_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -24,14 +25,14 @@ type roundTripCase struct {
 // pyPyVal/pyVal are the values Python writes (in Python, and in Go).
 func roundTrip[T sabview.Element](name string, shape []int, goVal func(i int) T, pyGoVal, pyPyVal string, pyVal func(i int) T) roundTripCase {
 	return roundTripCase{name: name, test: func(t *testing.T, b *pyodidebridge.Bridge) {
-		v, err := pyodidebridge.Alloc[T](b, name, shape...)
+		v, err := pyodidebridge.Alloc[T](context.Background(), b, name, shape...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		freed := false
 		defer func() {
 			if !freed {
-				b.Free(v)
+				b.Free(context.Background(), v)
 			}
 		}()
 		n := v.Len()
@@ -85,7 +86,7 @@ for _idx in itertools.product(*[range(d) for d in %[2]s]):
 				}
 			}
 		}
-		if err := b.Free(v); err != nil {
+		if err := b.Free(context.Background(), v); err != nil {
 			t.Fatal(err)
 		}
 		freed = true

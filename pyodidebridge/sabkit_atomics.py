@@ -67,11 +67,14 @@ _i32 = None
 
 
 def _heap_words(end, renew=False):
-    """An Int32Array over the heap reaching at least byte `end`. A shared heap
-    never detaches its buffer, so an array that covers a region covers it for
-    good; a non-shared heap detaches it on growth (renew)."""
+    """An Int32Array over the heap reaching at least byte `end`, re-derived by
+    sabview's rule: a shared heap never detaches its buffer, so the cached
+    array is replaced only when it does not reach `end` and the heap's
+    byteLength has changed since; a non-shared heap detaches it on growth
+    (renew, when the cached array reads as empty)."""
     global _i32
-    if renew or _i32 is None or _i32.length * 4 < end:
+    if (renew or _i32 is None or
+            (_i32.length * 4 < end and _memory.buffer.byteLength != _i32.byteLength)):
         _i32 = js.Int32Array.new(_memory.buffer)
     return _i32
 

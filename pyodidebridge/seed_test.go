@@ -3,6 +3,7 @@
 package pyodidebridge_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/sabkit/sabkit/pyodidebridge"
@@ -41,11 +42,11 @@ seed_mv[0] = 99.0
 	run(t, b, `assert seed_mv[0] == 99.0`)
 
 	// Contrast: the bridge's own array is one set of bytes.
-	h, err := pyodidebridge.Alloc[float32](b, "seed_alloc", 8)
+	h, err := pyodidebridge.Alloc[float32](context.Background(), b, "seed_alloc", 8)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(h)
+	defer b.Free(context.Background(), h)
 	run(t, b, `seed_alloc[0] = 99.0`)
 	if got, _ := h.At(0); got != 99 {
 		t.Fatalf("Alloc'ed view read %v after Python wrote 99", got)

@@ -3,74 +3,10 @@
 package pyodidebridge
 
 import (
-	"fmt"
-	"reflect"
-	"syscall/js"
+	"context"
 
 	"github.com/sabkit/sabkit/sabview"
 )
-
-// View returns a view of the Python object bound to the global name, which
-// must support the buffer protocol (a NumPy ndarray, array.array, bytearray,
-// memoryview, ...), be writable and C-contiguous, and hold elements of T's
-// type and size. The view aliases the object's bytes, flat in C order
-// (Shape gives the object's shape). The bridge pins the object until Free or
-// Close: Python cannot resize it meanwhile (it raises BufferError), so its
-// address stays valid.
-func View[T sabview.Element](b *Bridge, name string) (*sabview.View[T], error) {
-	const op = "View"
-	if err := b.usable(op); err != nil {
-		return nil, err
-	}
-	if err := checkName(op, name); err != nil {
-		return nil, err
-	}
-	d := dtypeOf[T]()
-	info, err := b.py.export(name)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkExport(op, name, d, info); err != nil {
-		if info.handle != 0 {
-			b.py.release(info.handle)
-		}
-		return nil, err
-	}
-	return track[T](b, op, info.handle, info.addr, info.nbytes/d.size, info.shape, "")
-}
-
-func checkExport(op, name string, d dtype, info bufferInfo) error {
-	switch info.status {
-	case "ok":
-	case "missing":
-		return errorf(op, ErrName, "bind the name in Python first, or check its spelling", "no Python global %q", name)
-	case "notbuffer":
-		return errorf(op, ErrNotBuffer, "bind the name to a NumPy array, array.array, bytearray or memoryview",
-			"%s is a %s, which does not support the buffer protocol", name, info.format)
-	case "readonly":
-		return errorf(op, ErrLayout, "use a writable buffer, such as bytearray(...) instead of bytes, or a copy",
-			"%s is read-only, and Go views write", name)
-	case "noncontiguous":
-		return errorf(op, ErrLayout, "make a contiguous copy in Python first (numpy.ascontiguousarray(x) or x.copy())",
-			"%s is not C-contiguous (shape %v)", name, info.shape)
-	case "empty":
-		return errorf(op, ErrLayout, "use a buffer with at least one element", "%s holds no bytes", name)
-	default:
-		return errorf(op, ErrNotBuffer, "", "helper reported %q for %s", info.status, name)
-	}
-	if info.kind != d.kind || info.itemsize != d.size {
-		fix := fmt.Sprintf("convert in Python (for NumPy, x.astype(%q))", d.format)
-		if g := goTypeFor(info.kind, info.itemsize); g != "" {
-			fix = fmt.Sprintf("use View[%s], or %s", g, fix)
-		}
-		return errorf(op, ErrDType, fix, "%s holds %q elements of %d bytes; View[%s] wants %q", name, info.format, info.itemsize, d.goName, d.format)
-	}
-	if info.addr%d.size != 0 {
-		return errorf(op, ErrLayout, "make an aligned copy in Python first (x.copy())",
-			"%s starts at address %d, not a multiple of %d", name, info.addr, d.size)
-	}
-	return nil
-}
 
 // Share binds the Python global name to an array that aliases v's bytes
 // (no copy, so its cost does not depend on the size): an ndarray (or memoryview) with T's dtype and the given shape
@@ -83,12 +19,12 @@ func checkExport(op, name string, d dtype, info bufferInfo) error {
 // Python array keeps that memory alive by itself, even after Free. For other
 // views of the heap the caller must keep the bytes allocated while Python
 // uses the name.
-func Share[T sabview.Element](b *Bridge, name string, v *sabview.View[T], shape ...int) error {
+func Share[T sabview.Element](ctx context.Context, b *Bridge, name string, v *sabview.View[T], shape ...int) error {
 	const op = "Share"
-	if err := b.usable(op); err != nil {
+	if err := checkName(op, name); err != nil {
 		return err
 	}
-	if err := checkName(op, name); err != nil {
+	if err := b.begin(ctx, op); err != nil {
 		return err
 	}
 	if v == nil {
@@ -111,183 +47,45 @@ func Share[T sabview.Element](b *Bridge, name string, v *sabview.View[T], shape 
 	d := dtypeOf[T]()
 	key := shareKey{name: name, offset: v.ByteOffset(), n: v.ByteLength(), format: d.format, ndim: len(shape)}
 	handle := 0
-	if e, ok := b.entries[v.Lease()]; ok {
+	if e, ok := b.entryOf(v.Lease()); ok {
 		key.lease, key.offset, handle = e.lease, v.ByteOffset()-e.addr, e.handle
 	}
-	return b.share(key, handle, shape)
+	return b.share(ctx, key, handle, shape)
 }
 
 // share performs a binding, through a prepared one when the same arguments
 // were shared before.
-func (b *Bridge) share(key shareKey, handle int, shape []int) error {
+func (b *Bridge) share(ctx context.Context, key shareKey, handle int, shape []int) error {
 	cacheable := len(shape) <= maxCachedDims
 	if cacheable {
 		copy(key.shape[:], shape)
-		if binding, ok := b.shares[key]; ok {
-			return b.py.rebind(binding)
+		b.mu.Lock()
+		binding, ok := b.shares[key]
+		b.mu.Unlock()
+		if ok {
+			return b.py.rebind(ctx, binding)
 		}
 	}
-	binding, err := b.py.prepare(key.name, handle, key.offset, key.n, key.format, shape)
+	binding, err := b.py.prepare(ctx, key.name, handle, key.offset, key.n, key.format, shape)
 	if err != nil {
 		return err
 	}
 	if !cacheable {
-		return b.py.forget(binding)
+		return b.py.forget(ctx, binding)
 	}
+	evicted := -1
+	b.mu.Lock()
 	if len(b.shares) >= maxCachedShares {
 		for k, id := range b.shares {
 			delete(b.shares, k)
-			b.py.forget(id)
+			evicted = id
 			break
 		}
 	}
 	b.shares[key] = binding
-	return nil
-}
-
-// CopyIn allocates a new array in Pyodide's heap as Alloc does (binding
-// name; shape defaults to one dimension of src.Len()) and copies src's bytes
-// into it: exactly one copy, in bulk by JavaScript. src may be any view: a
-// SharedArrayBuffer, another WebAssembly memory, or even this heap. Later
-// writes to src do not reach Python, nor the reverse; the returned view
-// aliases the new Python array.
-func CopyIn[T sabview.Element](b *Bridge, name string, src *sabview.View[T], shape ...int) (*sabview.View[T], error) {
-	const op = "CopyIn"
-	if err := b.usable(op); err != nil {
-		return nil, err
-	}
-	if src == nil {
-		return nil, errorf(op, ErrShape, "pass a view to copy", "nil view")
-	}
-	if err := checkName(op, name); err != nil {
-		return nil, err
-	}
-	if len(shape) == 0 {
-		shape = []int{src.Len()}
-	}
-	n, err := checkShape(op, shape, src.Len())
-	if err != nil {
-		return nil, err
-	}
-	// Check src before allocating, so a freed source costs nothing.
-	if _, err := src.Bytes(); err != nil {
-		return nil, &Error{Op: op, Kind: ErrNotOwned, Detail: "reading the source view", Err: err}
-	}
-	dst, err := alloc[T](b, op, name, dtypeOf[T](), shape, n)
-	if err != nil {
-		return nil, err
-	}
-	// The allocation may have grown the heap: fetch both arrays afterwards.
-	from, err1 := src.Bytes()
-	to, err2 := dst.Bytes()
-	if err1 != nil || err2 != nil {
-		b.Free(dst)
-		return nil, &Error{Op: op, Kind: ErrNotOwned, Detail: "re-reading the views after allocating", Err: firstErr(err1, err2)}
-	}
-	to.Call("set", from)
-	return dst, nil
-}
-
-// CopyOut copies the Python buffer bound to name into dst: exactly one copy,
-// in bulk by JavaScript, of a buffer that View would accept. dst must hold at
-// least as many elements; it returns the number copied. Later writes on
-// either side do not reach the other. To copy into a Go slice, use View and
-// the view's CopyTo (also one copy), then Free.
-func CopyOut[T sabview.Element](b *Bridge, name string, dst *sabview.View[T]) (int, error) {
-	const op = "CopyOut"
-	if err := b.usable(op); err != nil {
-		return 0, err
-	}
-	if dst == nil {
-		return 0, errorf(op, ErrShape, "pass a destination view", "nil view")
-	}
-	if err := checkName(op, name); err != nil {
-		return 0, err
-	}
-	d := dtypeOf[T]()
-	info, err := b.py.export(name)
-	if err != nil {
-		return 0, err
-	}
-	if info.handle != 0 {
-		defer b.py.release(info.handle)
-	}
-	if err := checkExport(op, name, d, info); err != nil {
-		return 0, err
-	}
-	n := info.nbytes / d.size
-	if dst.Len() < n {
-		return 0, errorf(op, ErrShape, fmt.Sprintf("pass a view of at least %d elements", n),
-			"%s has %d elements, dst only %d", name, n, dst.Len())
-	}
-	to, err := dst.Bytes()
-	if err != nil {
-		return 0, &Error{Op: op, Kind: ErrNotOwned, Detail: "writing the destination view", Err: err}
-	}
-	from := js.Global().Get("Uint8Array").New(b.mem.Get("buffer"), info.addr, info.nbytes)
-	if n < dst.Len() {
-		to = to.Call("subarray", 0, info.nbytes)
-	}
-	to.Call("set", from)
-	return n, nil
-}
-
-// Free releases memory the bridge holds for v (from Alloc, CopyIn or View;
-// any Sub or Cast of such a view frees the whole allocation): every view
-// under it returns a sabview.ErrRevoked error from then on. For Alloc and
-// CopyIn it also deletes the global the bridge bound, if it still refers to
-// the array; Python names that still refer to the bytes keep them alive. For
-// View it unpins the Python object, which Python may then resize.
-func (b *Bridge) Free(v Leased) error {
-	const op = "Free"
-	if err := b.usable(op); err != nil {
-		return err
-	}
-	lease := leaseOf(v)
-	e, ok := b.entries[lease]
-	if lease == nil || !ok {
-		return errorf(op, ErrNotOwned, "free each view from Alloc, View or CopyIn once",
-			"the view was not made by this bridge, or was freed already")
-	}
-	delete(b.entries, lease)
-	for k := range b.shares {
-		if k.lease == lease {
-			delete(b.shares, k) // the helper drops its side in release
-		}
-	}
-	lease.Revoke(&Error{Op: op, Kind: ErrFreed, Detail: "the memory was freed with Bridge.Free"})
-	return b.py.release(e.handle)
-}
-
-// Shape returns the shape of the array behind v (the Python object's shape
-// for View), or nil when the bridge does not hold v's memory.
-func (b *Bridge) Shape(v Leased) []int {
-	if b == nil {
-		return nil
-	}
-	if e, ok := b.entries[leaseOf(v)]; ok && e.lease != nil {
-		return append([]int(nil), e.shape...)
-	}
-	return nil
-}
-
-// leaseOf returns v's lease, or nil for a nil interface or nil pointer
-// (whose Lease method would dereference nil).
-func leaseOf(v Leased) *sabview.Lease {
-	if v == nil {
-		return nil
-	}
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
-		return nil
-	}
-	return v.Lease()
-}
-
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
+	b.mu.Unlock()
+	if evicted >= 0 {
+		return b.py.forget(ctx, evicted)
 	}
 	return nil
 }

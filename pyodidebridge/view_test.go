@@ -3,6 +3,7 @@
 package pyodidebridge_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -62,7 +63,7 @@ func TestViewExisting(t *testing.T) {
 			if c.resize != "" {
 				run(t, b, fmt.Sprintf("try:\n    %s\nexcept BufferError:\n    pass\nelse:\n    raise AssertionError('resized while a Go view pins it')", c.resize))
 			}
-			if err := b.Free(leased); err != nil {
+			if err := b.Free(context.Background(), leased); err != nil {
 				t.Fatal(err)
 			}
 			if c.resize != "" {
@@ -78,7 +79,7 @@ func TestViewExisting(t *testing.T) {
 // writes goWrite there from Go, and has Python read it back.
 func viewAndMutate[T sabview.Element](t *testing.T, b *pyodidebridge.Bridge, name string, want, goWrite T) *sabview.View[T] {
 	t.Helper()
-	v, err := pyodidebridge.View[T](b, name)
+	v, err := pyodidebridge.View[T](context.Background(), b, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,11 +108,11 @@ func pyLiteral[T sabview.Element](x T) string {
 // whole array, a Sub, and a view the bridge does not own.
 func TestShare(t *testing.T) {
 	b := bridge(t)
-	v, err := pyodidebridge.Alloc[float32](b, "share_base", 12)
+	v, err := pyodidebridge.Alloc[float32](context.Background(), b, "share_base", 12)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pyodidebridge.Share(b, "share_2d", v, 3, 4); err != nil {
+	if err := pyodidebridge.Share(context.Background(), b, "share_2d", v, 3, 4); err != nil {
 		t.Fatal(err)
 	}
 	run(t, b, "assert tuple(memoryview(share_2d).shape) == (3, 4)\nshare_2d[1, 2] = 6.5")
@@ -119,7 +120,7 @@ func TestShare(t *testing.T) {
 		t.Fatalf("Go read %v at flat index 6 after Python wrote share_2d[1, 2] = 6.5", got)
 	}
 	tail, _ := v.Sub(8, 12)
-	if err := pyodidebridge.Share(b, "share_tail", tail); err != nil {
+	if err := pyodidebridge.Share(context.Background(), b, "share_tail", tail); err != nil {
 		t.Fatal(err)
 	}
 	run(t, b, "share_tail[3] = -1.25")
@@ -134,7 +135,7 @@ func TestShare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pyodidebridge.Share(b, "share_loose", loose); err != nil {
+	if err := pyodidebridge.Share(context.Background(), b, "share_loose", loose); err != nil {
 		t.Fatal(err)
 	}
 	run(t, b, "share_loose[0] = 3.0")
@@ -146,7 +147,7 @@ func TestShare(t *testing.T) {
 	// Sharing again with the same arguments rebinds the name to a fresh
 	// array over the same bytes, also after Python dropped or rebound it.
 	for round := range 3 {
-		if err := pyodidebridge.Share(b, "share_2d", v, 3, 4); err != nil {
+		if err := pyodidebridge.Share(context.Background(), b, "share_2d", v, 3, 4); err != nil {
 			t.Fatal(err)
 		}
 		run(t, b, fmt.Sprintf("assert tuple(memoryview(share_2d).shape) == (3, 4)\nshare_2d[0, 0] = %d\nshare_2d = None", round))
@@ -154,13 +155,13 @@ func TestShare(t *testing.T) {
 			t.Fatalf("round %d: Go read %v at 0", round, got)
 		}
 	}
-	if err := pyodidebridge.Share(b, "share_2d", v, 3, 4); err != nil {
+	if err := pyodidebridge.Share(context.Background(), b, "share_2d", v, 3, 4); err != nil {
 		t.Fatal(err)
 	}
 
 	// Shared names keep the memory alive after Free.
 	live, _ := pyodidebridge.LiveEntries(b)
-	if err := b.Free(v); err != nil {
+	if err := b.Free(context.Background(), v); err != nil {
 		t.Fatal(err)
 	}
 	reuseBait(t, b, 12*4)
@@ -180,11 +181,11 @@ func TestCopyInOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	src.CopyFrom([]int32{10, 20, 30, 40, 50, 60})
-	in, err := pyodidebridge.CopyIn(b, "copied_in", src, 2, 3)
+	in, err := pyodidebridge.CopyIn(context.Background(), b, "copied_in", src, 2, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(in)
+	defer b.Free(context.Background(), in)
 	run(t, b, "assert _flat(copied_in) == [10, 20, 30, 40, 50, 60]\nassert tuple(memoryview(copied_in).shape) == (2, 3)\ncopied_in[0, 0] = -1")
 	if got, _ := src.At(0); got != 10 {
 		t.Fatalf("source view saw Python's write to the copy (%d)", got)
@@ -199,7 +200,7 @@ func TestCopyInOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := pyodidebridge.CopyOut(b, "copied_in", dst)
+	n, err := pyodidebridge.CopyOut(context.Background(), b, "copied_in", dst)
 	if err != nil || n != 6 {
 		t.Fatalf("CopyOut = %d, %v; want 6", n, err)
 	}

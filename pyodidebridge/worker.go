@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall/js"
-	"time"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/sharedheap"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -67,6 +67,9 @@ func LoadWorker(ctx context.Context, opts WorkerOptions) (*Bridge, error) {
 		}
 		return nil, err
 	}
+	if err := checkServedVersion(ctx, op, url); err != nil {
+		return nil, err
+	}
 	w, err := sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{IndexURL: url, ScriptURL: opts.ScriptURL, Output: opts.Output})
 	if err != nil {
 		return nil, fromSharedHeap(op, err)
@@ -80,15 +83,17 @@ func LoadWorker(ctx context.Context, opts WorkerOptions) (*Bridge, error) {
 		return fail(err)
 	}
 	mem := w.Memory()
-	if objectTag(mem) != "WebAssembly.Memory" || !w.Shared() {
+	if jsinterop.Tag(mem) != "WebAssembly.Memory" || !w.Shared() {
 		return fail(errorf(op, ErrWorker, "use internal/sharedheap's worker.js, which posts pyodide._module.memory",
-			"the worker posted %s, not a shared WebAssembly.Memory", describe(mem)))
+			"the worker posted %s, not a shared WebAssembly.Memory", jsinterop.Describe(mem)))
 	}
 	if err := py.install(ctx); err != nil {
 		return fail(err)
 	}
 	b := &Bridge{api: js.Undefined(), mem: mem, version: w.Version, py: py,
 		entries: map[*sabview.Lease]*entry{}, shares: map[shareKey]int{}}
+	py.onDead = b.died
+	go b.watch(w)
 	if len(opts.Packages) > 0 {
 		if err := b.LoadPackage(ctx, opts.Packages...); err != nil {
 			return fail(err)
@@ -97,13 +102,40 @@ func LoadWorker(ctx context.Context, opts WorkerOptions) (*Bridge, error) {
 	return b, nil
 }
 
+// watch waits for the worker to end; when it died (rather than being
+// closed) it revokes every view of its heap, whose Python objects are gone,
+// and makes every later call fail with ErrWorkerDead.
+func (b *Bridge) watch(w *sharedheap.Worker) {
+	<-w.Dead()
+	if cause := w.Err(); errors.Is(cause, sharedheap.ErrDead) {
+		b.died(cause)
+	}
+}
+
+// died revokes every view and records the death, once.
+func (b *Bridge) died(cause error) {
+	dead := fromSharedHeap("Worker", cause)
+	b.mu.Lock()
+	if b.closed || b.dead != nil {
+		b.mu.Unlock()
+		return
+	}
+	b.dead = dead
+	entries := b.entries
+	b.entries, b.shares, b.orphans = map[*sabview.Lease]*entry{}, map[shareKey]int{}, nil
+	b.mu.Unlock()
+	for lease := range entries {
+		lease.Revoke(dead)
+	}
+}
+
 // SharedHeap reports whether Pyodide's heap is a SharedArrayBuffer, that is
 // whether other threads can view it (always true after LoadWorker).
 func (b *Bridge) SharedHeap() bool {
 	if b == nil || b.mem.IsUndefined() {
 		return false
 	}
-	return objectTag(b.mem.Get("buffer")) == "SharedArrayBuffer"
+	return jsinterop.Tag(b.mem.Get("buffer")) == "SharedArrayBuffer"
 }
 
 // InWorker reports whether the bridge drives Pyodide in a worker (LoadWorker).
@@ -119,11 +151,19 @@ func (b *Bridge) InWorker() bool {
 // of a one-line Python call to the helper module (parsed in the worker, tens
 // of microseconds, next to a postMessage round trip of about as much).
 type workerThread struct {
-	w *sharedheap.Worker
+	w      *sharedheap.Worker
+	onDead func(cause error) // the bridge's reaction to the worker's death
 }
 
-// closeTimeout bounds how long Close waits for the worker to acknowledge.
-const closeTimeout = 10 * time.Second
+// fail converts a worker call's error, and makes the bridge react to a
+// death before the call returns, so the caller already finds its views
+// revoked.
+func (p *workerThread) fail(op string, err error) *Error {
+	if errors.Is(err, sharedheap.ErrDead) && p.onDead != nil {
+		p.onDead(err)
+	}
+	return fromSharedHeap(op, err)
+}
 
 // install writes the helper modules into the worker's file system and
 // imports them.
@@ -155,7 +195,7 @@ func (p *workerThread) install(ctx context.Context) error {
 
 // call runs module.fn(args...) in the worker and returns its value (tuples
 // arrive as arrays). Arguments are ints and strings.
-func (p *workerThread) call(op, module, fn string, args ...any) (js.Value, error) {
+func (p *workerThread) call(ctx context.Context, op, module, fn string, args ...any) (js.Value, error) {
 	var code strings.Builder
 	code.WriteString("__import__(" + strconv.Quote(module) + ")." + fn + "(")
 	for i, a := range args {
@@ -172,23 +212,23 @@ func (p *workerThread) call(op, module, fn string, args ...any) (js.Value, error
 		}
 	}
 	code.WriteString(")")
-	v, err := p.w.Run(context.Background(), code.String())
+	v, err := p.w.Run(ctx, code.String())
 	if err != nil {
-		return js.Undefined(), fromSharedHeap(op, err)
+		return js.Undefined(), p.fail(op, err)
 	}
 	return v, nil
 }
 
-func (p *workerThread) alloc(name string, nbytes, align int, format string, shape []int) (int, int, error) {
-	r, err := p.call("Alloc", helperModule, "alloc", withShape([]any{name, nbytes, align, format}, shape)...)
+func (p *workerThread) alloc(ctx context.Context, name string, nbytes, align int, format string, shape []int) (int, int, error) {
+	r, err := p.call(ctx, "Alloc", helperModule, "alloc", withShape([]any{name, nbytes, align, format}, shape)...)
 	if err != nil {
 		return 0, 0, err
 	}
 	return r.Index(0).Int(), r.Index(1).Int(), nil
 }
 
-func (p *workerThread) export(name string) (bufferInfo, error) {
-	r, err := p.call("View", helperModule, "export", name)
+func (p *workerThread) export(ctx context.Context, name string) (bufferInfo, error) {
+	r, err := p.call(ctx, "View", helperModule, "export", name)
 	if err != nil {
 		return bufferInfo{}, err
 	}
@@ -207,39 +247,39 @@ func (p *workerThread) export(name string) (bufferInfo, error) {
 	return info, nil
 }
 
-func (p *workerThread) prepare(name string, handle, offset, nbytes int, format string, shape []int) (int, error) {
-	r, err := p.call("Share", helperModule, "prepare", withShape([]any{name, handle, offset, nbytes, format}, shape)...)
+func (p *workerThread) prepare(ctx context.Context, name string, handle, offset, nbytes int, format string, shape []int) (int, error) {
+	r, err := p.call(ctx, "Share", helperModule, "prepare", withShape([]any{name, handle, offset, nbytes, format}, shape)...)
 	if err != nil {
 		return 0, err
 	}
 	return r.Int(), nil
 }
 
-func (p *workerThread) rebind(binding int) error {
-	_, err := p.call("Share", helperModule, "rebind", binding)
+func (p *workerThread) rebind(ctx context.Context, binding int) error {
+	_, err := p.call(ctx, "Share", helperModule, "rebind", binding)
 	return err
 }
 
-func (p *workerThread) forget(binding int) error {
-	_, err := p.call("Share", helperModule, "forget", binding)
+func (p *workerThread) forget(ctx context.Context, binding int) error {
+	_, err := p.call(ctx, "Share", helperModule, "forget", binding)
 	return err
 }
 
-func (p *workerThread) release(handle int) error {
-	_, err := p.call("Free", helperModule, "release", handle)
+func (p *workerThread) release(ctx context.Context, handle int) error {
+	_, err := p.call(ctx, "Free", helperModule, "release", handle)
 	return err
 }
 
-func (p *workerThread) refresh() (bool, error) {
-	r, err := p.call("NumPy", helperModule, "refresh")
+func (p *workerThread) refresh(ctx context.Context) (bool, error) {
+	r, err := p.call(ctx, "NumPy", helperModule, "refresh")
 	if err != nil {
 		return false, err
 	}
 	return r.Bool(), nil
 }
 
-func (p *workerThread) live() (int, error) {
-	r, err := p.call("live", helperModule, "live")
+func (p *workerThread) live(ctx context.Context) (int, error) {
+	r, err := p.call(ctx, "live", helperModule, "live")
 	if err != nil {
 		return 0, err
 	}
@@ -248,7 +288,7 @@ func (p *workerThread) live() (int, error) {
 
 func (p *workerThread) run(ctx context.Context, code string) error {
 	if _, err := p.w.Run(ctx, code); err != nil {
-		return fromSharedHeap("Run", err)
+		return p.fail("Run", err)
 	}
 	return nil
 }
@@ -264,32 +304,20 @@ func (p *workerThread) loadPackages(ctx context.Context, packages []string) erro
 	code := "import pyodide_js as _sabkit_pjs\nfrom pyodide.ffi import to_js as _sabkit_to_js\n" +
 		"await _sabkit_pjs.loadPackage(_sabkit_to_js([" + list.String() + "]))\ndel _sabkit_pjs, _sabkit_to_js\n"
 	if _, err := p.w.Run(ctx, code); err != nil {
-		return fromSharedHeap("LoadPackage", err)
+		return p.fail("LoadPackage", err)
 	}
 	return nil
 }
 
-func (p *workerThread) close() {
-	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
-	defer cancel()
-	p.w.Close(ctx)
-}
+func (p *workerThread) close() { p.w.Close() }
 
 // isolationFix names the headers, because that is the only fix there is,
 // and the fallback with what it costs.
-const isolationFix = "serve the page and its scripts with `Cross-Origin-Opener-Policy: same-origin` and " +
-	"`Cross-Origin-Embedder-Policy: require-corp` (and Pyodide's files with `Cross-Origin-Resource-Policy: same-origin`); " +
-	"without isolation use Load (Pyodide on this thread, stock heap), where data crossing threads is copied"
+const isolationFix = jsinterop.IsolationFix + "; without isolation use Load (Pyodide on this thread, stock heap), " +
+	"where data crossing threads is copied"
 
 // fromSharedHeap converts an internal/sharedheap error into this package's.
 func fromSharedHeap(op string, err error) *Error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		kind := context.Canceled
-		if errors.Is(err, context.DeadlineExceeded) {
-			kind = context.DeadlineExceeded
-		}
-		return &Error{Op: op, Kind: kind, Detail: "stopped waiting for the worker; Python keeps running", Err: err}
-	}
 	var pe *sharedheap.PythonError
 	if errors.As(err, &pe) {
 		tb := strings.TrimRight(pe.Traceback, "\n")
@@ -304,6 +332,13 @@ func fromSharedHeap(op string, err error) *Error {
 		return &Error{Op: op, Kind: ErrWorker, Err: err}
 	}
 	switch {
+	case errors.Is(se, sharedheap.ErrCanceled):
+		return &Error{Op: op, Kind: ErrCanceled, Detail: se.Detail, Err: se.Err}
+	case errors.Is(se, sharedheap.ErrDead):
+		return &Error{Op: op, Kind: ErrWorkerDead, Detail: se.Detail,
+			Fix: "start a new worker with LoadWorker; the Python state and every view of the old heap are gone"}
+	case errors.Is(se, sharedheap.ErrClosed):
+		return &Error{Op: op, Kind: ErrClosed, Detail: "the bridge was closed while the call waited"}
 	case errors.Is(se, sharedheap.ErrNotIsolated):
 		return &Error{Op: op, Kind: ErrNotIsolated, Detail: se.Detail, Fix: isolationFix}
 	case errors.Is(se, sharedheap.ErrBoot), errors.Is(se, sharedheap.ErrNotShared), errors.Is(se, sharedheap.ErrRewrite):

@@ -93,11 +93,11 @@ func TestWorkerRoundTrip(t *testing.T) {
 func TestWorkerViewShareCopy(t *testing.T) {
 	b := workerBridge(t)
 	run(t, b, "import array\nw_arr = array.array('i', range(100))")
-	v, err := pyodidebridge.View[int32](b, "w_arr")
+	v, err := pyodidebridge.View[int32](context.Background(), b, "w_arr")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(v)
+	defer b.Free(context.Background(), v)
 	if x, _ := v.At(42); x != 42 {
 		t.Fatalf("View read %d, Python holds 42", x)
 	}
@@ -110,7 +110,7 @@ func TestWorkerViewShareCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pyodidebridge.Share(b, "w_sub", sub, 2, 5); err != nil {
+	if err := pyodidebridge.Share(context.Background(), b, "w_sub", sub, 2, 5); err != nil {
 		t.Fatal(err)
 	}
 	run(t, b, "w_sub[1, 4] = 12345\nassert w_arr[19] == 12345")
@@ -125,11 +125,11 @@ func TestWorkerViewShareCopy(t *testing.T) {
 	for i := range 4 {
 		src.Set(i, int32(i*3))
 	}
-	in, err := pyodidebridge.CopyIn(b, "w_in", src, 4)
+	in, err := pyodidebridge.CopyIn(context.Background(), b, "w_in", src, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(in)
+	defer b.Free(context.Background(), in)
 	src.Set(0, 99) // after the copy: Python must not see it
 	run(t, b, "assert list(_flat(w_in)) == [0, 3, 6, 9], _flat(w_in)\nw_in[1] = 50")
 	if x, _ := src.At(1); x != 3 {
@@ -139,7 +139,7 @@ func TestWorkerViewShareCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := pyodidebridge.CopyOut(b, "w_in", dst); err != nil || n != 4 {
+	if n, err := pyodidebridge.CopyOut(context.Background(), b, "w_in", dst); err != nil || n != 4 {
 		t.Fatalf("CopyOut = %d, %v", n, err)
 	}
 	run(t, b, "w_in[2] = 77")
@@ -189,11 +189,11 @@ func TestWorkerGrowthStorm(t *testing.T) {
 	const minGrowths, maxBlocks = 20, 64
 	// mailbox[0]: blocks published; mailbox[1+k]: address of block k;
 	// mailbox[100]: growths Python saw.
-	mailbox, err := pyodidebridge.Alloc[int32](b, "storm_mailbox", 128)
+	mailbox, err := pyodidebridge.Alloc[int32](context.Background(), b, "storm_mailbox", 128)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(mailbox)
+	defer b.Free(context.Background(), mailbox)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	done := runAsync(ctx, b, fmt.Sprintf(`
@@ -334,15 +334,15 @@ func TestNoIsolationFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	src.CopyFrom([]float32{1.5, 2.5, 3.5})
-	in, err := pyodidebridge.CopyIn(b, "fallback_in", src, 3)
+	in, err := pyodidebridge.CopyIn(context.Background(), b, "fallback_in", src, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Free(in)
+	defer b.Free(context.Background(), in)
 	src.Set(0, -1)
 	run(t, b, "assert list(_flat(fallback_in)) == [1.5, 2.5, 3.5]\nfallback_in[2] = 9.0")
 	dst, _ := sabview.FromTypedArray[float32](js.Global().Get("Float32Array").New(3))
-	if _, err := pyodidebridge.CopyOut(b, "fallback_in", dst); err != nil {
+	if _, err := pyodidebridge.CopyOut(context.Background(), b, "fallback_in", dst); err != nil {
 		t.Fatal(err)
 	}
 	run(t, b, "fallback_in[0] = 100.0")
@@ -401,7 +401,7 @@ func TestWorkerClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := pyodidebridge.Alloc[float32](b, "closing", 8)
+	v, err := pyodidebridge.Alloc[float32](context.Background(), b, "closing", 8)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +418,7 @@ func TestWorkerClose(t *testing.T) {
 	if _, err := v.At(3); !errors.Is(err, sabview.ErrRevoked) || !errors.Is(err, pyodidebridge.ErrClosed) {
 		t.Errorf("view after Close: %v, want ErrRevoked wrapping ErrClosed", err)
 	}
-	if _, err := pyodidebridge.Alloc[float32](b, "again", 1); !errors.Is(err, pyodidebridge.ErrClosed) {
+	if _, err := pyodidebridge.Alloc[float32](context.Background(), b, "again", 1); !errors.Is(err, pyodidebridge.ErrClosed) {
 		t.Errorf("Alloc after Close: %v", err)
 	}
 	if err := b.Run(ctx, "1"); !errors.Is(err, pyodidebridge.ErrClosed) {

@@ -25,7 +25,7 @@ func main() {
 		return
 	}
 	// A uint8 array in Pyodide's heap, bound to the Python name "levels".
-	levels, err := pyodidebridge.Alloc[uint8](b, "levels", 8)
+	levels, err := pyodidebridge.Alloc[uint8](context.Background(), b, "levels", 8)
 	if err != nil {
 		report(false, err.Error())
 		return

@@ -41,7 +41,7 @@ func main() {
 	}
 	defer b.Close()
 	// 1000 points of (x, y, z), owned by Python, seen by Go through a view.
-	points, err := pyodidebridge.Alloc[float64](b, "points", 1000, 3)
+	points, err := pyodidebridge.Alloc[float64](context.Background(), b, "points", 1000, 3)
 	if err != nil {
 		out.fail(err)
 		return

@@ -106,11 +106,11 @@ func (d *demo) run(ctx context.Context) report {
 	}
 	defer py.Close()
 	lap("python ready")
-	region, err := pyodidebridge.AllocFrames(py, "frames", frameBytes)
+	region, err := pyodidebridge.AllocFrames(context.Background(), py, "frames", frameBytes)
 	if err != nil {
 		return d.fail(err)
 	}
-	inputs, err := pyodidebridge.Alloc[float32](py, "inputs", 4)
+	inputs, err := pyodidebridge.Alloc[float32](context.Background(), py, "inputs", 4)
 	if err != nil {
 		return d.fail(err)
 	}
@@ -160,11 +160,11 @@ func (d *demo) run(ctx context.Context) report {
 // carries the nonce by message, for comparison) and writes its complement
 // beside it, and Go reads that back through its view.
 func (d *demo) probeSharedHeap(ctx context.Context, py *pyodidebridge.Bridge) error {
-	probe, err := pyodidebridge.Alloc[uint32](py, "shared_probe", 2)
+	probe, err := pyodidebridge.Alloc[uint32](ctx, py, "shared_probe", 2)
 	if err != nil {
 		return err
 	}
-	defer py.Free(probe)
+	defer py.Free(ctx, probe)
 	nonce := rand.Uint32()
 	if err := probe.Set(0, nonce); err != nil {
 		return err

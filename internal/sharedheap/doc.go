@@ -35,11 +35,9 @@
 //	Operation                                   Aliases or copies
 //	Worker.Memory (posted WebAssembly.Memory)   aliases the worker's whole heap
 //	sabview.FromMemory over Worker.Memory       aliases Python's array bytes
-//	Worker.Alloc                                aliases: returns an address in the heap
 //	Heap.Memory (Load)                          aliases this thread's Pyodide heap
-//	Worker.Run result, RunJSON                  copies (structured clone of a JSON-able value)
-//	Worker.Read (op read)                       copies: the worker slices and transfers the bytes
-//	Worker.Stdin                                copies the text into the worker
+//	Worker.Run result                           copies (structured clone of a JSON-able value)
+//	op read (tests only)                        copies: the worker slices and transfers the bytes
 //	shims                                       copy shared input into a private buffer
 //	shareMemory / rewrite                       copies the module when it changes it
 //
@@ -48,6 +46,14 @@
 // length, so re-derive a view when view.buffer.byteLength differs from
 // memory.buffer.byteLength (sabview.FromMemory does). Growing the heap from
 // another thread would leave Emscripten's own views stale.
+//
+// Every Worker call takes a context: when it ends, a request the worker has
+// not started is skipped, and a running Run gets KeyboardInterrupt through
+// Pyodide's interrupt buffer (ErrCanceled, matching the context's error). A
+// worker that dies is noticed without a call (Dead, Err; a Web Lock the
+// worker holds for its life, Pyodide's fatal-error hook, the worker's error
+// and exit events), and its pending and later calls fail with ErrDead.
+// Close terminates the worker at once.
 //
 // Ordering: plain reads and writes through a shared view carry no ordering
 // across threads. A Worker's requests run one at a time, and postMessage

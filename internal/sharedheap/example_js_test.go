@@ -44,18 +44,18 @@ func ExampleStartWorker() {
 		fmt.Println(err) // ErrNotIsolated names the headers to send
 		return
 	}
-	defer w.Close(ctx)
-	a, err := w.Alloc(ctx, "samples", "float32", 1024)
+	defer w.Close()
+	addr, err := w.Run(ctx, "import array\nsamples = array.array('f', [0]) * 1024\nsamples.buffer_info()[0]")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	v, err := sabview.FromMemory[float32](w.Memory(), a.Address, 1024) // aliases Python's array
+	v, err := sabview.FromMemory[float32](w.Memory(), addr.Int(), 1024) // aliases Python's array
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	w.Run(ctx, "a = _sabkit_arrays['samples'][0]\na[3] = 1.5")
+	w.Run(ctx, "samples[3] = 1.5")
 	x, _ := v.At(3)
 	fmt.Println(x) // 1.5
 }

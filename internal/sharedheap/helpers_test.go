@@ -131,12 +131,10 @@ func runJSON(t testing.TB, w *sharedheap.Worker, code string, out any) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	for _, w := range []*sharedheap.Worker{sharedWorker, stockWorker} {
 		if w != nil {
-			w.Close(ctx)
+			w.Close()
 		}
 	}
-	cancel()
 	os.Exit(code)
 }

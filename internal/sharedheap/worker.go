@@ -4,10 +4,13 @@ package sharedheap
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"strings"
+	"sync"
 	"syscall/js"
+	"time"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 )
 
@@ -35,14 +38,35 @@ type WorkerOptions struct {
 // Its heap's WebAssembly.Memory is posted here, so views over it alias the
 // worker's Python objects. Requests are served one at a time, in order.
 // A Worker's methods may be called from several goroutines.
+//
+// Every call takes a context. When it ends, a request the worker has not
+// started is skipped, a running Run gets KeyboardInterrupt, and the call
+// returns an ErrCanceled error that also matches the context's error. A
+// worker that dies (a fatal Pyodide error such as a wasm trap, self.close(),
+// terminate(), a crash) is noticed without a call: Dead is closed, and
+// every pending and later call fails with ErrDead.
 type Worker struct {
 	client  js.Value
-	output  js.Func
+	funcs   []js.Func
 	Version string // Pyodide's version
 	// MemoryProperty names the property of pyodide._module that holds the
 	// heap's Memory in the worker ("memory" in Pyodide 314); empty for Stock.
 	MemoryProperty string
+
+	mu      sync.Mutex
+	replies map[int]chan reply
+	dead    chan struct{}
+	cause   error // why the worker died or closed; set before dead is closed
 }
+
+type reply struct {
+	ok bool
+	v  js.Value
+}
+
+// interruptGrace bounds how long a canceled Run waits for Python to raise
+// KeyboardInterrupt before the call gives up on it.
+const interruptGrace = time.Second
 
 // StartWorker starts a worker, boots Pyodide in it and returns once Python
 // is ready (seconds). Without cross-origin isolation a shared worker fails
@@ -57,7 +81,7 @@ func StartWorker(ctx context.Context, opts WorkerOptions) (*Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Worker{}
+	w := &Worker{replies: map[int]chan reply{}, dead: make(chan struct{})}
 	cfg := js.Global().Get("Object").New()
 	cfg.Set("indexURL", opts.IndexURL)
 	cfg.Set("shared", !opts.Stock)
@@ -67,12 +91,10 @@ func StartWorker(ctx context.Context, opts WorkerOptions) (*Worker, error) {
 		cfg.Set("source", Script+"\n"+WorkerScript)
 	}
 	if opts.Output != nil {
-		w.output = js.FuncOf(func(this js.Value, args []js.Value) any {
-			opts.Output(args[0].String(), args[1].String())
-			return nil
-		})
-		cfg.Set("onOutput", w.output)
+		cfg.Set("onOutput", w.funcOf(func(args []js.Value) { opts.Output(args[0].String(), args[1].String()) }))
 	}
+	cfg.Set("onReply", w.funcOf(func(args []js.Value) { w.deliver(args[0].Int(), args[1].Bool(), args[2]) }))
+	cfg.Set("onDeath", w.funcOf(func(args []js.Value) { w.die(replyError("Worker", args[0])) }))
 	p, thrown, ok := try(func() js.Value { return ns.Call("startWorker", cfg) })
 	if !ok {
 		w.release()
@@ -82,6 +104,9 @@ func StartWorker(ctx context.Context, opts WorkerOptions) (*Worker, error) {
 	if err != nil {
 		w.release()
 		ns.Call("discardWorker", p) // ends the worker should it still come up
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return nil, canceled(op, "the context ended while Pyodide booted in the worker", err)
+		}
 		return nil, fromJS(op, err, rejection(err))
 	}
 	w.client = client
@@ -90,10 +115,63 @@ func StartWorker(ctx context.Context, opts WorkerOptions) (*Worker, error) {
 	return w, nil
 }
 
+// funcOf makes a callback that lives as long as the worker.
+func (w *Worker) funcOf(f func(args []js.Value)) js.Func {
+	fn := js.FuncOf(func(this js.Value, args []js.Value) any { f(args); return nil })
+	w.funcs = append(w.funcs, fn)
+	return fn
+}
+
 func (w *Worker) release() {
-	if w.output.Truthy() {
-		w.output.Release()
+	for _, f := range w.funcs {
+		f.Release()
 	}
+	w.funcs = nil
+}
+
+func (w *Worker) deliver(id int, ok bool, v js.Value) {
+	w.mu.Lock()
+	ch := w.replies[id]
+	delete(w.replies, id)
+	w.mu.Unlock()
+	if ch != nil {
+		ch <- reply{ok: ok, v: v}
+	}
+}
+
+// die records why the worker ended, once.
+func (w *Worker) die(cause error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.cause != nil {
+		return
+	}
+	w.cause = cause
+	close(w.dead)
+}
+
+// Dead is closed once the worker has died or been closed; Err then says why.
+func (w *Worker) Dead() <-chan struct{} { return w.dead }
+
+// Err returns nil while the worker lives, else an ErrDead or ErrClosed
+// error saying what happened.
+func (w *Worker) Err() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.cause
+}
+
+// Object returns the JavaScript Worker (a worker_threads Worker under
+// Node), for code that must post to it or end it without this client.
+func (w *Worker) Object() js.Value { return w.client.Get("worker") }
+
+// Pending returns the number of calls waiting for a reply, here and in the
+// JavaScript client (they should agree; both return to zero).
+func (w *Worker) Pending() (goSide, jsSide int) {
+	w.mu.Lock()
+	goSide = len(w.replies)
+	w.mu.Unlock()
+	return goSide, w.client.Call("pending").Int()
 }
 
 // Memory returns the worker's heap, a shared WebAssembly.Memory (aliases:
@@ -113,16 +191,112 @@ func (w *Worker) Shared() bool { return w.client.Get("shared").Truthy() }
 // call sends one request; op is the Go method for errors, wire the
 // protocol's op.
 func (w *Worker) call(ctx context.Context, op, wire string, req map[string]any) (js.Value, error) {
+	if err := w.Err(); err != nil {
+		return js.Undefined(), withOp(err, op)
+	}
+	if err := ctx.Err(); err != nil {
+		return js.Undefined(), canceled(op, "the context ended before the call was sent", err)
+	}
 	req["op"] = wire
-	p, thrown, ok := try(func() js.Value { return w.client.Call("call", req) })
+	ch := make(chan reply, 1)
+	w.mu.Lock()
+	id, thrown, ok := try(func() js.Value { return w.client.Call("call", req) })
+	if ok {
+		w.replies[id.Int()] = ch
+	}
+	w.mu.Unlock()
 	if !ok {
 		return js.Undefined(), fromJS(op, jsError{thrown}, thrown)
 	}
-	v, err := promise.Await(ctx, p)
-	if err != nil {
-		return js.Undefined(), fromJS(op, err, rejection(err))
+	select {
+	case r := <-ch:
+		return w.result(op, r)
+	case <-ctx.Done():
 	}
-	return v, nil
+	switch w.client.Call("cancel", id).String() {
+	case "interrupted":
+		// Python checks the interrupt buffer between bytecodes; code stuck in
+		// C (or Atomics.wait) does not, so wait only so long. Python reads
+		// the buffer and then zeroes it, two steps rather than one atomic
+		// exchange, so a store landing between them is lost: store again
+		// until Python answers.
+		t := time.NewTimer(interruptGrace)
+		defer t.Stop()
+		again := time.NewTicker(20 * time.Millisecond)
+		defer again.Stop()
+	wait:
+		select {
+		case <-again.C:
+			w.client.Call("cancel", id)
+			goto wait
+		case r := <-ch:
+			if r.ok {
+				return r.v, nil // it finished before the interrupt landed
+			}
+			_, err := w.result(op, r)
+			var pe *PythonError
+			if errors.As(err, &pe) && pe.Type == "KeyboardInterrupt" {
+				return js.Undefined(), canceled(op, "Python was interrupted (KeyboardInterrupt) and the worker is ready again", ctx.Err())
+			}
+			if errors.Is(err, ErrDead) || errors.Is(err, ErrWorker) {
+				return js.Undefined(), err
+			}
+			return js.Undefined(), &Error{Op: op, Kind: ErrCanceled, Detail: "the context ended while Python ran; Python then raised",
+				Err: errors.Join(ctx.Err(), err)}
+		case <-t.C:
+			w.client.Call("abandon", id) // the reply, if any, is dropped
+			<-ch
+			return js.Undefined(), canceled(op, "Python did not stop at KeyboardInterrupt within "+interruptGrace.String()+
+				" (it may be blocked outside the interpreter); it keeps running in the worker", ctx.Err())
+		}
+	default: // skipped or abandoned: the reply was settled synchronously
+		r := <-ch
+		if r.ok {
+			return r.v, nil
+		}
+		if _, err := w.result(op, r); !errors.Is(err, ErrCanceled) {
+			return js.Undefined(), err
+		}
+		return js.Undefined(), canceled(op, strings.TrimPrefix(r.v.Get("message").String(), "sabkitSharedHeap worker: "), ctx.Err())
+	}
+}
+
+func (w *Worker) result(op string, r reply) (js.Value, error) {
+	if r.ok {
+		return r.v, nil
+	}
+	return js.Undefined(), replyError(op, r.v)
+}
+
+// replyError maps a failed reply to an *Error: the client's own error names
+// first, then whatever sharedheap.js reports.
+func replyError(op string, v js.Value) error {
+	name := jsinterop.ErrorName(v)
+	msg := strings.TrimPrefix(v.Get("message").String(), "sabkitSharedHeap worker: ")
+	switch name {
+	case "WorkerDeadError":
+		return &Error{Op: op, Kind: ErrDead, Detail: msg,
+			Fix: "start a new worker; the Python state and every view of its heap are gone"}
+	case "WorkerClosedError":
+		return &Error{Op: op, Kind: ErrClosed, Detail: msg}
+	case "CanceledError":
+		return &Error{Op: op, Kind: ErrCanceled, Detail: msg}
+	}
+	return fromJS(op, &promise.RejectedError{Reason: v}, v)
+}
+
+func canceled(op, detail string, ctxErr error) *Error {
+	return &Error{Op: op, Kind: ErrCanceled, Detail: detail, Err: ctxErr}
+}
+
+// withOp returns err, an *Error, renamed for op.
+func withOp(err error, op string) error {
+	if e, ok := err.(*Error); ok {
+		c := *e
+		c.Op = op
+		return &c
+	}
+	return err
 }
 
 // Run runs Python code in the worker (runPythonAsync: top-level await
@@ -134,108 +308,13 @@ func (w *Worker) Run(ctx context.Context, code string) (js.Value, error) {
 	return w.call(ctx, "Run", "run", map[string]any{"code": code})
 }
 
-// RunJSON is Run with the result decoded into out by encoding/json.
-func (w *Worker) RunJSON(ctx context.Context, code string, out any) error {
-	v, err := w.Run(ctx, code)
-	if err != nil {
-		return err
-	}
-	text := js.Global().Get("JSON").Call("stringify", v)
-	if text.IsUndefined() {
-		text = js.ValueOf("null")
-	}
-	if err := json.Unmarshal([]byte(text.String()), out); err != nil {
-		return &Error{Op: "RunJSON", Kind: ErrArgument, Detail: "decoding the result " + text.String(), Err: err}
-	}
-	return nil
-}
-
-// Array is a zeroed Python array.array the worker keeps alive by name. Its
-// bytes are [Address, Address+NBytes) of the worker's Memory, and stay
-// there until Free: a memoryview held in the worker pins it.
-type Array struct {
-	Name     string
-	DType    string
-	Shape    []int
-	Address  int
-	NBytes   int
-	ItemSize int
-}
-
-// Alloc creates a zeroed array of dtype (int8, uint8, int16, uint16, int32,
-// uint32, int64, uint64, float32, float64) and shape in the worker's heap,
-// named name, reachable from Python as _sabkit_arrays[name][0].
-func (w *Worker) Alloc(ctx context.Context, name, dtype string, shape ...int) (Array, error) {
-	sh := make([]any, len(shape))
-	for i, n := range shape {
-		sh[i] = n
-	}
-	v, err := w.call(ctx, "Alloc", "alloc", map[string]any{"name": name, "dtype": dtype, "shape": sh})
-	if err != nil {
-		return Array{}, err
-	}
-	return Array{Name: name, DType: dtype, Shape: append([]int(nil), shape...),
-		Address: v.Get("address").Int(), NBytes: v.Get("nbytes").Int(), ItemSize: v.Get("itemsize").Int()}, nil
-}
-
-// Free drops the array named name; views over its bytes must not be used
-// afterwards (revoke their sabview.Lease).
-func (w *Worker) Free(ctx context.Context, name string) error {
-	_, err := w.call(ctx, "Free", "free", map[string]any{"name": name})
-	return err
-}
-
-// Read returns a copy of the named array's bytes as an ArrayBuffer that the
-// worker transfers here (copies: one slice in the worker). It is the
-// postMessage path, for comparison and for callers that must not alias the
-// heap; Memory with sabview.FromMemory aliases instead.
-func (w *Worker) Read(ctx context.Context, name string) (js.Value, error) {
-	return w.call(ctx, "Read", "read", map[string]any{"name": name})
-}
-
-// Stdin queues text for Python's input() and sys.stdin in the worker, line
-// by line; an empty queue reads as end of file. Queue input before the Run
-// that reads it: the worker cannot receive messages while Python runs.
-func (w *Worker) Stdin(ctx context.Context, text string) error {
-	_, err := w.call(ctx, "Stdin", "stdin", map[string]any{"text": text})
-	return err
-}
-
-// WorkerInfo is what the worker reports about itself.
-type WorkerInfo struct {
-	HeapBytes int   `json:"heapBytes"`
-	Shared    bool  `json:"shared"`
-	Stats     Stats `json:"stats"`
-}
-
-// Info returns the worker's heap size and its hook and shim counters.
-func (w *Worker) Info(ctx context.Context) (WorkerInfo, error) {
-	v, err := w.call(ctx, "Info", "info", map[string]any{})
-	if err != nil {
-		return WorkerInfo{}, err
-	}
-	var info WorkerInfo
-	text := js.Global().Get("JSON").Call("stringify", v).String()
-	if err := json.Unmarshal([]byte(text), &info); err != nil {
-		return WorkerInfo{}, &Error{Op: "Info", Kind: ErrArgument, Detail: "undecodable info " + text, Err: err}
-	}
-	return info, nil
-}
-
-// Close asks the worker to finish and ends it. Pending requests fail with
-// ErrWorker.
-func (w *Worker) Close(ctx context.Context) error {
-	p, thrown, ok := try(func() js.Value { return w.client.Call("close") })
-	defer w.release()
-	if !ok {
-		return fromJS("Close", jsError{thrown}, thrown)
-	}
-	if _, err := promise.Await(ctx, p); err != nil {
+// Close ends the worker at once, whatever Python is doing: pending calls
+// fail with ErrClosed, and Dead is closed. The worker keeps no
+// state worth flushing, so nothing is asked of it first.
+func (w *Worker) Close() {
+	if w.client.Truthy() {
 		w.client.Call("terminate")
-		if strings.Contains(err.Error(), "terminated") {
-			return nil
-		}
-		return fromJS("Close", err, rejection(err))
 	}
-	return nil
+	w.die(&Error{Op: "Close", Kind: ErrClosed, Detail: "the worker was closed"})
+	w.release()
 }

@@ -24,9 +24,13 @@
 //       Starts worker.js (the RPC protocol is described there) in a
 //       DedicatedWorker or a Node worker_threads Worker and resolves, once
 //       Pyodide is up, to {memory, version, shared, memoryProperty, stats,
-//       call(request), close(), terminate()}. call resolves to the result or
-//       rejects with an Error whose name is the Python exception type (or
-//       the JS error name) and which carries .pythonType and .traceback.
+//       call(request) -> id, cancel(id), pending(), dead(), terminate()}.
+//       Replies go to options.onReply(id, ok, resultOrError), where an
+//       error's name is the Python exception type (with .pythonType and
+//       .traceback), "CanceledError", "WorkerDeadError" or
+//       "WorkerClosedError"; options.onDeath(error) runs once when the
+//       worker dies (noticed through a Web Lock it holds, a fatal-error
+//       message, or the worker's error and exit events).
 "use strict";
 (function (root) {
   const VERSION = "1";
@@ -705,14 +709,42 @@
     return e;
   }
 
+  function workerError(name, why) {
+    const e = new Error("sabkitSharedHeap worker: " + why);
+    e.name = name;
+    return e;
+  }
+
+  // The control block shared with the worker (Int32 slots): Pyodide's
+  // interrupt buffer, the id of the request being served, a spin lock that
+  // makes "is id still being served? then interrupt it" one step against the
+  // worker moving to its next request (so an interrupt never lands in the
+  // wrong request), and cancel marks (slot CTL_CANCEL + id % CTL_SLOTS holds
+  // id once that request is cancelled). A worker skips a request it finds
+  // marked. Both sides hold the lock for a few instructions only.
+  const CTL_INTERRUPT = 0, CTL_SERVING = 1, CTL_LOCK = 2, CTL_CANCEL = 3, CTL_SLOTS = 1024;
+
+  let workerSerial = 0;
+
   function startWorker(options) {
     const o = Object.assign({}, options || {});
     if (typeof o.indexURL !== "string" || o.indexURL === "") {
       return Promise.reject(new TypeError("sabkitSharedHeap.startWorker: set options.indexURL to the folder that serves Pyodide"));
     }
+    // The callbacks may be Go functions that are released after terminate():
+    // detach drops them first.
+    let onReply = typeof o.onReply === "function" ? o.onReply : () => {};
+    let onDeath = typeof o.onDeath === "function" ? o.onDeath : () => {};
+    let onOutput = typeof o.onOutput === "function" ? o.onOutput : () => {};
+    const detach = () => { onReply = onDeath = onOutput = () => {}; };
     let indexURL = o.indexURL;
     let w;
     let port;
+    // The worker holds this Web Lock for its whole life; the lock manager
+    // releases it when the worker ends for any reason (close(), terminate(),
+    // a crash), which is how a dead worker is noticed without a call.
+    const lockName = typeof navigator === "object" && navigator && navigator.locks ?
+      "sabkit-worker-" + (++workerSerial) + "-" + Math.random().toString(36).slice(2) : "";
     try {
       if (isNode()) {
         const req = typeof require === "function" ? require : globalThis.require;
@@ -749,61 +781,103 @@
     } catch (e) {
       return Promise.reject(e);
     }
-    const pending = new Map();
+    const ctl = typeof SharedArrayBuffer === "function" ? new Int32Array(new SharedArrayBuffer(4 * (CTL_CANCEL + CTL_SLOTS))) : null;
+    const pending = new Map(); // id -> op
     let nextId = 0;
     let failed = null;
     return new Promise((resolve, reject) => {
       let client = null;
-      const fail = (why) => {
-        if (failed) return;
-        failed = new Error("sabkitSharedHeap worker: " + why);
-        failed.name = "WorkerError";
-        for (const p of pending.values()) p.reject(failed);
-        pending.clear();
-        if (!client) reject(failed);
+      const settle = (id, ok, value) => {
+        if (!pending.delete(id)) return;
+        onReply(id, ok, value);
       };
+      const failAll = (err) => {
+        for (const id of Array.from(pending.keys())) settle(id, false, err);
+      };
+      // end: the worker is gone (or must go); every call fails with err.
+      const end = (err, dead) => {
+        if (failed) return;
+        failed = err;
+        port.terminate();
+        failAll(err);
+        if (!client) {
+          detach();
+          reject(err);
+        } else if (dead) onDeath(err);
+      };
+      const fail = (why) => end(workerError("WorkerDeadError", why), true);
       port.on((m) => {
-        if (!m || typeof m !== "object") return;
-        if (m.type === "ready") {
+        if (!m || typeof m !== "object" || failed) return;
+        if (m.type === "alive") {
+          if (lockName) {
+            navigator.locks.request(lockName, () => {
+              fail("the worker ended: it closed itself (self.close() or js.close()), was terminated, or crashed");
+            }).catch(() => {});
+          }
+        } else if (m.type === "ready") {
           client = {
             memory: m.memory, version: m.version, shared: m.shared, memoryProperty: m.memoryProperty, stats: m.stats,
             worker: w,
+            // call posts a request and returns its id; the reply goes to
+            // options.onReply(id, ok, resultOrError).
             call(request) {
-              if (failed) return Promise.reject(failed);
               const id = ++nextId;
-              const msg = Object.assign({}, request, { id });
-              return new Promise((res, rej) => {
-                pending.set(id, { resolve: res, reject: rej });
-                port.post(msg);
-              });
-            },
-            async close() {
-              if (failed) return;
-              try { await client.call({ op: "close" }); } finally { client.terminate(); }
-            },
-            terminate() {
-              if (!failed) {
-                failed = new Error("sabkitSharedHeap worker: terminated");
-                failed.name = "WorkerError";
+              if (failed) {
+                Promise.resolve().then(() => onReply(id, false, failed));
+                return id;
               }
-              for (const p of pending.values()) p.reject(failed);
-              pending.clear();
-              port.terminate();
+              pending.set(id, String(request.op));
+              port.post(Object.assign({}, request, { id }));
+              return id;
+            },
+            // cancel stops waiting for request id. A request the worker has
+            // not started is marked so the worker skips it ("skipped"); a
+            // running "run" gets KeyboardInterrupt through the interrupt
+            // buffer ("interrupted", its reply follows); other running
+            // requests finish unobserved ("abandoned").
+            cancel(id) {
+              const op = pending.get(id);
+              if (op === undefined) return "done";
+              if (ctl) {
+                Atomics.store(ctl, CTL_CANCEL + id % CTL_SLOTS, id);
+                while (Atomics.compareExchange(ctl, CTL_LOCK, 0, 1) !== 0);
+                const serving = Atomics.load(ctl, CTL_SERVING);
+                if (serving === id && op === "run") Atomics.store(ctl, CTL_INTERRUPT, 2);
+                Atomics.store(ctl, CTL_LOCK, 0);
+                if (serving < id) {
+                  settle(id, false, workerError("CanceledError", "the call was canceled before the worker started it"));
+                  return "skipped";
+                }
+                if (serving === id && op === "run") return "interrupted";
+              }
+              settle(id, false, workerError("CanceledError", "the call was abandoned while the worker ran it"));
+              return "abandoned";
+            },
+            // abandon stops waiting for request id whatever it is doing.
+            abandon(id) {
+              settle(id, false, workerError("CanceledError", "the call was abandoned while the worker ran it"));
+            },
+            pending: () => pending.size,
+            dead: () => failed !== null,
+            // terminate ends the worker now; pending calls fail.
+            terminate() {
+              end(workerError("WorkerClosedError", "the worker was closed"), false);
+              detach();
             },
           };
           resolve(client);
+        } else if (m.type === "fatal") {
+          fail("Pyodide suffered a fatal error and the worker ended: " + ((m.error && m.error.message) || "unknown"));
         } else if (m.type === "error") {
-          reject(remoteError(m.error, ""));
-          port.terminate();
+          end(remoteError(m.error, ""), true);
         } else if (m.type === "stdout" || m.type === "stderr") {
-          if (typeof o.onOutput === "function") o.onOutput(m.type, m.text);
+          onOutput(m.type, m.text);
         } else if (m.id !== undefined && pending.has(m.id)) {
-          const p = pending.get(m.id);
-          pending.delete(m.id);
-          if (m.ok) p.resolve(m.result); else p.reject(remoteError(m.error, ""));
+          settle(m.id, !!m.ok, m.ok ? m.result : m.skipped ?
+            workerError("CanceledError", "the call was canceled before the worker started it") : remoteError(m.error, ""));
         }
       }, fail);
-      port.post({ op: "init", indexURL, shared: o.shared !== false });
+      port.post({ op: "init", indexURL, shared: o.shared !== false, lockName, control: ctl });
     });
   }
 

@@ -3,18 +3,31 @@
 // sharedheap.js, or with sharedheap.js prepended in one Blob) and as a Node
 // worker_threads script (file or eval).
 //
-// Start: the parent posts {op: "init", indexURL, shared = true}. With
-// shared, Pyodide boots on a shared heap (sabkitSharedHeap.loadPyodide);
-// without, stock Pyodide boots (for comparisons). The worker answers
+// Start: the parent posts {op: "init", indexURL, shared = true, lockName,
+// control}. The worker first takes the Web Lock lockName and holds it until
+// it ends, so the parent learns of its death by being granted the lock;
+// then it posts {type: "alive"}. With shared, Pyodide boots on a shared heap
+// (sabkitSharedHeap.loadPyodide); without, stock Pyodide boots (for
+// comparisons). control is an Int32Array over a SharedArrayBuffer: slot 0
+// becomes Pyodide's interrupt buffer (the parent stores 2 there to raise
+// KeyboardInterrupt in the running code), slot 1 holds the id of the
+// request being served, slot 2 is a spin lock held around changing slot 1
+// and clearing slot 0 here and around checking slot 1 and setting slot 0 in
+// the parent, and slot 3 + id % 1024 holds id when the parent cancelled that
+// request before it started (the worker then skips it and answers {id, ok:
+// false, skipped: true}). The worker answers
 //   {type: "ready", memory, version, shared, memoryProperty, stats}
 // where memory is the heap's WebAssembly.Memory (null when not shared: a
 // non-shared Memory cannot be posted), or
 //   {type: "error", error: {type, message}}
 // and it forwards Python output as {type: "stdout" | "stderr", text}.
+// When Pyodide suffers a fatal error (a wasm trap, for one) the worker posts
+// {type: "fatal", error} and ends, since that Pyodide cannot run again.
 //
 // Requests {id, op, ...} are served one at a time, in order; each gets
 // {id, ok: true, result} or {id, ok: false, error: {type, message, traceback}}:
-//   {op: "run", code, stdin?}   runPythonAsync(code); result is the value
+//   {op: "run", code, stdin?}   runPython(code), or runPythonAsync(code) when
+//                               it mentions await; result is the value
 //                               converted to JSON-able JS (dicts become
 //                               objects), or its repr() when it has no such
 //                               form. stdin text is queued first.
@@ -162,7 +175,10 @@ def _sabkit_free(name):
     switch (msg.op) {
       case "run":
         if (typeof msg.stdin === "string") stdinQueue.push(...splitLines(msg.stdin));
-        return convert(await pyodide.runPythonAsync(String(msg.code)));
+        // Code without top-level await runs synchronously: a KeyboardInterrupt
+        // then unwinds plain frames, never the event-loop machinery of
+        // runPythonAsync, which an interrupt can leave unsettled.
+        return convert(/\bawait\b/.test(String(msg.code)) ? await pyodide.runPythonAsync(String(msg.code)) : pyodide.runPython(String(msg.code)));
       case "alloc": {
         const tc = DTYPES[msg.dtype];
         if (!tc) throw new TypeError("unknown dtype " + JSON.stringify(msg.dtype) + "; use one of " + Object.keys(DTYPES).join(", "));
@@ -209,13 +225,38 @@ def _sabkit_free(name):
     constructor(buffer) { this.buffer = buffer; }
   }
 
+  const CTL_INTERRUPT = 0, CTL_SERVING = 1, CTL_LOCK = 2, CTL_CANCEL = 3, CTL_SLOTS = 1024;
+  let ctl = null;
+
+  // holdLock takes the Web Lock named name for the worker's whole life.
+  function holdLock(name) {
+    if (!name || typeof navigator !== "object" || !navigator || !navigator.locks) return Promise.resolve();
+    return new Promise((granted) => {
+      navigator.locks.request(name, () => {
+        granted();
+        return new Promise(() => {});
+      }).catch(() => {});
+    });
+  }
+
   let chain = Promise.resolve();
   let booted = null;
   port.onMessage((msg) => {
     if (!msg || typeof msg !== "object") return;
     if (msg.op === "init") {
       if (booted) return;
-      booted = init(msg).then((memoryProperty) => {
+      if (msg.control instanceof Int32Array) ctl = msg.control;
+      booted = holdLock(msg.lockName).then(() => {
+        port.post({ type: "alive" });
+        return init(msg);
+      }).then((memoryProperty) => {
+        if (pyodide._api) {
+          pyodide._api.on_fatal = (e) => {
+            port.post({ type: "fatal", error: describe(e) });
+            port.close();
+          };
+        }
+        if (ctl) pyodide.setInterruptBuffer(new Int32Array(ctl.buffer, 0, 1));
         pyodide.setStdin({ stdin: () => (stdinQueue.length ? stdinQueue.shift() : undefined), autoEOF: true });
         pyodide.setStdout({ batched: (text) => port.post({ type: "stdout", text }) });
         pyodide.setStderr({ batched: (text) => port.post({ type: "stderr", text }) });
@@ -231,6 +272,16 @@ def _sabkit_free(name):
       if (!booted) throw new Error("the worker has not been sent {op: \"init\"}");
       await booted;
       if (!pyodide) throw new Error("Pyodide did not boot in this worker");
+      if (ctl) {
+        while (Atomics.compareExchange(ctl, CTL_LOCK, 0, 1) !== 0);
+        Atomics.store(ctl, CTL_SERVING, msg.id);
+        Atomics.store(ctl, CTL_INTERRUPT, 0);
+        Atomics.store(ctl, CTL_LOCK, 0);
+        if (Atomics.load(ctl, CTL_CANCEL + msg.id % CTL_SLOTS) === msg.id) {
+          port.post({ id: msg.id, ok: false, skipped: true });
+          return;
+        }
+      }
       if (msg.op === "close") {
         port.post({ id: msg.id, ok: true, result: null });
         port.close();

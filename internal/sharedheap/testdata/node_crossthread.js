@@ -23,7 +23,17 @@ async function mainThread() {
 }
 
 async function workerThread() {
-  const w = await sh.startWorker({ indexURL, scriptURL: path.join(__dirname, "..", "assets", "worker.js") });
+  // Replies arrive through onReply(id, ok, value); call wraps one in a promise.
+  const waiting = new Map();
+  const onReply = (id, ok, v) => {
+    const p = waiting.get(id);
+    waiting.delete(id);
+    if (ok) p.resolve(v); else p.reject(v);
+  };
+  const w0 = await sh.startWorker({ indexURL, scriptURL: path.join(__dirname, "..", "assets", "worker.js"), onReply });
+  const w = Object.assign(Object.create(w0), {
+    call: (req) => new Promise((resolve, reject) => waiting.set(w0.call(req), { resolve, reject })),
+  });
   try {
     const a = await w.call({ op: "alloc", name: "buf", dtype: "uint8", shape: [64] });
     await w.call({ op: "run", code: "a = _sabkit_arrays['buf'][0]\nfor i in range(64):\n    a[i] = 255 - i" });
@@ -45,7 +55,7 @@ async function workerThread() {
       seenHere, seenByPython, before, after, afterGrowth, pyError, stats: w.stats,
     };
   } finally {
-    await w.close();
+    w0.terminate();
   }
 }
 

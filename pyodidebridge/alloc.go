@@ -3,9 +3,8 @@
 package pyodidebridge
 
 import (
+	"context"
 	"fmt"
-	"strings"
-	"unicode"
 
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -63,11 +62,11 @@ type Leased interface {
 // The bridge keeps the memory alive until Free or Close; after that the view
 // returns a sabview.ErrRevoked error instead of touching the memory. Python
 // names that still refer to the array keep it alive on their own.
-func Alloc[T sabview.Element](b *Bridge, name string, shape ...int) (*sabview.View[T], error) {
+//
+// ctx bounds the wait for the worker on a LoadWorker bridge (behind a long
+// Run, say); when it ends the call returns ErrCanceled, matching ctx.Err().
+func Alloc[T sabview.Element](ctx context.Context, b *Bridge, name string, shape ...int) (*sabview.View[T], error) {
 	const op = "Alloc"
-	if err := b.usable(op); err != nil {
-		return nil, err
-	}
 	if err := checkName(op, name); err != nil {
 		return nil, err
 	}
@@ -80,67 +79,49 @@ func Alloc[T sabview.Element](b *Bridge, name string, shape ...int) (*sabview.Vi
 		return nil, errorf(op, ErrShape, "split the data into several arrays",
 			"shape %v is %d elements of %d bytes; at most %d bytes fit in one Python buffer", shape, n, d.size, maxAllocBytes)
 	}
-	return alloc[T](b, op, name, d, shape, n)
+	if err := b.begin(ctx, op); err != nil {
+		return nil, err
+	}
+	return alloc[T](ctx, b, op, name, d, shape, n)
 }
 
-func alloc[T sabview.Element](b *Bridge, op, name string, d dtype, shape []int, n int) (*sabview.View[T], error) {
+func alloc[T sabview.Element](ctx context.Context, b *Bridge, op, name string, d dtype, shape []int, n int) (*sabview.View[T], error) {
 	// 16-byte alignment suits every element type and SIMD loads.
-	handle, addr, err := b.py.alloc(name, n*d.size, 16, d.format, shape)
+	handle, addr, err := b.py.alloc(ctx, name, n*d.size, 16, d.format, shape)
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			e.Op = op
 		}
 		return nil, err
 	}
-	return track[T](b, op, handle, addr, n, shape, name)
+	return track[T](ctx, b, op, handle, addr, n, shape, name)
 }
 
 // track wraps a pinned Python buffer in a view under a new lease, and
 // remembers the buffer until Free.
-func track[T sabview.Element](b *Bridge, op string, handle, addr, n int, shape []int, name string) (*sabview.View[T], error) {
+func track[T sabview.Element](ctx context.Context, b *Bridge, op string, handle, addr, n int, shape []int, name string) (*sabview.View[T], error) {
 	lease := sabview.NewLease()
 	v, err := sabview.FromMemory[T](b.mem, addr, n, sabview.WithLease(lease))
 	if err != nil {
-		b.py.release(handle)
+		b.py.release(ctx, handle)
 		return nil, &Error{Op: op, Kind: ErrLayout, Detail: "viewing the Python buffer from Go", Err: err}
 	}
-	b.entries[lease] = &entry{handle: handle, addr: addr, nbytes: n * sabview.ElementSize[T](),
-		shape: append([]int(nil), shape...), name: name, lease: lease}
+	b.addEntry(&entry{handle: handle, addr: addr, nbytes: n * sabview.ElementSize[T](),
+		shape: append([]int(nil), shape...), name: name, lease: lease})
+	if err := b.usable(op); err != nil {
+		// The worker died (or the bridge closed) while the call was answered.
+		b.takeEntry(lease)
+		lease.Revoke(err)
+		return nil, err
+	}
 	return v, nil
 }
-
-// checkName accepts Python identifiers that are not keywords.
-func checkName(op, name string) error {
-	const fix = "use a Python identifier: letters, digits and underscores, not starting with a digit, not a keyword"
-	if name == "" {
-		return errorf(op, ErrName, fix, "empty name")
-	}
-	for i, r := range name {
-		if r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r)) {
-			continue
-		}
-		return errorf(op, ErrName, fix, "%q is not a Python identifier (character %q)", name, r)
-	}
-	if pythonKeywords[name] {
-		return errorf(op, ErrName, fix, "%q is a Python keyword", name)
-	}
-	return nil
-}
-
-var pythonKeywords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, k := range strings.Fields(`False None True and as assert async await break class continue def del elif
-		else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield`) {
-		m[k] = true
-	}
-	return m
-}()
 
 // checkShape validates a shape and returns its number of elements. want >= 0
 // requires that many elements.
 func checkShape(op string, shape []int, want int) (int, error) {
 	if len(shape) == 0 {
-		return 0, errorf(op, ErrShape, "give at least one dimension, such as Alloc[float32](b, \"x\", 1024)", "no dimensions")
+		return 0, errorf(op, ErrShape, "give at least one dimension, such as Alloc[float32](ctx, b, \"x\", 1024)", "no dimensions")
 	}
 	if len(shape) > 64 {
 		return 0, errorf(op, ErrShape, "use at most 64 dimensions (memoryview and NumPy limits)", "%d dimensions", len(shape))
