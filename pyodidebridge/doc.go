@@ -137,6 +137,12 @@
 // Pyodide's fatal-error hook reports a trap and ends the worker, whose heap
 // can no longer be trusted.
 //
+// Code without top-level await runs synchronously in the worker, where
+// KeyboardInterrupt unwinds cleanly. Code that awaits runs through Pyodide's
+// event loop, which an interrupt can leave unsettled: if such a Run reports
+// that Python keeps running, later calls wait behind it (each bounded by its
+// context); Close and LoadWorker again.
+//
 // On the same-thread bridge (Attach, Load) Python holds the calling thread
 // while it runs, so nothing can interrupt it: a context that ends while Run
 // awaits returns ErrCanceled, and the Python code carries on when it

@@ -229,7 +229,9 @@ func faultRows() []faultRow {
 			if err := b.Close(); err != nil {
 				t.Fatalf("Close: %v", err)
 			}
-			if d := time.Since(start); d > closeBound {
+			d := time.Since(start)
+			t.Logf("Close returned after %v", d.Round(time.Microsecond))
+			if d > closeBound {
 				t.Errorf("Close took %v, bound %v", d, closeBound)
 			}
 			if err := <-pending; !errors.Is(err, pyodidebridge.ErrClosed) {

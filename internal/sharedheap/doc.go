@@ -65,10 +65,14 @@
 // # Worker protocol
 //
 // assets/worker.js documents it in its header: the parent posts
-// {op: "init", indexURL, shared}; the worker answers {type: "ready", memory,
-// version, shared, memoryProperty, stats} or {type: "error", error}; then
+// {op: "init", indexURL, shared, lockName, control}; the worker takes the
+// Web Lock lockName for its life, answers {type: "alive"}, then
+// {type: "ready", memory, version, shared, memoryProperty, stats} or
+// {type: "error", error}, and {type: "fatal", error} if Pyodide fails fatally
+// later; control is the shared block for interrupts and cancel marks. Then
 // requests {id, op, ...} with op run, alloc, free, read, stdin, info or close get
-// {id, ok, result} or {id, ok: false, error: {type, message, traceback}}.
+// {id, ok, result} or {id, ok: false, error: {type, message, traceback}}
+// (or {id, ok: false, skipped: true} for a request canceled before it ran).
 // Python's output arrives as {type: "stdout" | "stderr", text}. input()
 // reads lines queued with op stdin (or a run's stdin field); an empty queue
 // is end of file.
