@@ -9,35 +9,16 @@ import (
 	"github.com/sabkit/sabkit/sabview"
 )
 
-// dtype is how an element type looks on the Python side.
-type dtype struct {
-	format string // struct / memoryview format character
-	kind   byte   // 'i' signed, 'u' unsigned, 'f' float
-	size   int
-	goName string
-}
+// dtype is how an element type looks on the Python side: sabview's one
+// element table says it.
+type dtype = sabview.ElementType
 
-var dtypes = map[string]dtype{
-	"Int8Array":      {"b", 'i', 1, "int8"},
-	"Uint8Array":     {"B", 'u', 1, "uint8"},
-	"Int16Array":     {"h", 'i', 2, "int16"},
-	"Uint16Array":    {"H", 'u', 2, "uint16"},
-	"Int32Array":     {"i", 'i', 4, "int32"},
-	"Uint32Array":    {"I", 'u', 4, "uint32"},
-	"Float32Array":   {"f", 'f', 4, "float32"},
-	"Float64Array":   {"d", 'f', 8, "float64"},
-	"BigInt64Array":  {"q", 'i', 8, "int64"},
-	"BigUint64Array": {"Q", 'u', 8, "uint64"},
-}
-
-func dtypeOf[T sabview.Element]() dtype { return dtypes[sabview.ArrayType[T]()] }
+func dtypeOf[T sabview.Element]() dtype { return sabview.TypeOf[T]() }
 
 // goTypeFor names the Go element type for a Python buffer's kind and size.
 func goTypeFor(kind byte, size int) string {
-	for _, d := range dtypes {
-		if d.kind == kind && d.size == size {
-			return d.goName
-		}
+	if e, ok := sabview.LookupKind(kind, size); ok {
+		return e.Go
 	}
 	return ""
 }
@@ -75,9 +56,9 @@ func Alloc[T sabview.Element](ctx context.Context, b *Bridge, name string, shape
 	if err != nil {
 		return nil, err
 	}
-	if n > maxAllocBytes/d.size {
+	if n > maxAllocBytes/d.Size {
 		return nil, errorf(op, ErrShape, "split the data into several arrays",
-			"shape %v is %d elements of %d bytes; at most %d bytes fit in one Python buffer", shape, n, d.size, maxAllocBytes)
+			"shape %v is %d elements of %d bytes; at most %d bytes fit in one Python buffer", shape, n, d.Size, maxAllocBytes)
 	}
 	if err := b.begin(ctx, op); err != nil {
 		return nil, err
@@ -87,7 +68,7 @@ func Alloc[T sabview.Element](ctx context.Context, b *Bridge, name string, shape
 
 func alloc[T sabview.Element](ctx context.Context, b *Bridge, op, name string, d dtype, shape []int, n int) (*sabview.View[T], error) {
 	// 16-byte alignment suits every element type and SIMD loads.
-	handle, addr, err := b.py.alloc(ctx, name, n*d.size, 16, d.format, shape)
+	handle, addr, err := b.py.alloc(ctx, name, n*d.Size, 16, d.Format, shape)
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			e.Op = op

@@ -83,7 +83,7 @@ func CopyOut[T sabview.Element](ctx context.Context, b *Bridge, name string, dst
 	if err := checkExport(op, name, d, info); err != nil {
 		return 0, err
 	}
-	n := info.nbytes / d.size
+	n := info.nbytes / d.Size
 	if dst.Len() < n {
 		return 0, errorf(op, ErrShape, fmt.Sprintf("pass a view of at least %d elements", n),
 			"%s has %d elements, dst only %d", name, n, dst.Len())

@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 
 	"github.com/sabkit/sabkit/internal/jsinterop"
+	"github.com/sabkit/sabkit/sabview"
 )
 
 // Sentinel errors. Every error returned by this package is an *Error whose
@@ -46,11 +47,13 @@ var (
 	// ErrNotIsolated: LoadWorker or a SharedHeap Load ran where there is no
 	// cross-origin isolation, hence no SharedArrayBuffer and no heap another
 	// thread can see. The fix names the headers; the fallback is Load
-	// without SharedHeap, where crossing threads means copies.
-	ErrNotIsolated = errors.New("not cross-origin isolated")
+	// without SharedHeap, where crossing threads means copies. It is
+	// sabview.ErrUnavailable, so either name matches.
+	ErrNotIsolated = sabview.ErrUnavailable
 	// ErrNotShared: the operation needs Pyodide's heap in a SharedArrayBuffer
-	// (Atomics across threads), and this bridge's heap is not shared.
-	ErrNotShared = errors.New("heap not shared")
+	// (Atomics across threads), and this bridge's heap is not shared. It is
+	// sabview.ErrNotShared, so either name matches.
+	ErrNotShared = sabview.ErrNotShared
 	// ErrWorker: the Pyodide worker failed to start or does not follow the
 	// protocol.
 	ErrWorker = errors.New("worker failed")

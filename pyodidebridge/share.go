@@ -45,7 +45,7 @@ func Share[T sabview.Element](ctx context.Context, b *Bridge, name string, v *sa
 		return err
 	}
 	d := dtypeOf[T]()
-	key := shareKey{name: name, offset: v.ByteOffset(), n: v.ByteLength(), format: d.format, ndim: len(shape)}
+	key := shareKey{name: name, offset: v.ByteOffset(), n: v.ByteLength(), format: d.Format, ndim: len(shape)}
 	handle := 0
 	if e, ok := b.entryOf(v.Lease()); ok {
 		key.lease, key.offset, handle = e.lease, v.ByteOffset()-e.addr, e.handle

@@ -35,7 +35,7 @@ func View[T sabview.Element](ctx context.Context, b *Bridge, name string) (*sabv
 		}
 		return nil, err
 	}
-	return track[T](ctx, b, op, info.handle, info.addr, info.nbytes/d.size, info.shape, "")
+	return track[T](ctx, b, op, info.handle, info.addr, info.nbytes/d.Size, info.shape, "")
 }
 
 func checkExport(op, name string, d dtype, info bufferInfo) error {
@@ -57,16 +57,16 @@ func checkExport(op, name string, d dtype, info bufferInfo) error {
 	default:
 		return errorf(op, ErrNotBuffer, "", "helper reported %q for %s", info.status, name)
 	}
-	if info.kind != d.kind || info.itemsize != d.size {
-		fix := fmt.Sprintf("convert in Python (for NumPy, x.astype(%q))", d.format)
+	if info.kind != d.Kind || info.itemsize != d.Size {
+		fix := fmt.Sprintf("convert in Python (for NumPy, x.astype(%q))", d.Format)
 		if g := goTypeFor(info.kind, info.itemsize); g != "" {
 			fix = fmt.Sprintf("use View[%s], or %s", g, fix)
 		}
-		return errorf(op, ErrDType, fix, "%s holds %q elements of %d bytes; View[%s] wants %q", name, info.format, info.itemsize, d.goName, d.format)
+		return errorf(op, ErrDType, fix, "%s holds %q elements of %d bytes; View[%s] wants %q", name, info.format, info.itemsize, d.Go, d.Format)
 	}
-	if info.addr%d.size != 0 {
+	if info.addr%d.Size != 0 {
 		return errorf(op, ErrLayout, "make an aligned copy in Python first (x.copy())",
-			"%s starts at address %d, not a multiple of %d", name, info.addr, d.size)
+			"%s starts at address %d, not a multiple of %d", name, info.addr, d.Size)
 	}
 	return nil
 }

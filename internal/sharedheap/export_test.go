@@ -5,6 +5,8 @@ package sharedheap
 import (
 	"encoding/json"
 	"syscall/js"
+
+	"github.com/sabkit/sabkit/internal/jsinterop"
 )
 
 // The hooks and shims on their own, without booting Pyodide: only tests
@@ -30,9 +32,9 @@ func Install(opts InstallOptions) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	v, thrown, ok := try(func() js.Value { return ns.Call("install", opts.js()) })
-	if !ok {
-		return Stats{}, fromJS("Install", jsError{thrown}, thrown)
+	v, err := jsinterop.Try(func() js.Value { return ns.Call("install", opts.js()) })
+	if err != nil {
+		return Stats{}, fromJS("Install", err)
 	}
 	return decodeStats("Install", v)
 }

@@ -4,8 +4,10 @@ package sharedheap_test
 
 import (
 	"context"
+	"errors"
 	"syscall/js"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 )
 
@@ -13,16 +15,9 @@ func awaitJS(ctx context.Context, p js.Value) (js.Value, error) { return promise
 
 // tryJS runs f and returns what it threw, or undefined.
 func tryJS(f func()) (ok bool, thrown js.Value) {
-	thrown = js.Undefined()
-	defer func() {
-		if r := recover(); r != nil {
-			je, isJS := r.(js.Error)
-			if !isJS {
-				panic(r)
-			}
-			thrown = je.Value
-		}
-	}()
-	f()
-	return true, thrown
+	var t *jsinterop.Thrown
+	if errors.As(jsinterop.Do(f), &t) {
+		return false, t.Value
+	}
+	return true, js.Undefined()
 }

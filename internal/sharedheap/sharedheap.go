@@ -20,9 +20,9 @@ func Namespace() (js.Value, error) {
 	if ns := g.Get("sabkitSharedHeap"); ns.Type() == js.TypeObject {
 		return ns, nil
 	}
-	if _, thrown, ok := try(func() js.Value { return g.Get("Function").New(Script).Invoke() }); !ok {
+	if _, err := jsinterop.Try(func() js.Value { return g.Get("Function").New(Script).Invoke() }); err != nil {
 		return js.Undefined(), &Error{Op: "Namespace", Kind: ErrArgument, Detail: "evaluating sharedheap.js threw",
-			Err: jsError{thrown}, Fix: "a Content-Security-Policy without 'unsafe-eval' blocks this: load sharedheap.js with a <script> tag instead"}
+			Err: err, Fix: "a Content-Security-Policy without 'unsafe-eval' blocks this: load sharedheap.js with a <script> tag instead"}
 	}
 	return g.Get("sabkitSharedHeap"), nil
 }
@@ -119,22 +119,24 @@ func Load(ctx context.Context, opts Options) (*Heap, error) {
 	}
 	cfg := opts.InstallOptions.js()
 	cfg.Set("indexURL", opts.IndexURL)
-	p, thrown, ok := try(func() js.Value { return ns.Call("loadPyodide", cfg) })
-	if !ok {
-		return nil, fromJS(op, jsError{thrown}, thrown)
+	p, err := jsinterop.Try(func() js.Value { return ns.Call("loadPyodide", cfg) })
+	if err != nil {
+		return nil, fromJS(op, err)
 	}
 	r, err := promise.Await(ctx, p)
 	if err != nil {
-		return nil, fromJS(op, err, rejection(err))
+		return nil, fromJS(op, err)
 	}
 	return &Heap{Pyodide: r.Get("pyodide"), Memory: r.Get("memory"), MemoryProperty: r.Get("memoryProperty").String()}, nil
 }
 
-// fromJS maps a JavaScript error from sharedheap.js to an *Error by its name.
-func fromJS(op string, err error, reason js.Value) error {
+// fromJS maps a JavaScript error from sharedheap.js (thrown, or a promise's
+// rejection) to an *Error by its name.
+func fromJS(op string, err error) error {
 	if err == nil {
 		return nil
 	}
+	reason := thrownValue(err)
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Op: op, Kind: ErrWorker, Detail: "gave up waiting", Err: err}
 	}
@@ -170,28 +172,17 @@ func fromJS(op string, err error, reason js.Value) error {
 	return &Error{Op: op, Kind: ErrWorker, Detail: name + ": " + msg}
 }
 
-func rejection(err error) js.Value {
+// thrownValue returns the JavaScript value behind a thrown exception or a
+// rejected promise, and undefined for any other error.
+func thrownValue(err error) js.Value {
+	var t *jsinterop.Thrown
+	if errors.As(err, &t) {
+		return t.Value
+	}
 	if r, ok := promise.IsRejected(err); ok {
 		return r.Reason
 	}
 	return js.Undefined()
-}
-
-// jsError is a thrown JavaScript value as a Go error, with jsinterop's text.
-type jsError struct{ v js.Value }
-
-func (e jsError) Error() string { return jsinterop.Message(e.v) }
-
-// try is jsinterop.Try returning the thrown value itself: fromJS reads its
-// name and Python fields. Go panics other than JavaScript exceptions are
-// re-raised.
-func try(f func() js.Value) (v js.Value, thrown js.Value, ok bool) {
-	v, err := jsinterop.Try(f)
-	var t *jsinterop.Thrown
-	if errors.As(err, &t) {
-		return js.Undefined(), t.Value, false
-	}
-	return v, js.Undefined(), true
 }
 
 // isolationFix names the headers, because that is the only fix there is.

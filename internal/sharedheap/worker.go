@@ -95,10 +95,10 @@ func StartWorker(ctx context.Context, opts WorkerOptions) (*Worker, error) {
 	}
 	cfg.Set("onReply", w.funcOf(func(args []js.Value) { w.deliver(args[0].Int(), args[1].Bool(), args[2]) }))
 	cfg.Set("onDeath", w.funcOf(func(args []js.Value) { w.die(replyError("Worker", args[0])) }))
-	p, thrown, ok := try(func() js.Value { return ns.Call("startWorker", cfg) })
-	if !ok {
+	p, err := jsinterop.Try(func() js.Value { return ns.Call("startWorker", cfg) })
+	if err != nil {
 		w.release()
-		return nil, fromJS(op, jsError{thrown}, thrown)
+		return nil, fromJS(op, err)
 	}
 	client, err := promise.Await(ctx, p)
 	if err != nil {
@@ -107,7 +107,7 @@ func StartWorker(ctx context.Context, opts WorkerOptions) (*Worker, error) {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return nil, canceled(op, "the context ended while Pyodide booted in the worker", err)
 		}
-		return nil, fromJS(op, err, rejection(err))
+		return nil, fromJS(op, err)
 	}
 	w.client = client
 	w.Version = client.Get("version").String()
@@ -200,13 +200,13 @@ func (w *Worker) call(ctx context.Context, op, wire string, req map[string]any) 
 	req["op"] = wire
 	ch := make(chan reply, 1)
 	w.mu.Lock()
-	id, thrown, ok := try(func() js.Value { return w.client.Call("call", req) })
-	if ok {
+	id, err := jsinterop.Try(func() js.Value { return w.client.Call("call", req) })
+	if err == nil {
 		w.replies[id.Int()] = ch
 	}
 	w.mu.Unlock()
-	if !ok {
-		return js.Undefined(), fromJS(op, jsError{thrown}, thrown)
+	if err != nil {
+		return js.Undefined(), fromJS(op, err)
 	}
 	select {
 	case r := <-ch:
@@ -282,7 +282,7 @@ func replyError(op string, v js.Value) error {
 	case "CanceledError":
 		return &Error{Op: op, Kind: ErrCanceled, Detail: msg}
 	}
-	return fromJS(op, &promise.RejectedError{Reason: v}, v)
+	return fromJS(op, &jsinterop.Thrown{Value: v})
 }
 
 func canceled(op, detail string, ctxErr error) *Error {
