@@ -2,8 +2,6 @@ package sharedheap
 
 import (
 	"errors"
-
-	"github.com/sabkit/sabkit/sabview"
 )
 
 // Sentinel errors. Every error this package returns is an *Error whose Kind
@@ -11,13 +9,13 @@ import (
 var (
 	// ErrNotIsolated: the page or worker is not cross-origin isolated, so
 	// there is no SharedArrayBuffer and no shared heap.
-	ErrNotIsolated = sabview.ErrUnavailable
+	ErrNotIsolated = errors.New("not cross-origin isolated")
 	// ErrRewrite: a WebAssembly module could not be made shared.
 	ErrRewrite = errors.New("module rewrite failed")
 	// ErrBoot: Pyodide did not load or boot from the given index URL.
 	ErrBoot = errors.New("booting Pyodide failed")
 	// ErrNotShared: Pyodide booted, but its heap is not a SharedArrayBuffer.
-	ErrNotShared = sabview.ErrNotShared
+	ErrNotShared = errors.New("heap not shared")
 	// ErrWorker: the worker could not start or broke the protocol.
 	ErrWorker = errors.New("worker failed")
 	// ErrClosed: the worker was closed (Worker.Close).
