@@ -30,9 +30,11 @@ type ElementType struct {
 	Kind      byte   // NumPy dtype kind: 'i' signed, 'u' unsigned, 'f' float
 }
 
-// wide reports a 64-bit integer type, whose BigInt values cannot cross
-// syscall/js and are read and written as two uint32 halves.
-func (e *ElementType) wide() bool { return e.Size == 8 && e.Kind != 'f' }
+// bitwise reports an element type that At and Set move as uint32 words
+// rather than as JavaScript numbers: 64-bit integers, whose BigInt values
+// cannot cross syscall/js, and floats, whose NaN payloads (and, through
+// syscall/js, the sign of zero) a trip through a JavaScript number may change.
+func (e *ElementType) bitwise() bool { return e.Size == 8 || e.Kind == 'f' }
 
 var (
 	infoInt8    = &ElementType{"int8", "Int8Array", 1, "b", 'i'}

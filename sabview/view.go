@@ -28,7 +28,7 @@ type View[T Element] struct {
 	gen uint64
 	ta  js.Value // typed array of T
 	u8  js.Value // Uint8Array over the same bytes, for bulk copies
-	w32 js.Value // Uint32Array over the same bytes, for 64-bit elements only
+	w32 js.Value // Uint32Array over the same bytes, for bitwise element types only
 }
 
 // NewShared allocates a new SharedArrayBuffer holding n zeroed elements of T.
@@ -158,8 +158,8 @@ func (v *View[T]) derive() {
 	b := v.src.buf
 	v.ta = ctor(v.info.ArrayType).New(b, v.off, v.n)
 	v.u8 = ctor("Uint8Array").New(b, v.off, v.n*v.info.Size)
-	if v.info.wide() {
-		v.w32 = ctor("Uint32Array").New(b, v.off, v.n*2)
+	if v.info.bitwise() {
+		v.w32 = ctor("Uint32Array").New(b, v.off, v.n*v.info.Size/4)
 	}
 	v.gen = v.src.gen
 }
