@@ -8,6 +8,7 @@ package promise
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"syscall/js"
 
 	"github.com/sabkit/sabkit/internal/jsinterop"
@@ -26,7 +27,8 @@ func (e *RejectedError) Name() string { return jsinterop.ErrorName(e.Reason) }
 
 // Await waits for p to settle and returns its value, a *RejectedError, or
 // ctx's error when ctx ends first (the promise is then left to settle
-// unobserved). A value that is not a thenable is returned as is.
+// unobserved: its two callbacks stay registered until it does, which Pending
+// counts). A value that is not a thenable is returned as is.
 func Await(ctx context.Context, p js.Value) (js.Value, error) {
 	if p.Type() != js.TypeObject || p.Get("then").Type() != js.TypeFunction {
 		return p, nil
@@ -37,7 +39,8 @@ func Await(ctx context.Context, p js.Value) (js.Value, error) {
 	}
 	ch := make(chan result, 1)
 	var onOK, onErr js.Func
-	release := func() { onOK.Release(); onErr.Release() }
+	pending.Add(1)
+	release := func() { onOK.Release(); onErr.Release(); pending.Add(-1) }
 	onOK = js.FuncOf(func(this js.Value, args []js.Value) any {
 		ch <- result{v: arg0(args)}
 		release()
@@ -70,3 +73,12 @@ func arg0(args []js.Value) js.Value {
 	}
 	return args[0]
 }
+
+// pending counts Await calls whose promise has not settled yet, each holding
+// two js.Funcs.
+var pending atomic.Int64
+
+// Pending returns how many awaited promises have not settled yet, abandoned
+// ones included. Tests use it to prove that cancelled waits leave nothing
+// behind once their promises settle.
+func Pending() int { return int(pending.Load()) }
