@@ -32,9 +32,8 @@
 // works on the main thread, and it honours context cancellation and
 // deadlines. Where an engine has no Atomics.waitAsync (Firefox ESR 140), a
 // helper worker blocks in Atomics.wait instead and posts the result back;
-// feature detection picks it. Each JavaScript wait is capped at 100 ms and
-// the element read again, which also survives WebKit's lost waitAsync
-// wake-ups.
+// feature detection picks it. While it waits, WaitContext also reads the
+// element every 100 ms, which survives WebKit's lost waitAsync wake-ups.
 //
 // # Protocols
 //

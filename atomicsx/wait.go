@@ -142,15 +142,14 @@ func Wait(v *sabview.View[int32], i int, expect int32, timeout time.Duration) (W
 	return parseResult(r.String()), nil
 }
 
-// waitSlice caps each JavaScript wait inside WaitContext; after it the
-// element is read again. WebKit can lose a waitAsync wake-up (the Notify
-// removes the waiter but its promise never settles), and a helper worker of
-// the fallback must not stay blocked for long after its caller gave up.
-const waitSlice = 100 * time.Millisecond
+// pollEvery is how often WaitContext reads the element while it waits.
+// WebKit can lose a waitAsync wake-up (the Notify removes the waiter but its
+// promise never settles); reading again turns that into latency, not a hang.
+const pollEvery = 100 * time.Millisecond
 
-// waitGrace is how much later than JavaScript's timeout Go gives up on one
-// round.
-const waitGrace = 50 * time.Millisecond
+// fallbackRound caps one wait in a helper worker, so a worker whose caller
+// gave up is free again within that time.
+const fallbackRound = 10 * time.Second
 
 // WaitContext waits like Wait, but only the calling goroutine waits: the
 // JavaScript thread (and every other goroutine) keeps running, and it works
@@ -163,24 +162,23 @@ const waitGrace = 50 * time.Millisecond
 // wraps ctx.Err(); a deadline on ctx is reported as TimedOut together with an
 // ErrContext error wrapping context.DeadlineExceeded.
 //
-// Each JavaScript wait lasts at most 100 ms, after which WaitContext reads
-// the element again and returns Woken if it has changed, so a lost wake-up
-// costs at most that long. A Notify that changes nothing is therefore only
-// guaranteed to be seen within that slice; the protocols in this package
-// always change the element before they notify.
+// While it waits it also reads the element every 100 ms and returns Woken
+// once it has changed, so a lost wake-up costs at most that long. The
+// protocols in this package always change the element before they notify.
 //
-// JavaScript cannot withdraw a waiter: after cancellation (not a deadline)
-// it stays registered until the next Notify on the element or the end of its
-// slice, and it counts towards that Notify's count. The protocols in this
-// package notify all waiters, so such a leftover waiter never swallows a
-// wake-up.
+// JavaScript cannot withdraw a waiter: after cancellation (not a deadline),
+// or after such a read saw the change, it stays registered until the next
+// Notify on the element (in the fallback, at most 10 s), and it counts
+// towards that Notify's count. The protocols in this package notify all
+// waiters, so such a leftover waiter never swallows a wake-up.
 func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int32) (WaitResult, error) {
 	const op = "WaitContext"
 	ta, err := waitable(op, v, i)
 	if err != nil {
 		return 0, err
 	}
-	if useWaitFallback() && !hasWaitFallback() {
+	fb := useWaitFallback()
+	if fb && !hasWaitFallback() {
 		return 0, errorf(op, ErrUnsupported, "use Wait in a Worker, or a newer engine",
 			"Atomics.waitAsync is undefined and no Worker can be started to wait instead")
 	}
@@ -189,15 +187,28 @@ func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int3
 	}
 	dl, hasDeadline := ctx.Deadline()
 	for round := 0; ; round++ {
-		slice := waitSlice
+		ms := math.Inf(1)
+		if fb {
+			ms = float64(fallbackRound / time.Millisecond)
+		}
 		if hasDeadline {
 			left := time.Until(dl)
 			if left <= 0 {
 				return TimedOut, errContext(op, context.DeadlineExceeded)
 			}
-			slice = min(slice, left)
+			ms = min(ms, float64(left)/float64(time.Millisecond))
 		}
-		res, err := waitOnce(ctx, op, ta, i, expect, slice)
+		if fb {
+			// The helper compares later than now; comparing here keeps
+			// NotEqual meaning "differed when WaitContext was called".
+			if x, err := Load(v, i); err != nil || x != expect {
+				if round == 0 {
+					return NotEqual, err
+				}
+				return Woken, err
+			}
+		}
+		res, err := waitRound(ctx, op, v, ta, i, expect, ms, fb)
 		if err != nil {
 			return res, err
 		}
@@ -205,24 +216,21 @@ func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int3
 		case Woken:
 			return Woken, nil
 		case NotEqual:
-			if round == 0 {
+			if round == 0 && !fb {
 				return NotEqual, nil
 			}
-			// The element changed during an earlier slice: a Notify came
-			// and its wake-up was lost, or the two raced.
+			// The element changed after the call began.
 			return Woken, nil
 		}
+		// TimedOut: the fallback's round ended, or the deadline is near.
 	}
 }
 
-// waitOnce runs one JavaScript wait of at most d. Go's own timer ends the
-// round waitGrace after JavaScript's should have: WebKit can leave a
-// waitAsync promise unsettled past its timeout too, and a helper worker can
-// be slow to answer.
-func waitOnce(ctx context.Context, op string, ta js.Value, i int, expect int32, d time.Duration) (WaitResult, error) {
-	ms := float64(d) / float64(time.Millisecond)
+// waitRound runs one JavaScript wait of at most ms milliseconds, reading the
+// element every pollEvery meanwhile.
+func waitRound(ctx context.Context, op string, v *sabview.View[int32], ta js.Value, i int, expect int32, ms float64, fb bool) (WaitResult, error) {
 	var r js.Value
-	if useWaitFallback() {
+	if fb {
 		r = fallbackWait(ta, i, expect, ms)
 	} else {
 		r = waits.waitAsync.Invoke(ta, i, expect, ms)
@@ -233,24 +241,41 @@ func waitOnce(ctx context.Context, op string, ta js.Value, i int, expect int32, 
 	if r.Type() != js.TypeObject || r.Get("then").Type() != js.TypeFunction {
 		return 0, jsError(op, r)
 	}
-	round, cancel := context.WithTimeout(ctx, d+waitGrace)
-	defer cancel()
-	val, err := promise.Await(round, r)
-	if err != nil {
-		var rej *promise.RejectedError
-		if errors.As(err, &rej) {
-			return 0, &Error{Op: op, Kind: ErrUnsupported, Err: err}
-		}
-		if ctx.Err() == nil {
-			return TimedOut, nil // only the round ended; the caller reads again
-		}
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			// Go's timer beat JavaScript's to the same deadline.
-			return TimedOut, errContext(op, ctx.Err())
-		}
-		return 0, errContext(op, ctx.Err())
+	type settled struct {
+		v   js.Value
+		err error
 	}
-	return parseResult(val.String()), nil
+	actx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan settled, 1)
+	go func() {
+		val, err := promise.Await(actx, r)
+		done <- settled{val, err}
+	}()
+	poll := time.NewTicker(pollEvery)
+	defer poll.Stop()
+	for {
+		select {
+		case <-poll.C:
+			if x, err := Load(v, i); err == nil && x != expect {
+				return Woken, nil
+			}
+			continue
+		case s := <-done:
+			if s.err == nil {
+				return parseResult(s.v.String()), nil
+			}
+			var rej *promise.RejectedError
+			if errors.As(s.err, &rej) {
+				return 0, &Error{Op: op, Kind: ErrUnsupported, Err: s.err}
+			}
+			if errors.Is(s.err, context.DeadlineExceeded) {
+				// Go's timer beat JavaScript's to the same deadline.
+				return TimedOut, errContext(op, s.err)
+			}
+			return 0, errContext(op, s.err)
+		}
+	}
 }
 
 // jsError wraps an exception the helpers caught. Arguments are validated

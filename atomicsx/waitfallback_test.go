@@ -29,7 +29,7 @@ func TestWaitFallback(t *testing.T) {
 
 // TestWaitContextLostWakeUp changes the element without a Notify, as when
 // an engine loses the wake-up: WaitContext must still return, by reading
-// the element again after its slice.
+// the element while it waits.
 func TestWaitContextLostWakeUp(t *testing.T) {
 	v := shared(t, 1)
 	go func() {

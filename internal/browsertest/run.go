@@ -22,6 +22,10 @@ import (
 // that does not set its own.
 const EnvWasmRun = "SABKIT_WASM_RUN"
 
+// startLimit bounds the time from launching a browser to the page's first
+// report; WebKit under Xvfb takes a few seconds at most.
+const startLimit = 60 * time.Second
+
 // Run builds the js/wasm test binary of the package in opts.Dir and runs it
 // in every selected browser engine (see engines.Select and SABKIT_BROWSER)
 // once per variant, as subtests engine/variant of t. The wasm output is
@@ -167,32 +171,56 @@ func runVariant(t *testing.T, e *engines.Engine, bin, wasmExec, wasmPath string,
 	out := newLineWriter(outputFor(t), tally.line)
 	defer out.Flush()
 
-	dir := t.TempDir()
 	blog := &syncBuffer{}
 	start := time.Now()
-	b, err := e.Launch(bin, engines.LaunchOptions{
-		URL: srv.URL + "/", Dir: dir, Isolated: !v.NoIsolation, ChromiumFlags: opts.ChromiumFlags, Output: blog,
-	})
-	if err != nil {
-		t.Fatalf("browsertest: %v", err)
+	launch := func() *engines.Browser {
+		b, err := e.Launch(bin, engines.LaunchOptions{
+			URL: srv.URL + "/", Dir: t.TempDir(), Isolated: !v.NoIsolation, ChromiumFlags: opts.ChromiumFlags, Output: blog,
+		})
+		if err != nil {
+			t.Fatalf("browsertest: %v", err)
+		}
+		return b
 	}
-	defer b.Stop()
+	b := launch()
+	defer func() { b.Stop() }()
 	fail := func(format string, a ...any) {
 		t.Helper()
 		out.Flush()
 		if log := blog.tail(40); log != "" {
 			t.Logf("browsertest: the last lines %s wrote:\n%s", e.Name, log)
 		}
+		t.Logf("browsertest: the browser requested: %s", strings.Join(srv.requested(), " "))
 		t.Fatalf(format, a...)
 	}
 
 	deadline := time.NewTimer(timeout - time.Since(start))
 	defer deadline.Stop()
+	// A browser that has not reported within startLimit never ran the
+	// page; it is started once more (and says so) before the variant fails.
+	// Variants with a short timeout get no second start.
+	started := time.NewTimer(startLimit)
+	defer started.Stop()
+	startedC := started.C
+	if timeout < 2*startLimit {
+		startedC = nil
+	}
+	relaunched := false
 	for {
 		select {
 		case <-deadline.C:
 			fail("browsertest: the wasm tests did not finish within %v in %s (%s); "+
 				"raise Options.Timeout or look for a test waiting on an event that never comes", timeout, e.Name, v.name())
+		case <-startedC:
+			if relaunched {
+				fail("browsertest: %s (%s) did not run the test page in %v, twice", e.Name, v.name(), startLimit)
+			}
+			out.Line(fmt.Sprintf("browsertest: %s did not run the test page in %v; starting it once more (requested so far: %s)",
+				e.Name, startLimit, strings.Join(srv.requested(), " ")))
+			b.Stop()
+			b = launch()
+			relaunched = true
+			started.Reset(startLimit)
 		case <-b.Exited():
 			fail("browsertest: %s (%s) exited before the wasm tests finished: %v", e.Name, bin, b.Err())
 		case <-reports.ready():
@@ -202,6 +230,7 @@ func runVariant(t *testing.T, e *engines.Engine, bin, wasmExec, wasmPath string,
 			case "out":
 				out.Write(r.S)
 			case "start":
+				started.Stop()
 				out.Line(fmt.Sprintf("browsertest: %s %s, mode=%s, crossOriginIsolated=%v",
 					e.Name, engineVersion(r.UserAgent), r.Mode, r.CrossOriginIsolated))
 				if r.CrossOriginIsolated == v.NoIsolation {

@@ -23,7 +23,24 @@ type pageConfig struct {
 // newServer serves the test page, the runner, wasm_exec.js, the test binary
 // and the extra directories. With isolate, every response carries
 // COOP/COEP/CORP; without, none does.
-func newServer(wasmPath, wasmExec string, cfg pageConfig, serve map[string]string, isolate bool, reports *reorder) *httptest.Server {
+// testServer is the httptest server and the paths it was asked for.
+type testServer struct {
+	*httptest.Server
+	mu    sync.Mutex
+	paths []string
+}
+
+// requested lists the first paths the browser asked for.
+func (s *testServer) requested() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.paths) == 0 {
+		return []string{"(nothing)"}
+	}
+	return append([]string(nil), s.paths...)
+}
+
+func newServer(wasmPath, wasmExec string, cfg pageConfig, serve map[string]string, isolate bool, reports *reorder) *testServer {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /__sabkit/report", func(w http.ResponseWriter, r *http.Request) {
 		var b batch
@@ -75,7 +92,18 @@ func newServer(wasmPath, wasmExec string, cfg pageConfig, serve map[string]strin
 	}
 	// Tests must never see a cached copy of an earlier binary.
 	h = noStore(h)
-	return httptest.NewServer(h)
+	ts := &testServer{}
+	inner := h
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ts.mu.Lock()
+		if len(ts.paths) < 20 && r.URL.Path != "/__sabkit/report" {
+			ts.paths = append(ts.paths, r.URL.Path)
+		}
+		ts.mu.Unlock()
+		inner.ServeHTTP(w, r)
+	})
+	ts.Server = httptest.NewServer(h)
+	return ts
 }
 
 func noStore(h http.Handler) http.Handler {

@@ -3,9 +3,11 @@
 package engines
 
 import (
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 )
 
 // EnvWebKit overrides the path of WebKitGTK's MiniBrowser.
@@ -43,7 +45,10 @@ var webkitEngine = &Engine{
 		if o.Isolated {
 			env = append(env, "JSC_useSharedArrayBuffer=1")
 		}
-		cmd := exec.Command("xvfb-run", "-a", bin, "--enable-write-console-messages-to-stdout=true", o.URL)
+		// -a alone starts its search for a free display at 99, so runs in
+		// parallel race for the same one; a random start makes that rare.
+		start := strconv.Itoa(100 + rand.IntN(30000))
+		cmd := exec.Command("xvfb-run", "-a", "-n", start, bin, "--enable-write-console-messages-to-stdout=true", o.URL)
 		cmd.Env = env
 		return cmd, nil
 	},
