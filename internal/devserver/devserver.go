@@ -44,6 +44,9 @@ type Config struct {
 	// Assets serves file systems (such as embedded scripts) under URL
 	// prefixes.
 	Assets map[string]fs.FS
+	// WasmExec is a wasm_exec.js (see WasmExec) served at /wasm_exec.js
+	// when Root has none of its own; "" serves only Root's.
+	WasmExec string
 }
 
 // Handler returns the server's handler. The returned close function
@@ -73,6 +76,10 @@ func Handler(cfg Config) (http.Handler, func(), error) {
 		return nil, nil, err
 	}
 	if cfg.Pyodide != "" {
+		if err := CheckPyodide(cfg.Pyodide); err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("devserver: %w", err)
+		}
 		var patch map[string]func() ([]byte, error)
 		if cfg.SharedHeap {
 			patch = map[string]func() ([]byte, error){"/pyodide.asm.wasm": sharedPyodide(cfg.Pyodide)}
@@ -88,10 +95,30 @@ func Handler(cfg Config) (http.Handler, func(), error) {
 			return nil, nil, err
 		}
 	}
+	if cfg.WasmExec != "" {
+		if err := serveWasmExec(mux, cfg); err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+	}
 	for prefix, fsys := range cfg.Assets {
 		serve(slashed(prefix), &files{fsys: fsys})
 	}
 	return coihttp.Isolate(mux), closeAll, nil
+}
+
+// serveWasmExec serves cfg.WasmExec at /wasm_exec.js unless Root has its
+// own, which then wins: an app may pin the bootstrap of the Go it ships.
+func serveWasmExec(mux *http.ServeMux, cfg Config) error {
+	if fi, err := os.Stat(filepath.Join(cfg.Root, "wasm_exec.js")); err == nil && fi.Mode().IsRegular() {
+		return nil
+	}
+	if _, err := os.Stat(cfg.WasmExec); err != nil {
+		return fmt.Errorf("devserver: serving wasm_exec.js: %w", err)
+	}
+	read := func() ([]byte, error) { return os.ReadFile(cfg.WasmExec) }
+	mux.Handle("/wasm_exec.js", &files{fsys: os.DirFS(filepath.Dir(cfg.WasmExec)), patched: map[string]func() ([]byte, error){"/wasm_exec.js": read}})
+	return nil
 }
 
 func slashed(prefix string) string {
