@@ -3,8 +3,10 @@
 // Package atomicsx gives Go (GOOS=js GOARCH=wasm) the JavaScript Atomics
 // operations on shared memory, with typed errors instead of exceptions, and
 // four small synchronisation protocols whose byte layouts JavaScript and
-// Python implement identically (LAYOUT.md; testdata/atomicsx.js is the
-// JavaScript implementation the tests run against this one).
+// Python implement identically (LAYOUT.md). The JavaScript implementation
+// ships with the package (JSModule: js/sabkit-atomics.mjs, served by `sabkit
+// serve` at /sabkit/sabkit-atomics.mjs) for a page's own JavaScript, and the
+// tests run it against this one across threads.
 //
 // Go's own heap is never shared with other threads. The memory here is a
 // SharedArrayBuffer (or a shared WebAssembly.Memory, such as a shared-heap
