@@ -195,14 +195,7 @@ type demoReport struct {
 // headlessDemo opens the page in headless Chromium, waits for its
 // verification, prints it and saves a screenshot.
 func headlessDemo(url string, frames int, png string, timeout time.Duration, out io.Writer) (bool, error) {
-	bin, err := chromium.Find()
-	if err != nil {
-		return false, err
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		append(chromium.AllocatorOptions(bin, ""), chromedp.WindowSize(1120, 560))...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
+	bctx, cancelBrowser, err := headlessChromium(func(ev any) {
 		if e, ok := ev.(*runtime.EventConsoleAPICalled); ok {
 			for _, a := range e.Args {
 				var s string
@@ -211,7 +204,10 @@ func headlessDemo(url string, frames int, png string, timeout time.Duration, out
 				}
 			}
 		}
-	}))
+	})
+	if err != nil {
+		return false, err
+	}
 	defer cancelBrowser()
 	page := fmt.Sprintf("%s?verify=%d", url, frames)
 	fmt.Fprintln(out, "demo: opening", page, "in headless Chromium")
@@ -241,6 +237,19 @@ func headlessDemo(url string, frames int, png string, timeout time.Duration, out
 	printReport(out, rep, time.Since(start))
 	fmt.Fprintf(out, "screenshot: %s (%d bytes)\n", png, len(shot))
 	return rep.OK, nil
+}
+
+// headlessChromium starts headless Chromium with sabkit's flags and
+// returns a chromedp context for one tab; listener sees its events.
+func headlessChromium(listener func(ev any)) (context.Context, func(), error) {
+	bin, err := chromium.Find()
+	if err != nil {
+		return nil, nil, err
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		append(chromium.AllocatorOptions(bin, ""), chromedp.WindowSize(1120, 560))...)
+	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithListener(listener))
+	return bctx, func() { cancelBrowser(); cancelAlloc() }, nil
 }
 
 func printReport(out io.Writer, rep demoReport, took time.Duration) {

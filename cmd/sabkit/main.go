@@ -2,6 +2,7 @@
 
 // Command sabkit is the host-side companion of the sabkit library:
 //
+//	sabkit init [flags] DIR    write a small working app (Go, Python in a worker, one shared array) into DIR
 //	sabkit serve [flags] DIR   serve DIR cross-origin isolated, with Pyodide self-hosted under /pyodide/
 //	sabkit doctor URL          check a page for cross-origin isolation and name what blocks it
 //	sabkit demo [--headless]   build and serve examples/shared_memory_gpu
@@ -27,6 +28,7 @@ var commands []command
 
 func init() {
 	commands = []command{
+		{"init", "write a small working app into an empty directory", runInit},
 		{"serve", "serve a directory cross-origin isolated, with Pyodide self-hosted", runServe},
 		{"doctor", "check a page for cross-origin isolation and name what blocks it", runDoctor},
 		{"demo", "build and serve examples/shared_memory_gpu (--headless: run and verify it)", runDemo},

@@ -97,7 +97,7 @@ func serveConfig(dir, pyodideFlag, buildPkg string, shared bool) (devserver.Conf
 		}
 		notes = append(notes, fmt.Sprintf("main.wasm: built from %s at URL/main.wasm, rebuilt when a source changes", buildPkg))
 	}
-	notes = append(notes, "atomicsx JavaScript: URL"+strings.TrimPrefix(atomicsx.JSPrefix, "/")+"sabkit-atomics.mjs")
+	notes = append(notes, "atomicsx JavaScript: URL"+atomicsx.JSPrefix+"sabkit-atomics.mjs")
 	return cfg, notes, nil
 }
 
