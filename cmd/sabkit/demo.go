@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/sabkit/sabkit/atomicsx"
 	"github.com/sabkit/sabkit/internal/chromium"
 	"github.com/sabkit/sabkit/internal/devserver"
 	"github.com/sabkit/sabkit/internal/sharedheap"
@@ -37,7 +38,7 @@ func runDemo(args []string) int {
 	setup := flags.Bool("setup", false, "install what is missing first: Pyodide (npm ci) and, with --headless, Chromium (apt-get)")
 	timeout := flags.Duration("timeout", 4*time.Minute, "with --headless: give up after this long")
 	flags.Usage = func() {
-		fmt.Fprintln(flags.Output(), "usage: sabkit demo [flags] [EXAMPLE]\n\nBuilds examples/EXAMPLE (default shared_memory_gpu; also same_thread, attach_existing) for\njs/wasm and serves it cross-origin isolated with Pyodide self-hosted. Run it from the sabkit checkout.")
+		fmt.Fprintln(flags.Output(), "usage: sabkit demo [flags] [EXAMPLE]\n\nBuilds examples/EXAMPLE (default shared_memory_gpu; also same_thread, attach_existing, js_frames) for\njs/wasm and serves it cross-origin isolated with Pyodide self-hosted. Run it from the sabkit checkout.")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -88,7 +89,7 @@ func runDemo(args []string) int {
 		// The shared-heap worker rewrites Pyodide as it loads; serving it
 		// pre-rewritten lets the browser compile it while it downloads.
 		Root: stage, Pyodide: pyodide, SharedHeap: example == defaultExample,
-		Assets: map[string]fs.FS{"/sharedheap/": sharedheap.Assets()},
+		Assets: map[string]fs.FS{"/sharedheap/": sharedheap.Assets(), atomicsx.JSPrefix: atomicsx.JSModule},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sabkit demo:", err)
