@@ -37,18 +37,11 @@ func runInit(args []string) int {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
 	module := fs.String("module", "", "module path for go.mod (default: the directory's name)")
 	replace := fs.String("replace", "", "a sabkit checkout to use through a replace directive, instead of a published release")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: sabkit init [flags] DIR\n\nWrites a small working app into DIR, which must be empty or absent: go.mod, a js/wasm main.go that\nruns Python in a worker on a shared heap and shares an array with it both ways, index.html with the\nwasm bootstrap, and package.json + package-lock.json pinning Pyodide "+pyodideVersion+".")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	arg, ok := parseOneArg(fs, args, "usage: sabkit init [flags] DIR\n\nWrites a small working app into DIR, which must be empty or absent: go.mod, a js/wasm main.go that\nruns Python in a worker on a shared heap and shares an array with it both ways, index.html with the\nwasm bootstrap, and package.json + package-lock.json pinning Pyodide "+pyodideVersion+".")
+	if !ok {
 		return 2
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
-	}
-	dir := fs.Arg(0)
+	dir := arg
 	if err := initApp(dir, *module, *replace); err != nil {
 		fmt.Fprintln(os.Stderr, "sabkit init:", err)
 		return 1

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 )
@@ -54,6 +55,23 @@ func run(args []string) int {
 	fmt.Fprintf(os.Stderr, "sabkit: unknown command %q\n", name)
 	usage()
 	return 2
+}
+
+// parseOneArg parses a command's flags and its one argument; on a usage
+// error it prints usage (the command's text and its flags) and reports false.
+func parseOneArg(fs *flag.FlagSet, args []string, usage string) (string, bool) {
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", false
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return "", false
+	}
+	return fs.Arg(0), true
 }
 
 func usage() {

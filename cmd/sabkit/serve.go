@@ -27,18 +27,11 @@ func runServe(args []string) int {
 	pyodide := fs.String("pyodide", "", "directory of the pyodide npm package to serve under /pyodide/ (default: DIR/node_modules/pyodide, else the sabkit checkout's testdata/pyodide/node_modules/pyodide)")
 	build := fs.String("build", "", "a js/wasm main package (as `go build` takes it, relative to DIR) to serve as /main.wasm, rebuilt when its sources change")
 	shared := fs.Bool("shared-heap", false, "serve pyodide.asm.wasm rewritten so that Pyodide's heap is a SharedArrayBuffer")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: sabkit serve [flags] DIR\n\nServes DIR with COOP same-origin, COEP require-corp and CORP same-origin on every response.\nAlso serves Pyodide under /pyodide/, the Go toolchain's wasm_exec.js at /wasm_exec.js (unless DIR has\none), the atomicsx JavaScript module under /sabkit/ and, with --build, the app as /main.wasm.\nServes only regular files: never dotfiles or dot-directories, FIFOs or devices, never directory listings.\nSends ETag and Last-Modified and answers conditional requests with 304. Plain HTTP is a secure\ncontext only on localhost: a non-loopback --addr gets a warning.")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	arg, ok := parseOneArg(fs, args, "usage: sabkit serve [flags] DIR\n\nServes DIR with COOP same-origin, COEP require-corp and CORP same-origin on every response.\nAlso serves Pyodide under /pyodide/, the Go toolchain's wasm_exec.js at /wasm_exec.js (unless DIR has\none), the atomicsx JavaScript module under /sabkit/ and, with --build, the app as /main.wasm.\nServes only regular files: never dotfiles or dot-directories, FIFOs or devices, never directory listings.\nSends ETag and Last-Modified and answers conditional requests with 304. Plain HTTP is a secure\ncontext only on localhost: a non-loopback --addr gets a warning.")
+	if !ok {
 		return 2
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
-	}
-	dir := fs.Arg(0)
+	dir := arg
 	cfg, notes, err := serveConfig(dir, *pyodide, *build, *shared)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sabkit serve:", err)

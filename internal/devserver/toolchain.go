@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 )
 
@@ -37,22 +36,17 @@ func CheckPyodide(dir string) error {
 }
 
 // WasmExec returns the path of the Go toolchain's wasm_exec.js, the
-// bootstrap that must match the compiler that built main.wasm: it asks
-// `go env GOROOT` first, since the go command on PATH is what builds the
-// app, and falls back to the GOROOT this binary was built with.
+// bootstrap that must match the compiler that built main.wasm: the one
+// under `go env GOROOT`, since the go command on PATH is what builds the app
+// (this binary's own GOROOT means nothing once it is copied elsewhere).
 func WasmExec() (string, error) {
-	var roots []string
-	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
-		roots = append(roots, strings.TrimSpace(string(out)))
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return "", fmt.Errorf("finding the Go toolchain (go env GOROOT): %v: install Go, or put wasm_exec.js in the served directory", err)
 	}
-	if r := runtime.GOROOT(); r != "" {
-		roots = append(roots, r)
+	p := filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec.js")
+	if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("no wasm_exec.js at %s: put one in the served directory", p)
 	}
-	for _, r := range roots {
-		p := filepath.Join(r, "lib", "wasm", "wasm_exec.js")
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("no wasm_exec.js under %s/lib/wasm: install Go, or put wasm_exec.js in the served directory", strings.Join(roots, " or "))
+	return p, nil
 }
