@@ -74,6 +74,11 @@
 //	Ring.Push, PushContext                      copy Go → ring slots (bulk, ≤ 2 runs)
 //	Ring.Pop, PopContext                        copy ring slots → Go (bulk, ≤ 2 runs)
 //
+//	JSModule (sabkit-atomics.mjs), in JavaScript
+//	FrameReader.take                            aliases: bytes is a view of the slot until the next take
+//	FrameWriter.publish, Seqlock.write          copy the given bytes into the region, once
+//	Seqlock.read, Ring.push / pop               copy into or out of the region, once (bulk TypedArray.set)
+//
 // Copies are unavoidable between Go's private heap and shared memory; each is
 // one bulk js.CopyBytesToJS/ToGo, never element by element.
 //
