@@ -16,6 +16,8 @@ package atomicsx_test
 import (
 	"testing"
 
+	"github.com/sabkit/sabkit/atomicsx"
+
 	"github.com/sabkit/sabkit/internal/browsertest"
 )
 
@@ -26,5 +28,5 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		variants = variants[:1]
 	}
-	browsertest.Run(t, browsertest.Options{Variants: variants, Serve: map[string]string{"/atomicsx/": "testdata"}})
+	browsertest.Run(t, browsertest.Options{Variants: variants, Serve: map[string]string{"/atomicsx/": "testdata", atomicsx.JSPrefix: "js"}})
 }

@@ -3,8 +3,10 @@
 // Package atomicsx gives Go (GOOS=js GOARCH=wasm) the JavaScript Atomics
 // operations on shared memory, with typed errors instead of exceptions, and
 // four small synchronisation protocols whose byte layouts JavaScript and
-// Python implement identically (LAYOUT.md; testdata/atomicsx.js is the
-// JavaScript implementation the tests run against this one).
+// Python implement identically (LAYOUT.md). The JavaScript implementation
+// ships with the package (JSModule: js/sabkit-atomics.mjs, served by `sabkit
+// serve` at /sabkit/sabkit-atomics.mjs) for a page's own JavaScript, and the
+// tests run it against this one across threads.
 //
 // Go's own heap is never shared with other threads. The memory here is a
 // SharedArrayBuffer (or a shared WebAssembly.Memory, such as a shared-heap
@@ -70,6 +72,11 @@
 //	FrameReader.Front                           aliases the reader's slot until the next Take
 //	Ring.Push, PushContext                      copy Go → ring slots (bulk, ≤ 2 runs)
 //	Ring.Pop, PopContext                        copy ring slots → Go (bulk, ≤ 2 runs)
+//
+//	JSModule (sabkit-atomics.mjs), in JavaScript
+//	FrameReader.take                            aliases: bytes is a view of the slot until the next take
+//	FrameWriter.publish, Seqlock.write          copy the given bytes into the region, once
+//	Seqlock.read, Ring.push / pop               copy into or out of the region, once (bulk TypedArray.set)
 //
 // Copies are unavoidable between Go's private heap and shared memory; each is
 // one bulk js.CopyBytesToJS/ToGo, never element by element.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"syscall/js"
 	"testing"
@@ -97,28 +98,32 @@ func handshake(ctx context.Context, ctl *sabview.View[int32]) error {
 	}
 }
 
-// loadJS loads testdata/atomicsx.js and scenarios.js into this thread and
-// returns the Scenarios object. Under Node it requires the files; in the
-// browser it fetches them from the harness's /atomicsx/ mount.
+// loadJS loads the shipped js/sabkit-atomics.js and testdata/scenarios.js
+// into this thread and returns the Scenarios object. Under Node it requires
+// the files; in the browser it fetches them from the harness's /sabkit/ and
+// /atomicsx/ mounts.
 func loadJS(t testing.TB) js.Value {
 	t.Helper()
 	if s := js.Global().Get("Scenarios"); !s.IsUndefined() {
 		return s
 	}
-	for _, name := range []string{"atomicsx.js", "scenarios.js"} {
+	for _, f := range []struct{ dir, url string }{
+		{"js", "/sabkit/sabkit-atomics.js"},
+		{"testdata", "/atomicsx/scenarios.js"},
+	} {
 		if jsenv.InNode() {
 			wd, err := os.Getwd()
 			if err != nil {
 				t.Fatal(err)
 			}
-			js.Global().Get("require").Invoke(filepath.Join(wd, "testdata", name))
+			js.Global().Get("require").Invoke(filepath.Join(wd, f.dir, path.Base(f.url)))
 			continue
 		}
 		if js.Global().Get("sabkitHarness").IsUndefined() {
 			t.Skip(jsenv.ErrNoHarness)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		resp, err := promise.Await(ctx, js.Global().Call("fetch", "/atomicsx/"+name))
+		resp, err := promise.Await(ctx, js.Global().Call("fetch", f.url))
 		if err == nil && !resp.Get("ok").Bool() {
 			err = fmt.Errorf("HTTP %d", resp.Get("status").Int())
 		}
@@ -128,7 +133,7 @@ func loadJS(t testing.TB) js.Value {
 		}
 		cancel()
 		if err != nil {
-			t.Fatalf("fetching /atomicsx/%s (served from testdata by browser_test.go): %v", name, err)
+			t.Fatalf("fetching %s (served from %s by browser_test.go): %v", f.url, f.dir, err)
 		}
 		js.Global().Get("eval").Invoke(text) // indirect eval: global scope
 	}

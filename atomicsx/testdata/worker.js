@@ -2,7 +2,7 @@
 // ({scenario, ...params}) and posts {ok, result} or {ok: false, error}.
 // {scenario: "echo"} turns it into a postMessage echo server instead.
 "use strict";
-importScripts("atomicsx.js", "scenarios.js");
+importScripts("/sabkit/sabkit-atomics.js", "scenarios.js");
 onmessage = (e) => {
   const p = e.data;
   if (p.scenario === "echo") {

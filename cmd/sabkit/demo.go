@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/sabkit/sabkit/atomicsx"
 	"github.com/sabkit/sabkit/internal/chromium"
 	"github.com/sabkit/sabkit/internal/devserver"
 	"github.com/sabkit/sabkit/internal/sharedheap"
@@ -37,7 +38,7 @@ func runDemo(args []string) int {
 	setup := flags.Bool("setup", false, "install what is missing first: Pyodide (npm ci) and, with --headless, Chromium (apt-get)")
 	timeout := flags.Duration("timeout", 4*time.Minute, "with --headless: give up after this long")
 	flags.Usage = func() {
-		fmt.Fprintln(flags.Output(), "usage: sabkit demo [flags] [EXAMPLE]\n\nBuilds examples/EXAMPLE (default shared_memory_gpu; also same_thread, attach_existing) for\njs/wasm and serves it cross-origin isolated with Pyodide self-hosted. Run it from the sabkit checkout.")
+		fmt.Fprintln(flags.Output(), "usage: sabkit demo [flags] [EXAMPLE]\n\nBuilds examples/EXAMPLE (default shared_memory_gpu; also same_thread, attach_existing, js_frames) for\njs/wasm and serves it cross-origin isolated with Pyodide self-hosted. Run it from the sabkit checkout.")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -88,7 +89,7 @@ func runDemo(args []string) int {
 		// The shared-heap worker rewrites Pyodide as it loads; serving it
 		// pre-rewritten lets the browser compile it while it downloads.
 		Root: stage, Pyodide: pyodide, SharedHeap: example == defaultExample,
-		Assets: map[string]fs.FS{"/sharedheap/": sharedheap.Assets()},
+		Assets: map[string]fs.FS{"/sharedheap/": sharedheap.Assets(), atomicsx.JSPrefix: atomicsx.JSModule},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sabkit demo:", err)
@@ -195,14 +196,7 @@ type demoReport struct {
 // headlessDemo opens the page in headless Chromium, waits for its
 // verification, prints it and saves a screenshot.
 func headlessDemo(url string, frames int, png string, timeout time.Duration, out io.Writer) (bool, error) {
-	bin, err := chromium.Find()
-	if err != nil {
-		return false, err
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		append(chromium.AllocatorOptions(bin, ""), chromedp.WindowSize(1120, 560))...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
+	bctx, cancelBrowser, err := headlessChromium(func(ev any) {
 		if e, ok := ev.(*runtime.EventConsoleAPICalled); ok {
 			for _, a := range e.Args {
 				var s string
@@ -211,7 +205,10 @@ func headlessDemo(url string, frames int, png string, timeout time.Duration, out
 				}
 			}
 		}
-	}))
+	})
+	if err != nil {
+		return false, err
+	}
 	defer cancelBrowser()
 	page := fmt.Sprintf("%s?verify=%d", url, frames)
 	fmt.Fprintln(out, "demo: opening", page, "in headless Chromium")
@@ -241,6 +238,19 @@ func headlessDemo(url string, frames int, png string, timeout time.Duration, out
 	printReport(out, rep, time.Since(start))
 	fmt.Fprintf(out, "screenshot: %s (%d bytes)\n", png, len(shot))
 	return rep.OK, nil
+}
+
+// headlessChromium starts headless Chromium with sabkit's flags and
+// returns a chromedp context for one tab; listener sees its events.
+func headlessChromium(listener func(ev any)) (context.Context, func(), error) {
+	bin, err := chromium.Find()
+	if err != nil {
+		return nil, nil, err
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		append(chromium.AllocatorOptions(bin, ""), chromedp.WindowSize(1120, 560))...)
+	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithListener(listener))
+	return bctx, func() { cancelBrowser(); cancelAlloc() }, nil
 }
 
 func printReport(out io.Writer, rep demoReport, took time.Duration) {

@@ -16,18 +16,11 @@ func runDoctor(args []string) int {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
 	settle := fs.Duration("settle", time.Second, "how long the page must stay quiet (no request in flight) before the check ends")
 	timeout := fs.Duration("timeout", time.Minute, "stop after this long, report what was seen and list the requests still pending")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: sabkit doctor [flags] URL\n\nOpens URL in headless Chromium, follows every frame and worker it creates (nested and shared\nworkers too) and reports crossOriginIsolated, the document's COOP/COEP/Document-Isolation-Policy and\nevery response's CORP/CORS status, redirect hops included, naming the context that asked for it,\nwhat is blocked and the header that fixes it. Exits 1 when something needs fixing or the timeout ran out.")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	arg, ok := parseOneArg(fs, args, "usage: sabkit doctor [flags] URL\n\nOpens URL in headless Chromium, follows every frame and worker it creates (nested and shared\nworkers too) and reports crossOriginIsolated, the document's COOP/COEP/Document-Isolation-Policy and\nevery response's CORP/CORS status, redirect hops included, naming the context that asked for it,\nwhat is blocked and the header that fixes it. Exits 1 when something needs fixing or the timeout ran out.")
+	if !ok {
 		return 2
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
-	}
-	rep, err := doctor.Check(context.Background(), fs.Arg(0), doctor.Options{Settle: *settle, Timeout: *timeout})
+	rep, err := doctor.Check(context.Background(), arg, doctor.Options{Settle: *settle, Timeout: *timeout})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sabkit doctor:", err)
 		return 2

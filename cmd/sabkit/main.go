@@ -2,6 +2,7 @@
 
 // Command sabkit is the host-side companion of the sabkit library:
 //
+//	sabkit init [flags] DIR    write a small working app (Go, Python in a worker, one shared array) into DIR
 //	sabkit serve [flags] DIR   serve DIR cross-origin isolated, with Pyodide self-hosted under /pyodide/
 //	sabkit doctor URL          check a page for cross-origin isolation and name what blocks it
 //	sabkit demo [--headless]   build and serve examples/shared_memory_gpu
@@ -10,6 +11,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 )
@@ -27,6 +29,7 @@ var commands []command
 
 func init() {
 	commands = []command{
+		{"init", "write a small working app into an empty directory", runInit},
 		{"serve", "serve a directory cross-origin isolated, with Pyodide self-hosted", runServe},
 		{"doctor", "check a page for cross-origin isolation and name what blocks it", runDoctor},
 		{"demo", "build and serve examples/shared_memory_gpu (--headless: run and verify it)", runDemo},
@@ -52,6 +55,23 @@ func run(args []string) int {
 	fmt.Fprintf(os.Stderr, "sabkit: unknown command %q\n", name)
 	usage()
 	return 2
+}
+
+// parseOneArg parses a command's flags and its one argument; on a usage
+// error it prints usage (the command's text and its flags) and reports false.
+func parseOneArg(fs *flag.FlagSet, args []string, usage string) (string, bool) {
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", false
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return "", false
+	}
+	return fs.Arg(0), true
 }
 
 func usage() {

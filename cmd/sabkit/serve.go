@@ -7,59 +7,95 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	iofs "io/fs"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/sabkit/sabkit/atomicsx"
 	"github.com/sabkit/sabkit/internal/devserver"
 )
 
 func runServe(args []string) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	pyodide := fs.String("pyodide", "", "directory of the pyodide npm package to serve under /pyodide/ (default: testdata/pyodide/node_modules/pyodide of the sabkit checkout, when present)")
+	pyodide := fs.String("pyodide", "", "directory of the pyodide npm package to serve under /pyodide/ (default: DIR/node_modules/pyodide, else the sabkit checkout's testdata/pyodide/node_modules/pyodide)")
+	build := fs.String("build", "", "a js/wasm main package (as `go build` takes it, relative to DIR) to serve as /main.wasm, rebuilt when its sources change")
 	shared := fs.Bool("shared-heap", false, "serve pyodide.asm.wasm rewritten so that Pyodide's heap is a SharedArrayBuffer")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: sabkit serve [flags] DIR\n\nServes DIR with COOP same-origin, COEP require-corp and CORP same-origin on every response.\nServes only regular files: never dotfiles or dot-directories, FIFOs or devices, never directory listings.\nSends ETag and Last-Modified and answers conditional requests with 304. Plain HTTP is a secure\ncontext only on localhost: a non-loopback --addr gets a warning.")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
+	arg, ok := parseOneArg(fs, args, "usage: sabkit serve [flags] DIR\n\nServes DIR with COOP same-origin, COEP require-corp and CORP same-origin on every response.\nAlso serves Pyodide under /pyodide/, the Go toolchain's wasm_exec.js at /wasm_exec.js (unless DIR has\none), the atomicsx JavaScript module under /sabkit/ and, with --build, the app as /main.wasm.\nServes only regular files: never dotfiles or dot-directories, FIFOs or devices, never directory listings.\nSends ETag and Last-Modified and answers conditional requests with 304. Plain HTTP is a secure\ncontext only on localhost: a non-loopback --addr gets a warning.")
+	if !ok {
 		return 2
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
-	}
-	pyo := *pyodide
-	if pyo == "" {
-		pyo = findPyodide()
-	}
-	srv, url, err := startServer(*addr, devserver.Config{Root: fs.Arg(0), Pyodide: pyo, SharedHeap: *shared})
+	dir := arg
+	cfg, notes, err := serveConfig(dir, *pyodide, *build, *shared)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sabkit serve:", err)
 		return 1
 	}
-	fmt.Printf("serving %s at %s (cross-origin isolated)\n", fs.Arg(0), url)
-	if pyo != "" {
-		heap := "stock heap"
-		if *shared {
-			heap = "shared heap"
-		}
-		fmt.Printf("pyodide: %s at %spyodide/ (%s)\n", pyo, url, heap)
+	srv, url, err := startServer(*addr, cfg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sabkit serve:", err)
+		return 1
+	}
+	fmt.Printf("serving %s at %s (cross-origin isolated)\n", dir, url)
+	for _, n := range notes {
+		fmt.Println(strings.ReplaceAll(n, "URL/", url))
 	}
 	waitForSignal()
 	return shutdown(srv)
 }
 
+// serveConfig works out what `sabkit serve DIR` serves and says where each
+// part comes from, one line each ("URL/" stands for the server's address).
+func serveConfig(dir, pyodideFlag, buildPkg string, shared bool) (devserver.Config, []string, error) {
+	cfg := devserver.Config{Root: dir, SharedHeap: shared, Assets: map[string]iofs.FS{atomicsx.JSPrefix: atomicsx.JSModule}}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return cfg, nil, fmt.Errorf("%s is not a directory", dir)
+	}
+	var notes []string
+	pyo, from, err := findPyodide(dir, pyodideFlag)
+	if err != nil {
+		return cfg, nil, err
+	}
+	if pyo == "" {
+		notes = append(notes, fmt.Sprintf("pyodide: none served: run `npm install pyodide@%s` in %s, or pass --pyodide DIR", pyodideVersion, dir))
+	} else {
+		heap := "stock heap"
+		if shared {
+			heap = "shared heap"
+		}
+		cfg.Pyodide = pyo
+		notes = append(notes, fmt.Sprintf("pyodide: %s (%s) at URL/pyodide/ (%s)", pyo, from, heap))
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "wasm_exec.js")); err == nil && fi.Mode().IsRegular() {
+		notes = append(notes, "wasm_exec.js: "+filepath.Join(dir, "wasm_exec.js"))
+	} else if p, err := devserver.WasmExec(); err == nil {
+		cfg.WasmExec = p
+		notes = append(notes, "wasm_exec.js: "+p+" (the Go toolchain's) at URL/wasm_exec.js")
+	} else {
+		notes = append(notes, "wasm_exec.js: none served: "+err.Error())
+	}
+	if buildPkg != "" {
+		cfg.Build = &devserver.Build{Dir: dir, Package: buildPkg}
+		fmt.Printf("building %s for js/wasm…\n", buildPkg)
+		if err := cfg.Build.Prime(); err != nil {
+			// Served as the body of /main.wasm too, for the page to show;
+			// the server stays up so that a fix is picked up.
+			fmt.Fprintln(os.Stderr, "sabkit serve:", err)
+		}
+		notes = append(notes, fmt.Sprintf("main.wasm: built from %s at URL/main.wasm, rebuilt when a source changes", buildPkg))
+	}
+	notes = append(notes, "atomicsx JavaScript: URL"+atomicsx.JSPrefix+"sabkit-atomics.mjs")
+	return cfg, notes, nil
+}
+
 // startServer listens on addr and serves cfg in the background.
 func startServer(addr string, cfg devserver.Config) (*http.Server, string, error) {
-	if fi, err := os.Stat(cfg.Root); err != nil || !fi.IsDir() {
-		return nil, "", fmt.Errorf("%s is not a directory", cfg.Root)
-	}
 	h, closeFn, err := devserver.Handler(cfg)
 	if err != nil {
 		return nil, "", err
@@ -97,16 +133,27 @@ func shutdown(srv *http.Server) int {
 	return 0
 }
 
-// findPyodide returns the pinned npm package of the sabkit checkout the
-// command runs in, or "" when there is none.
-func findPyodide() string {
-	root, err := moduleRoot()
-	if err != nil {
-		return ""
+// pyodideVersion is the Pyodide release sabkit is tested with (and that
+// testdata/pyodide and `sabkit init` pin).
+const pyodideVersion = "314.0.7"
+
+// findPyodide picks the Pyodide to serve: the --pyodide directory, else
+// DIR/node_modules/pyodide, else the pinned package of the sabkit checkout
+// the command runs in. It returns "" when there is none, and an error when
+// the directory it picked is not Pyodide.
+func findPyodide(dir, flagDir string) (path, from string, err error) {
+	if flagDir != "" {
+		return flagDir, "--pyodide", devserver.CheckPyodide(flagDir)
 	}
-	p := filepath.Join(root, "testdata", "pyodide", "node_modules", "pyodide")
-	if _, err := os.Stat(filepath.Join(p, "pyodide.asm.wasm")); err != nil {
-		return ""
+	local := filepath.Join(dir, "node_modules", "pyodide")
+	if _, err := os.Stat(local); err == nil {
+		return local, "the app's node_modules", devserver.CheckPyodide(local)
 	}
-	return p
+	if root, err := moduleRoot(); err == nil {
+		p := filepath.Join(root, "testdata", "pyodide", "node_modules", "pyodide")
+		if devserver.CheckPyodide(p) == nil {
+			return p, "the sabkit checkout", nil
+		}
+	}
+	return "", "", nil
 }

@@ -44,6 +44,12 @@ type Config struct {
 	// Assets serves file systems (such as embedded scripts) under URL
 	// prefixes.
 	Assets map[string]fs.FS
+	// WasmExec is a wasm_exec.js (see WasmExec) served at /wasm_exec.js
+	// when Root has none of its own; "" serves only Root's.
+	WasmExec string
+	// Build, when set, serves a js/wasm package built on demand at
+	// /main.wasm, in place of any main.wasm in Root.
+	Build *Build
 }
 
 // Handler returns the server's handler. The returned close function
@@ -59,7 +65,7 @@ func Handler(cfg Config) (http.Handler, func(), error) {
 	serve := func(prefix string, f *files) {
 		mux.Handle(prefix, http.StripPrefix(strings.TrimSuffix(prefix, "/"), f))
 	}
-	mount := func(prefix, dir string, patch map[string]func() ([]byte, error)) error {
+	mount := func(prefix, dir string, patch map[string]generator) error {
 		root, err := os.OpenRoot(dir)
 		if err != nil {
 			return fmt.Errorf("devserver: serving %s: %w", dir, err)
@@ -73,9 +79,13 @@ func Handler(cfg Config) (http.Handler, func(), error) {
 		return nil, nil, err
 	}
 	if cfg.Pyodide != "" {
-		var patch map[string]func() ([]byte, error)
+		if err := CheckPyodide(cfg.Pyodide); err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("devserver: %w", err)
+		}
+		var patch map[string]generator
 		if cfg.SharedHeap {
-			patch = map[string]func() ([]byte, error){"/pyodide.asm.wasm": sharedPyodide(cfg.Pyodide)}
+			patch = map[string]generator{"/pyodide.asm.wasm": sharedPyodide(cfg.Pyodide)}
 		}
 		if err := mount(PyodidePrefix, cfg.Pyodide, patch); err != nil {
 			closeAll()
@@ -88,10 +98,40 @@ func Handler(cfg Config) (http.Handler, func(), error) {
 			return nil, nil, err
 		}
 	}
+	if cfg.WasmExec != "" {
+		if err := serveWasmExec(mux, cfg); err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+	}
+	if cfg.Build != nil {
+		mux.Handle("/main.wasm", &files{fsys: os.DirFS(cfg.Build.Dir), patched: map[string]generator{"/main.wasm": cfg.Build.wasm}})
+	}
 	for prefix, fsys := range cfg.Assets {
 		serve(slashed(prefix), &files{fsys: fsys})
 	}
 	return coihttp.Isolate(mux), closeAll, nil
+}
+
+// serveWasmExec serves cfg.WasmExec at /wasm_exec.js unless Root has its
+// own, which then wins: an app may pin the bootstrap of the Go it ships.
+func serveWasmExec(mux *http.ServeMux, cfg Config) error {
+	if fi, err := os.Stat(filepath.Join(cfg.Root, "wasm_exec.js")); err == nil && fi.Mode().IsRegular() {
+		return nil
+	}
+	if _, err := os.Stat(cfg.WasmExec); err != nil {
+		return fmt.Errorf("devserver: serving wasm_exec.js: %w", err)
+	}
+	read := func() (generated, error) {
+		info, err := os.Stat(cfg.WasmExec)
+		if err != nil {
+			return generated{}, err
+		}
+		data, err := os.ReadFile(cfg.WasmExec)
+		return generated{data: data, mod: info.ModTime()}, err
+	}
+	mux.Handle("/wasm_exec.js", &files{fsys: os.DirFS(filepath.Dir(cfg.WasmExec)), patched: map[string]generator{"/wasm_exec.js": read}})
+	return nil
 }
 
 func slashed(prefix string) string {
@@ -104,18 +144,28 @@ func slashed(prefix string) string {
 	return prefix
 }
 
+// generated is content the server makes rather than reads from a file.
+// A zero mod means it never changes while the server runs (it is hashed
+// once for its ETag); otherwise mod changes whenever the content does.
+type generated struct {
+	data []byte
+	mod  time.Time
+}
+
+type generator func() (generated, error)
+
 // sharedPyodide rewrites pyodide.asm.wasm once, on first request.
-func sharedPyodide(dir string) func() ([]byte, error) {
-	return sync.OnceValues(func() ([]byte, error) {
+func sharedPyodide(dir string) generator {
+	return sync.OnceValues(func() (generated, error) {
 		in, err := os.ReadFile(filepath.Join(dir, "pyodide.asm.wasm"))
 		if err != nil {
-			return nil, err
+			return generated{}, err
 		}
 		res, err := wasmrewrite.Share(in)
 		if err != nil {
-			return nil, fmt.Errorf("making Pyodide's heap shared: %w", err)
+			return generated{}, fmt.Errorf("making Pyodide's heap shared: %w", err)
 		}
-		return res.Module, nil
+		return generated{data: res.Module}, nil
 	})
 }
 
@@ -125,7 +175,7 @@ func sharedPyodide(dir string) func() ([]byte, error) {
 type files struct {
 	root    *os.Root
 	fsys    fs.FS
-	patched map[string]func() ([]byte, error)
+	patched map[string]generator
 	etags   etagCache
 }
 
@@ -145,12 +195,12 @@ func (f *files) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p, ok := f.patched["/"+name]; ok {
-		data, err := p()
+		c, err := p()
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
-		f.serve(w, r, name, time.Time{}, bytes.NewReader(data))
+		f.serve(w, r, name, c.mod, bytes.NewReader(c.data))
 		return
 	}
 	file, info, err := f.open(name)

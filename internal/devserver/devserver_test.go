@@ -4,6 +4,7 @@ package devserver
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -226,5 +227,51 @@ func TestAssetsMount(t *testing.T) {
 			t.Errorf("%s: status %d type %q (%q), want %d %q", tt.target, status, h.Get("Content-Type"), body, tt.status, tt.ctype)
 		}
 		checkIsolation(t, tt.target, h)
+	}
+}
+
+func TestWasmExec(t *testing.T) {
+	goExec, err := WasmExec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(goExec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := fixture(t)
+	srv := newServer(t, Config{Root: site, WasmExec: goExec})
+	status, h, body := rawGet(t, srv, "/wasm_exec.js")
+	if status != 200 || body != string(want) || !strings.HasPrefix(h.Get("Content-Type"), "text/javascript") {
+		t.Fatalf("/wasm_exec.js from the toolchain: status %d type %q, %d bytes, want %d", status, h.Get("Content-Type"), len(body), len(want))
+	}
+	checkIsolation(t, "/wasm_exec.js", h)
+
+	// The served directory's own copy wins.
+	if err := os.WriteFile(filepath.Join(site, "wasm_exec.js"), []byte("// pinned"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv = newServer(t, Config{Root: site, WasmExec: goExec})
+	if status, _, body := rawGet(t, srv, "/wasm_exec.js"); status != 200 || body != "// pinned" {
+		t.Fatalf("/wasm_exec.js with one in the directory: status %d, %d bytes, want the directory's 9", status, len(body))
+	}
+}
+
+func TestNotPyodideRefused(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "pyodide.mjs"), []byte("export {}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Handler(Config{Root: fixture(t), Pyodide: dir})
+	if !errors.Is(err, ErrNotPyodide) {
+		t.Fatalf("Handler with a directory that is not Pyodide: %v, want ErrNotPyodide", err)
+	}
+	for _, name := range []string{"pyodide.asm.wasm", "pyodide-lock.json"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("the error %q does not name the missing %s", err, name)
+		}
+	}
+	if strings.Contains(err.Error(), "pyodide.mjs,") || strings.Contains(err.Error(), "no pyodide.mjs") {
+		t.Errorf("the error %q names pyodide.mjs, which is there", err)
 	}
 }

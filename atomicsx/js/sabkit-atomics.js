@@ -1,9 +1,17 @@
-// Reference JavaScript implementation of the atomicsx protocols (Mutex,
-// Seqlock, Frames, Ring) over an Int32Array region, following LAYOUT.md
-// word for word. The Go package's tests run it against the Go
-// implementation across threads. It loads as a classic script (page,
-// importScripts in a Worker) or with require() in Node, and defines
-// globalThis.AtomicsX.
+// sabkit-atomics.js: the JavaScript side of the atomicsx protocols (Mutex,
+// Seqlock, Frames, Ring) over an Int32Array region, following
+// atomicsx/LAYOUT.md word for word, so that a page's own JavaScript can read
+// and write the regions Go and Python share. It loads as a classic script
+// (a <script> tag, importScripts in a Worker) or with require() in Node, and
+// defines globalThis.AtomicsX; sabkit-atomics.mjs is the same API as an ES
+// module. `sabkit serve` serves both under /sabkit/.
+//
+// The blocking calls (Mutex.lock, FrameReader.next, Ring.pushAll and
+// popSome) use Atomics.wait, which a page's main thread may not call: there
+// use tryLock, FrameReader.take, Seqlock.read and Ring.push/pop, which never
+// block (canBlock says which applies). Construct each class over the
+// Int32Array of the region Go or Python allocated (atomicsx.Region's
+// Int32Array, or pyodidebridge's AllocFrames/... view's Array()).
 "use strict";
 (function (root) {
   const bytesOf = (region, firstWord, words) =>

@@ -1,0 +1,109 @@
+//go:build !js
+
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sabkit/sabkit/internal/devserver"
+)
+
+func TestInitFiles(t *testing.T) {
+	root := moduleRootT(t)
+	app := filepath.Join(t.TempDir(), "myapp")
+	require.NoError(t, initApp(app, "", root))
+	for _, name := range []string{"go.mod", "main.go", "index.html", "package.json", "package-lock.json"} {
+		assert.FileExists(t, filepath.Join(app, name))
+	}
+	gomod, _ := os.ReadFile(filepath.Join(app, "go.mod"))
+	assert.Contains(t, string(gomod), "module myapp\n")
+	assert.Contains(t, string(gomod), "require github.com/sabkit/sabkit "+sabkitPlaceholder)
+	assert.Contains(t, string(gomod), "replace github.com/sabkit/sabkit => "+root)
+
+	// The lock is the checkout's pinned lock under the app's name, so npm ci
+	// installs exactly the Pyodide the tests run.
+	pinned, err := os.ReadFile(filepath.Join(root, "testdata", "pyodide", "package-lock.json"))
+	require.NoError(t, err)
+	lock, _ := os.ReadFile(filepath.Join(app, "package-lock.json"))
+	assert.Equal(t, strings.ReplaceAll(string(pinned), `"name": "sabkit-pyodide"`, `"name": "myapp"`), string(lock))
+	pkg, _ := os.ReadFile(filepath.Join(root, "testdata", "pyodide", "package.json"))
+	assert.Contains(t, string(pkg), `"pyodide": "`+pyodideVersion+`"`, "pyodideVersion follows testdata/pyodide")
+
+	err = initApp(app, "", "")
+	require.Error(t, err, "init into a non-empty directory")
+	assert.Contains(t, err.Error(), "not empty")
+	assert.Error(t, initApp(filepath.Join(t.TempDir(), "My App"), "", ""), "a directory name that is no module path")
+}
+
+// TestInitServeHeadless is the own-app path end to end, outside the
+// repository: init, the replace to this checkout, go mod tidy, Pyodide from
+// the app's node_modules, serve --build, and headless Chromium, where the
+// app's Go and Python must see each other's writes in one array.
+func TestInitServeHeadless(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots Pyodide and Chromium")
+	}
+	root := moduleRootT(t)
+	checkoutPyodide := filepath.Join(root, "testdata", "pyodide", "node_modules", "pyodide")
+	if devserver.CheckPyodide(checkoutPyodide) != nil {
+		t.Skip("Pyodide is not installed: npm ci --prefix testdata/pyodide")
+	}
+	app := filepath.Join(t.TempDir(), "myapp")
+	if code := run([]string{"init", "--replace", root, app}); code != 0 {
+		t.Fatalf("sabkit init exited with %d", code)
+	}
+	tidy := exec.Command("go", "mod", "tidy")
+	tidy.Dir = app
+	tidy.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	if out, err := tidy.CombinedOutput(); err != nil {
+		t.Fatalf("go mod tidy: %v\n%s", err, out)
+	}
+	// What `npm ci` would install, without the network.
+	require.NoError(t, os.MkdirAll(filepath.Join(app, "node_modules"), 0o755))
+	require.NoError(t, os.Symlink(checkoutPyodide, filepath.Join(app, "node_modules", "pyodide")))
+
+	cfg, notes, err := serveConfig(app, "", ".", false)
+	require.NoError(t, err)
+	require.Equal(t, filepath.Join(app, "node_modules", "pyodide"), cfg.Pyodide, "serve takes the app's Pyodide")
+	srv, url, err := startServer("127.0.0.1:0", cfg)
+	require.NoError(t, err)
+	defer shutdown(srv)
+	t.Logf("serve: %s", strings.Join(notes, "; "))
+
+	var console []string
+	bctx, cancel, err := headlessChromium(func(ev any) {
+		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
+			msg := e.ExceptionDetails.Text
+			if e.ExceptionDetails.Exception != nil {
+				msg += " " + e.ExceptionDetails.Exception.Description
+			}
+			console = append(console, msg)
+		}
+	})
+	require.NoError(t, err)
+	defer cancel()
+	require.NoError(t, chromedp.Do(bctx, chromedp.Navigate(url)))
+	if _, err := chromedp.Run(bctx, chromedp.Poll[bool](`document.getElementById("result")?.dataset.done === "true" || document.getElementById("result")?.dataset.ok === "false"`,
+		chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(3*time.Minute))); err != nil {
+		text, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Fatalf("the page did not finish: %v\npage: %s\nexceptions: %v", err, text, console)
+	}
+	got, err := chromedp.Run(bctx, chromedp.Evaluate[string](`(() => { const r = document.getElementById("result"); return r.dataset.ok + " " + r.textContent; })()`))
+	require.NoError(t, err)
+	t.Logf("page: %s", got)
+	isolated, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`crossOriginIsolated`))
+	require.NoError(t, err)
+	assert.True(t, isolated, "the served page is cross-origin isolated")
+	want := "true Go wrote [1 2 3 4]; Python read their sum, 10; Go reads Python's writes: [10 20 30 40] (aliased both ways: true)"
+	assert.Equal(t, want, got)
+}
