@@ -5,6 +5,7 @@ package atomicsx_test
 import (
 	"context"
 	"errors"
+	"syscall/js"
 	"testing"
 	"time"
 
@@ -16,6 +17,12 @@ import (
 // nothing registered once the next Notify (a publish, for frames) has
 // released their JavaScript waiters.
 func TestCancelChurn(t *testing.T) {
+	if js.Global().Get("Atomics").Get("waitAsync").Type() != js.TypeFunction {
+		// Under the helper-worker fallback a cancelled wait keeps its
+		// helper until the helper's round ends, so a churn of cancelled
+		// waits here measures the pool's round length, not a leak.
+		t.Skip("Atomics.waitAsync is missing here: the helper-worker fallback holds cancelled waits until their round ends")
+	}
 	n := 10000
 	if testing.Short() {
 		n = 1000
