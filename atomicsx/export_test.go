@@ -10,3 +10,6 @@ func ForceWaitFallback() (restore func()) {
 	fallback.forced = true
 	return func() { fallback.forced = old }
 }
+
+// UsesWaitFallback reports whether WaitContext waits through helper workers.
+func UsesWaitFallback() bool { return useWaitFallback() }
