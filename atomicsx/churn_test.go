@@ -39,15 +39,7 @@ func TestCancelChurn(t *testing.T) {
 	})
 	t.Run("FrameReader.Next", func(t *testing.T) {
 		const frameBytes = 64
-		region := shared(t, atomicsx.FramesWords(frameBytes))
-		w, err := atomicsx.NewFrameWriter(region)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := atomicsx.NewFrameReader(region)
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, r := newFrames(t, frameBytes)
 		churn(t, n, func(ctx context.Context) error {
 			_, err := r.Next(ctx, nil)
 			return err

@@ -211,3 +211,19 @@ func await(t testing.TB, ch <-chan jsResult, what string) js.Value {
 }
 
 func jsonOf(v js.Value) string { return js.Global().Get("JSON").Call("stringify", v).String() }
+
+// newFrames makes a triple buffer for frames of up to frameBytes in a fresh
+// shared region and returns its writer and reader.
+func newFrames(t testing.TB, frameBytes int) (*atomicsx.FrameWriter, *atomicsx.FrameReader) {
+	t.Helper()
+	region := shared(t, atomicsx.FramesWords(frameBytes))
+	w, err := atomicsx.NewFrameWriter(region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := atomicsx.NewFrameReader(region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, r
+}

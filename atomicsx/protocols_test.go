@@ -143,15 +143,7 @@ func TestSeqlock(t *testing.T) {
 }
 
 func TestFrames(t *testing.T) {
-	region := shared(t, atomicsx.FramesWords(8))
-	w, err := atomicsx.NewFrameWriter(region)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := atomicsx.NewFrameReader(region)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, r := newFrames(t, 8)
 	dst := make([]byte, r.MaxFrameBytes())
 	if _, ok, err := r.Take(dst); ok || err != nil {
 		t.Fatalf("Take before any publish: ok=%v err=%v", ok, err)
