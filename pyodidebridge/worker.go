@@ -212,7 +212,9 @@ func (p *workerThread) call(ctx context.Context, op, module, fn string, args ...
 		}
 	}
 	code.WriteString(")")
-	v, err := p.w.Run(ctx, code.String())
+	// The helpers pin and unpin buffers: an interrupt half-way through one
+	// (or a dropped reply) would leave a pin nobody releases.
+	v, err := p.w.RunToEnd(ctx, code.String())
 	if err != nil {
 		return js.Undefined(), p.fail(op, err)
 	}

@@ -249,6 +249,10 @@ func (w *Worker) call(ctx context.Context, op, wire string, req map[string]any) 
 			return js.Undefined(), canceled(op, "Python did not stop at KeyboardInterrupt within "+interruptGrace.String()+
 				" (it may be blocked outside the interpreter); it keeps running in the worker", ctx.Err())
 		}
+	case "finishing":
+		// Bookkeeping the worker has started is short and must not be lost
+		// (an allocation Go never hears of would stay pinned): wait for it.
+		return w.result(op, <-ch)
 	default: // skipped or abandoned: the reply was settled synchronously
 		r := <-ch
 		if r.ok {
@@ -306,6 +310,15 @@ func withOp(err error, op string) error {
 // Err is a *PythonError.
 func (w *Worker) Run(ctx context.Context, code string) (js.Value, error) {
 	return w.call(ctx, "Run", "run", map[string]any{"code": code})
+}
+
+// RunToEnd is Run for short bookkeeping code whose effects must reach the
+// caller: ctx still skips the code while it waits in the worker's queue, but
+// once the worker has started it, the call waits for its reply instead of
+// interrupting it, and returns that reply even when ctx has ended. The
+// worker's death still ends the wait.
+func (w *Worker) RunToEnd(ctx context.Context, code string) (js.Value, error) {
+	return w.call(ctx, "Run", "run", map[string]any{"code": code, "toEnd": true})
 }
 
 // Close ends the worker at once, whatever Python is doing: pending calls

@@ -826,15 +826,17 @@
                 Promise.resolve().then(() => onReply(id, false, failed));
                 return id;
               }
-              pending.set(id, String(request.op));
+              pending.set(id, request.toEnd ? "toEnd" : String(request.op));
               port.post(Object.assign({}, request, { id }));
               return id;
             },
             // cancel stops waiting for request id. A request the worker has
             // not started is marked so the worker skips it ("skipped"); a
             // running "run" gets KeyboardInterrupt through the interrupt
-            // buffer ("interrupted", its reply follows); other running
-            // requests finish unobserved ("abandoned").
+            // buffer ("interrupted", its reply follows); a request sent with
+            // toEnd that the worker has started runs to its end and its reply
+            // still arrives ("finishing": its effects must not be lost);
+            // other running requests finish unobserved ("abandoned").
             cancel(id) {
               const op = pending.get(id);
               if (op === undefined) return "done";
@@ -849,6 +851,7 @@
                   return "skipped";
                 }
                 if (serving === id && op === "run") return "interrupted";
+                if (op === "toEnd") return "finishing";
               }
               settle(id, false, workerError("CanceledError", "the call was abandoned while the worker ran it"));
               return "abandoned";
