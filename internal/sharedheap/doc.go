@@ -22,8 +22,11 @@
 //   - Shims (browsers only; Node needs none): TextDecoder.prototype.decode,
 //     Crypto.prototype.getRandomValues and TextEncoder.prototype.encodeInto
 //     refuse views on shared memory, and Pyodide calls all three with views
-//     on its heap. Each shim copies through a private buffer, only for shared
-//     views. stats() counts rewrites, hook calls and shim hits.
+//     on its heap. The Blob, File and Response constructors are wrapped too:
+//     Chromium and Firefox refuse shared views there, and WebKit stores their
+//     text ("104,105") instead of their bytes. Each shim copies through a
+//     private buffer, only for shared views. stats() counts rewrites, hook
+//     calls and shim hits.
 //
 // Go reaches the same code through Load (Pyodide on this thread, hooks and
 // shims installed first) and StartWorker (Pyodide in a DedicatedWorker, or a worker_threads Worker

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
+	"github.com/sabkit/sabkit/internal/promise"
 	"github.com/sabkit/sabkit/internal/sharedheap"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -190,14 +192,51 @@ func TestShims(t *testing.T) {
 	if nonzero == 0 { // 2^-256 for a working generator
 		t.Errorf("getRandomValues left the shared view zeroed")
 	}
+	// Blob, File and Response must hold the view's bytes: WebKit would
+	// store the text "104,105,..." and the others throw.
+	want := []byte{104, 105, 0, 255}
+	js.CopyBytesToJS(u8, want)
+	shared := u8.Call("subarray", 0, len(want))
+	parts := g.Get("Array").New(shared)
+	for _, c := range []struct {
+		name string
+		make func() js.Value
+	}{
+		{"Blob", func() js.Value { return g.Get("Blob").New(parts) }},
+		{"File", func() js.Value { return g.Get("File").New(parts, "f.bin") }},
+		{"Response", func() js.Value { return g.Get("Response").New(shared) }},
+	} {
+		var obj js.Value
+		if ok, thrown := tryJS(func() { obj = c.make() }); !ok {
+			t.Errorf("new %s from a shared view threw %s (%s)", c.name, jsinterop.Message(thrown), jsenv.Describe())
+			continue
+		}
+		buf, err := promise.Await(ctxFor(t, 5*time.Second), obj.Call("arrayBuffer"))
+		if err != nil {
+			t.Errorf("%s.arrayBuffer(): %v", c.name, err)
+			continue
+		}
+		got := make([]byte, buf.Get("byteLength").Int())
+		js.CopyBytesToGo(got, g.Get("Uint8Array").New(buf))
+		if string(got) != string(want) {
+			t.Errorf("new %s from a shared view holds %q, want the view's bytes %q", c.name, got, want)
+		}
+	}
+	if !g.Get("Blob").New(parts).InstanceOf(g.Get("Blob")) || !g.Get("File").New(parts, "f").InstanceOf(g.Get("Blob")) {
+		t.Errorf("a shimmed Blob or File is not instanceof Blob")
+	}
+
 	st, err = sharedheap.CurrentStats()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, shim := range []string{"decode", "getRandomValues", "encodeInto"} {
+	for _, shim := range []string{"decode", "getRandomValues", "encodeInto", "Response"} {
 		if st.ShimHits[shim] != 1 {
 			t.Errorf("shim %s hit %d times, want 1: %v", shim, st.ShimHits[shim], st.ShimHits)
 		}
+	}
+	if st.ShimHits["Blob"] != 2 || st.ShimHits["File"] != 2 {
+		t.Errorf("Blob/File shims hit %d/%d times, want 2 each: %v", st.ShimHits["Blob"], st.ShimHits["File"], st.ShimHits)
 	}
 	// Private views go straight to the original.
 	dec.Call("decode", g.Get("Uint8Array").New(4))

@@ -78,7 +78,8 @@ type Stats struct {
 	// that were given bytes.
 	Hooks map[string]int `json:"hooks"`
 	// ShimHits counts calls per shim ("decode", "getRandomValues",
-	// "encodeInto") that were given a view on shared memory.
+	// "encodeInto", "Blob", "File", "Response") that were given a view on
+	// shared memory.
 	ShimHits  map[string]int `json:"shims"`
 	LastError string         `json:"lastError"`
 }

@@ -15,8 +15,8 @@
 //       Hooks WebAssembly.Module, compile, instantiate, compileStreaming and
 //       instantiateStreaming so modules that define or import memory are
 //       compiled shared, and (in browsers) shims TextDecoder.decode,
-//       Crypto.getRandomValues and TextEncoder.encodeInto for views on
-//       shared memory. Run it in the Pyodide thread before Pyodide loads.
+//       Crypto.getRandomValues, TextEncoder.encodeInto and the Blob, File
+//       and Response constructors for views on shared memory. Run it in the Pyodide thread before Pyodide loads.
 //   loadPyodide(options) -> Promise<{pyodide, memory, memoryProperty}>
 //       install + loadPyodide + a check that the heap is a
 //       SharedArrayBuffer.
@@ -453,7 +453,7 @@
       passedThrough: 0, // modules with no memory, or already shared
       failed: 0, // modules the rewriter refused
       hooks: { Module: 0, compile: 0, instantiate: 0, compileStreaming: 0, instantiateStreaming: 0 },
-      shims: { decode: 0, getRandomValues: 0, encodeInto: 0 },
+      shims: { decode: 0, getRandomValues: 0, encodeInto: 0, Blob: 0, File: 0, Response: 0 },
       lastError: "",
     };
   }
@@ -544,8 +544,9 @@
     return copyStats();
   }
 
-  // The three browser APIs Pyodide's core calls with views on its heap and
-  // that refuse views on shared memory. Each copies through a private
+  // The browser APIs that refuse views on shared memory (or mistreat them):
+  // the three Pyodide's core calls with views on its heap, and the
+  // constructors a page hands heap views to. Each copies through a private
   // buffer, and only when the view is shared.
   function installShims() {
     const saved = [];
@@ -583,6 +584,44 @@
       const r = original.call(this, source, tmp);
       dest.set(tmp.subarray(0, r.written));
       return r;
+    });
+    // Blob, File and Response take their bytes at construction. Given a
+    // shared view, Chromium and Firefox throw, and WebKit silently stores
+    // the view's text form ("104,105") instead of its bytes: the shim
+    // hands them a private copy instead. Proxies keep instanceof and the
+    // static members working.
+    const unshare = (p) => {
+      if (isSharedBuffer(p)) return new Uint8Array(p).slice();
+      if (isSharedView(p)) return new Uint8Array(p.buffer, p.byteOffset, p.byteLength).slice();
+      return p;
+    };
+    const anyShared = (p) => isSharedBuffer(p) || isSharedView(p);
+    const patchConstructor = (name, fix) => {
+      const Original = globalThis[name];
+      if (typeof Original !== "function") return;
+      const proxy = new Proxy(Original, {
+        construct(target, args, newTarget) {
+          const a = Array.from(args);
+          if (fix(a)) stats.shims[name]++;
+          return Reflect.construct(target, a, newTarget === proxy ? target : newTarget);
+        },
+      });
+      saved.push({ proto: globalThis, name, original: Original });
+      globalThis[name] = proxy;
+    };
+    const fixParts = (a) => {
+      if (a[0] == null || typeof a[0] === "string" || typeof a[0][Symbol.iterator] !== "function") return false;
+      const parts = Array.from(a[0]);
+      if (!parts.some(anyShared)) return false;
+      a[0] = parts.map(unshare);
+      return true;
+    };
+    patchConstructor("Blob", fixParts);
+    patchConstructor("File", fixParts);
+    patchConstructor("Response", (a) => {
+      if (!anyShared(a[0])) return false;
+      a[0] = unshare(a[0]);
+      return true;
     });
     return saved;
   }
