@@ -5,6 +5,8 @@ package gpuupload
 import (
 	"errors"
 	"fmt"
+
+	"github.com/sabkit/sabkit/internal/fault"
 )
 
 // Sentinel errors. Every error returned by this package is an *Error whose
@@ -61,17 +63,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	msg := "gpuupload." + e.Op + ": " + e.Kind.Error()
-	if e.Detail != "" {
-		msg += ": " + e.Detail
-	}
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	if e.Fix != "" {
-		msg += " (" + e.Fix + ")"
-	}
-	return msg
+	return fault.Message("gpuupload", e.Op, e.Kind, e.Detail, e.Err, e.Fix)
 }
 
 // Is makes errors.Is(err, ErrMisaligned) and friends work.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"github.com/sabkit/sabkit/internal/fault"
 	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -82,17 +83,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	msg := "pyodidebridge." + e.Op + ": " + e.Kind.Error()
-	if e.Detail != "" {
-		msg += ": " + e.Detail
-	}
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	if e.Fix != "" {
-		msg += " (" + e.Fix + ")"
-	}
-	return msg
+	return fault.Message("pyodidebridge", e.Op, e.Kind, e.Detail, e.Err, e.Fix)
 }
 
 // Is makes errors.Is(err, ErrDType) and friends work.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/sabkit/sabkit/internal/fault"
 	"github.com/sabkit/sabkit/internal/jsinterop"
 )
 
@@ -54,17 +55,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	msg := "sabview." + e.Op + ": " + e.Kind.Error()
-	if e.Detail != "" {
-		msg += ": " + e.Detail
-	}
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	if e.Fix != "" {
-		msg += " (" + e.Fix + ")"
-	}
-	return msg
+	return fault.Message("sabview", e.Op, e.Kind, e.Detail, e.Err, e.Fix)
 }
 
 // Is makes errors.Is(err, ErrMisaligned) and friends work.

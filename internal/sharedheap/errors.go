@@ -2,6 +2,8 @@ package sharedheap
 
 import (
 	"errors"
+
+	"github.com/sabkit/sabkit/internal/fault"
 )
 
 // Sentinel errors. Every error this package returns is an *Error whose Kind
@@ -46,17 +48,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	msg := "sharedheap." + e.Op + ": " + e.Kind.Error()
-	if e.Detail != "" {
-		msg += ": " + e.Detail
-	}
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
-	}
-	if e.Fix != "" {
-		msg += " (" + e.Fix + ")"
-	}
-	return msg
+	return fault.Message("sharedheap", e.Op, e.Kind, e.Detail, e.Err, e.Fix)
 }
 
 // Is makes errors.Is(err, ErrNotIsolated) and friends work.
