@@ -230,8 +230,16 @@ func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int3
 // element every pollEvery meanwhile.
 func waitRound(ctx context.Context, op string, v *sabview.View[int32], ta js.Value, i int, expect int32, ms float64, fb bool) (WaitResult, error) {
 	var r js.Value
+	// handBack, in the fallback, withdraws the helper's wait when this
+	// round returns before the helper answered.
+	var handBack func()
+	defer func() {
+		if handBack != nil {
+			handBack()
+		}
+	}()
 	if fb {
-		r = fallbackWait(ta, i, expect, ms)
+		r, handBack = fallbackWait(ta, i, expect, ms)
 	} else {
 		r = waits.waitAsync.Invoke(ta, i, expect, ms)
 	}
@@ -262,11 +270,14 @@ func waitRound(ctx context.Context, op string, v *sabview.View[int32], ta js.Val
 			}
 			continue
 		case s := <-done:
+			var rej *promise.RejectedError
+			if s.err == nil || errors.As(s.err, &rej) {
+				handBack = nil // the helper answered
+			}
 			if s.err == nil {
 				return parseResult(s.v.String()), nil
 			}
-			var rej *promise.RejectedError
-			if errors.As(s.err, &rej) {
+			if rej != nil {
 				return 0, &Error{Op: op, Kind: ErrUnsupported, Err: s.err}
 			}
 			if errors.Is(s.err, context.DeadlineExceeded) {
