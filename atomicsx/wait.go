@@ -166,11 +166,15 @@ const fallbackRound = 10 * time.Second
 // once it has changed, so a lost wake-up costs at most that long. The
 // protocols in this package always change the element before they notify.
 //
-// JavaScript cannot withdraw a waiter: after cancellation (not a deadline),
-// or after such a read saw the change, it stays registered until the next
-// Notify on the element (in the fallback, at most 10 s), and it counts
-// towards that Notify's count. The protocols in this package notify all
-// waiters, so such a leftover waiter never swallows a wake-up.
+// Atomics.waitAsync cannot withdraw a waiter: after cancellation (not a
+// deadline), or after such a read saw the change, it stays registered until
+// the next Notify on the element, and it counts towards that Notify's
+// count. The protocols in this package notify all waiters, so such a
+// leftover waiter never swallows a wake-up. The fallback does withdraw it:
+// WaitContext returns only once the helper has stopped waiting, which it
+// makes happen with a Notify on the element; other waiters there then wake
+// spuriously (Woken with the element unchanged) and must re-check, as the
+// protocols do.
 func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int32) (WaitResult, error) {
 	const op = "WaitContext"
 	ta, err := waitable(op, v, i)
