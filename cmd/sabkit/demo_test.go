@@ -3,10 +3,15 @@
 package main
 
 import (
+	"errors"
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/sabkit/sabkit/internal/engines"
 )
 
 // TestDemoHeadless runs the README's demo command end to end: it builds
@@ -66,5 +71,62 @@ func TestSmallExamplesHeadless(t *testing.T) {
 	}
 	if code := run([]string{"demo", "--headless", "no_such_example"}); code != 2 {
 		t.Fatalf("an unknown example exited with %d, want 2", code)
+	}
+}
+
+// TestDemoEngines runs the demo headless in Firefox and WebKitGTK, where
+// installed: the page verifies every path it can, POSTs its report and its
+// canvas, and the command writes the canvas as a PNG. Where the engine has
+// no WebGPU the picture is coloured on the CPU and the GPU check must say
+// "not run", never pass.
+func TestDemoEngines(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots Pyodide in Firefox and WebKitGTK")
+	}
+	for _, name := range []string{engines.Firefox, engines.WebKit} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := engines.ByName(name).Find(); errors.Is(err, engines.ErrNotInstalled) {
+				t.Skip(err)
+			}
+			shot := filepath.Join(t.TempDir(), "demo.png")
+			var out strings.Builder
+			code := runDemoTo(&out, []string{"--headless", "--browser", name, "--addr", "127.0.0.1:0", "--png", shot})
+			t.Log(out.String())
+			if code != 0 {
+				t.Fatalf("sabkit demo --headless --browser %s exited with %d", name, code)
+			}
+			gpu := regexp.MustCompile(`(?m)^  (ok  |skip|FAIL) GPU result +(.*)$`).FindStringSubmatch(out.String())
+			switch {
+			case gpu == nil:
+				t.Fatal("the report has no GPU result line")
+			case gpu[1] == "skip" && !strings.HasPrefix(gpu[2], "not run: "):
+				t.Fatalf("a skipped GPU check must say why it did not run: %q", gpu[2])
+			case gpu[1] == "ok" && strings.Contains(out.String(), "coloured on the CPU"):
+				t.Fatal("the GPU check passed although the page coloured the frames on the CPU")
+			}
+			t.Logf("GPU check: %s %s", gpu[1], gpu[2])
+			f, err := os.Open(shot)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			img, err := png.Decode(f)
+			if err != nil {
+				t.Fatalf("the screenshot is not a PNG: %v", err)
+			}
+			// The snapshot is the 640×480 canvas over a caption band; a
+			// drawn frame has a dark background with warm trails.
+			colours := map[uint32]bool{}
+			for y := 0; y < 480; y += 4 {
+				for x := 0; x < 640; x += 4 {
+					r, g, b, _ := img.At(x, y).RGBA()
+					colours[r>>12<<8|g>>12<<4|b>>12] = true
+				}
+			}
+			if b := img.Bounds(); b.Dx() != 640 || b.Dy() < 480 || len(colours) < 20 {
+				t.Fatalf("the screenshot is %dx%d with %d distinct colours in the canvas: no rendered frame",
+					b.Dx(), b.Dy(), len(colours))
+			}
+		})
 	}
 }
