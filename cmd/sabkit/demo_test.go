@@ -95,7 +95,7 @@ func TestDemoEngines(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("sabkit demo --headless --browser %s exited with %d", name, code)
 			}
-			gpu := regexp.MustCompile(`(?m)^  (ok  |skip|FAIL) GPU result +(.*)$`).FindStringSubmatch(out.String())
+			gpu := regexp.MustCompile(`(?m)^  (ok|skip|FAIL) +GPU result +(.*)$`).FindStringSubmatch(out.String())
 			switch {
 			case gpu == nil:
 				t.Fatal("the report has no GPU result line")
