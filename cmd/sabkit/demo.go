@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -106,11 +105,12 @@ func runDemoTo(out io.Writer, args []string) int {
 		return 1
 	}
 	reports := make(chan pagePost, 1)
-	srv, url, err := startDemoServer(*addr, reports, devserver.Config{
+	srv, url, err := startServer(*addr, devserver.Config{
 		// The shared-heap worker rewrites Pyodide as it loads; serving it
 		// pre-rewritten lets the browser compile it while it downloads.
 		Root: stage, Pyodide: pyodide, SharedHeap: example == defaultExample,
-		Assets: map[string]fs.FS{"/sharedheap/": sharedheap.Assets(), atomicsx.JSPrefix: atomicsx.JSModule},
+		Assets:   map[string]fs.FS{"/sharedheap/": sharedheap.Assets(), atomicsx.JSPrefix: atomicsx.JSModule},
+		Handlers: map[string]http.Handler{"POST " + reportPath: collectReports(reports)},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sabkit demo:", err)
@@ -149,16 +149,9 @@ type pagePost struct {
 	PNG    string     `json:"png"` // a data: URL
 }
 
-// startDemoServer serves cfg like startServer does, and passes what the
-// page POSTs to reportPath on to reports.
-func startDemoServer(addr string, reports chan<- pagePost, cfg devserver.Config) (*http.Server, string, error) {
-	files, closeFn, err := devserver.Handler(cfg)
-	if err != nil {
-		return nil, "", err
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/", files)
-	mux.HandleFunc("POST "+reportPath, func(w http.ResponseWriter, r *http.Request) {
+// collectReports passes what the page POSTs to reportPath on to reports.
+func collectReports(reports chan<- pagePost) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var p pagePost
 		if err := json.NewDecoder(io.LimitReader(r.Body, 64<<20)).Decode(&p); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
@@ -169,22 +162,6 @@ func startDemoServer(addr string, reports chan<- pagePost, cfg devserver.Config)
 		default: // one report per run; a reload's second one is dropped
 		}
 	})
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		closeFn()
-		return nil, "", err
-	}
-	if warn := devserver.InsecureWarning(ln.Addr()); warn != "" {
-		fmt.Fprintln(os.Stderr, "sabkit:", warn)
-	}
-	srv := devserver.NewServer(mux)
-	srv.RegisterOnShutdown(closeFn)
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			fmt.Fprintln(os.Stderr, "sabkit:", err)
-		}
-	}()
-	return srv, devserver.URL(ln.Addr()), nil
 }
 
 // moduleRoot finds the sabkit checkout from the working directory.
