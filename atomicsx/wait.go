@@ -147,8 +147,10 @@ func Wait(v *sabview.View[int32], i int, expect int32, timeout time.Duration) (W
 // promise never settles); reading again turns that into latency, not a hang.
 const pollEvery = 100 * time.Millisecond
 
-// fallbackRound caps one wait in a helper worker, so a worker whose caller
-// gave up is free again within that time.
+// fallbackRound caps one wait in a helper worker (WaitContext then starts
+// the next round), so no helper stays blocked longer than that whatever
+// becomes of its caller. A caller that gives up hands its helper back at
+// once.
 const fallbackRound = 10 * time.Second
 
 // WaitContext waits like Wait, but only the calling goroutine waits: the
