@@ -44,7 +44,7 @@ func runDemoTo(out io.Writer, args []string) int {
 	browser := flags.String("browser", engines.Chromium, "with --headless: the engine to run the page in: chromium, firefox or webkit")
 	png := flags.String("png", "sabkit-demo.png", "with --headless: where to save the screenshot")
 	frames := flags.Int("frames", 90, "with --headless: frames to verify")
-	setup := flags.Bool("setup", false, "install what is missing first: Pyodide (npm ci) and, with --headless, Chromium (apt-get)")
+	setup := flags.Bool("setup", false, "install what is missing first: Pyodide (npm ci) and, with --headless --browser chromium, Chromium (apt-get)")
 	timeout := flags.Duration("timeout", 4*time.Minute, "with --headless: give up after this long")
 	flags.Usage = func() {
 		fmt.Fprintln(flags.Output(), "usage: sabkit demo [flags] [EXAMPLE]\n\nBuilds examples/EXAMPLE (default shared_memory_gpu; also same_thread, attach_existing, js_frames) for\njs/wasm and serves it cross-origin isolated with Pyodide self-hosted. Run it from the sabkit checkout.")
@@ -73,7 +73,7 @@ func runDemoTo(out io.Writer, args []string) int {
 		return 2
 	}
 	if *setup {
-		if err := installDeps(root, *headless); err != nil {
+		if err := installDeps(root, *headless && engine.Name == engines.Chromium); err != nil {
 			fmt.Fprintln(os.Stderr, "sabkit demo: setup:", err)
 			return 1
 		}
@@ -118,7 +118,7 @@ func runDemoTo(out io.Writer, args []string) int {
 	}
 	defer shutdown(srv)
 	if !*headless {
-		fmt.Fprintf(out, "demo: open %s in a browser with WebGPU (Chrome/Edge; Chromium needs --enable-unsafe-webgpu); Ctrl-C stops\n", url)
+		fmt.Fprintf(out, "demo: open %s in a browser; with WebGPU (Chrome/Edge; Chromium needs --enable-unsafe-webgpu) the GPU colours the frames, without it the CPU; Ctrl-C stops\n", url)
 		waitForSignal()
 		return 0
 	}
