@@ -10,7 +10,9 @@
 // colourises it with a WGSL compute pass, reads the colours back (one copy)
 // and draws them on a canvas. The
 // pointer writes into an inputs array in the same heap, which Python reads on
-// its next step.
+// its next step. Where the engine has no WebGPU (WebKitGTK, Firefox ESR
+// 140) the same palette is computed on the CPU, the page says so, and the
+// GPU check is reported as not run.
 //
 // Build and serve it with `go run ./cmd/sabkit demo`; with --headless the
 // page also verifies each path and reports to the command.
