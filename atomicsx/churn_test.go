@@ -5,7 +5,6 @@ package atomicsx_test
 import (
 	"context"
 	"errors"
-	"syscall/js"
 	"testing"
 	"time"
 
@@ -14,18 +13,18 @@ import (
 )
 
 // TestCancelChurn: cancelled WaitContext and FrameReader.Next calls leave
-// nothing registered once the next Notify (a publish, for frames) has
-// released their JavaScript waiters.
+// nothing registered: with Atomics.waitAsync once the next Notify (a
+// publish, for frames) has released their JavaScript waiters, and under the
+// helper-worker fallback as soon as each call returns, its helper handed
+// back to the pool.
 func TestCancelChurn(t *testing.T) {
-	if js.Global().Get("Atomics").Get("waitAsync").Type() != js.TypeFunction {
-		// Under the helper-worker fallback a cancelled wait keeps its
-		// helper until the helper's round ends, so a churn of cancelled
-		// waits here measures the pool's round length, not a leak.
-		t.Skip("Atomics.waitAsync is missing here: the helper-worker fallback holds cancelled waits until their round ends")
-	}
 	n := 10000
+	if atomicsx.UsesWaitFallback() {
+		// Each cancelled wait costs a round trip to its helper.
+		n = 2000
+	}
 	if testing.Short() {
-		n = 1000
+		n /= 10
 	}
 	t.Run("WaitContext", func(t *testing.T) {
 		v := shared(t, 1)
@@ -51,22 +50,24 @@ func TestCancelChurn(t *testing.T) {
 	})
 }
 
-// churn runs wait n times, cancelling each call while it waits, then calls
-// wake and checks that every awaited promise has settled.
+// churn runs wait n times, cancelling each call while it waits, then checks
+// that nothing is left behind (after calling wake, where JavaScript keeps
+// abandoned waiters until a Notify).
 func churn(t *testing.T, n int, wait func(context.Context) error, wake func()) {
 	t.Helper()
+	if atomicsx.UsesWaitFallback() {
+		churnFallback(t, n, wait)
+		return
+	}
 	base := promise.Pending()
 	for range n {
 		ctx, cancel := context.WithCancel(context.Background())
 		go cancel() // runs once wait has parked
-		err := wait(ctx)
-		if !errors.Is(err, context.Canceled) || !errors.Is(err, atomicsx.ErrContext) {
-			t.Fatalf("cancelled wait returned %v, want ErrContext wrapping context.Canceled", err)
-		}
+		requireCancelled(t, wait(ctx))
 	}
 	// Each parked wait leaves one JavaScript waiter, and so one pending
-	// promise, until the wake-up (or, in the helper-worker fallback, the end
-	// of its round): none pending here would mean no wait ever parked.
+	// promise, until the wake-up: none pending here would mean no wait
+	// ever parked.
 	parked := promise.Pending() - base
 	t.Logf("%d of %d cancelled waits left a JavaScript waiter", parked, n)
 	if parked == 0 {
@@ -79,5 +80,50 @@ func churn(t *testing.T, n int, wait func(context.Context) error, wake func()) {
 	}
 	if left := promise.Pending() - base; left > 0 {
 		t.Fatalf("%d of %d cancelled waits still hold a promise and its callbacks after the wake-up", left, n)
+	}
+}
+
+// churnFallback: under the helper-worker fallback every cancelled wait hands
+// its helper back before it returns, so no promise stays pending, one helper
+// serves the whole churn, and the pool accounts every wait as cancelled.
+// Every other call is cancelled a little later, once its helper has (most
+// likely) blocked in Atomics.wait, so both ways a cancel meets its helper
+// are exercised.
+func churnFallback(t *testing.T, n int, wait func(context.Context) error) {
+	t.Helper()
+	base := promise.Pending()
+	before := atomicsx.WaitFallbackStats()
+	for k := range n {
+		ctx, cancel := context.WithCancel(context.Background())
+		if k%2 == 0 {
+			go cancel()
+		} else {
+			time.AfterFunc(time.Millisecond, cancel)
+		}
+		requireCancelled(t, wait(ctx))
+		if left := promise.Pending() - base; left != 0 {
+			t.Fatalf("cancelled wait %d returned with %d promises still pending: its helper was not handed back", k, left)
+		}
+	}
+	after := atomicsx.WaitFallbackStats()
+	d := func(k string) int { return after[k] - before[k] }
+	t.Logf("pool: %d helpers, %d waits cancelled before their helper blocked, %d while it blocked, %d helpers terminated",
+		after["workers"], d("cancelled"), d("cancelledWaiting"), d("terminated"))
+	if got := d("cancelled") + d("cancelledWaiting"); got != n || d("started") != n {
+		t.Fatalf("the pool started %d waits and ended %d as cancelled, want %d of each", d("started"), got, n)
+	}
+	if d("cancelledWaiting") == 0 {
+		t.Fatal("no cancel ever met a helper blocked in Atomics.wait: the blocking path was not exercised")
+	}
+	if d("terminated") != 0 || d("workers") > 1 {
+		t.Fatalf("the pool terminated %d helpers and grew by %d; want every helper handed back and reused",
+			d("terminated"), d("workers"))
+	}
+}
+
+func requireCancelled(t *testing.T, err error) {
+	t.Helper()
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, atomicsx.ErrContext) {
+		t.Fatalf("cancelled wait returned %v, want ErrContext wrapping context.Canceled", err)
 	}
 }

@@ -34,7 +34,10 @@
 // works on the main thread, and it honours context cancellation and
 // deadlines. Where an engine has no Atomics.waitAsync (Firefox ESR 140), a
 // helper worker blocks in Atomics.wait instead and posts the result back;
-// feature detection picks it. While it waits, WaitContext also reads the
+// feature detection picks it. Cancelling such a wait wakes its helper (by a
+// Notify on the element, so other waiters on it may wake spuriously and
+// re-check, as the protocols do) and returns once the helper is back in the
+// pool. While it waits, WaitContext also reads the
 // element every 100 ms, which survives WebKit's lost waitAsync wake-ups.
 //
 // # Protocols

@@ -147,8 +147,10 @@ func Wait(v *sabview.View[int32], i int, expect int32, timeout time.Duration) (W
 // promise never settles); reading again turns that into latency, not a hang.
 const pollEvery = 100 * time.Millisecond
 
-// fallbackRound caps one wait in a helper worker, so a worker whose caller
-// gave up is free again within that time.
+// fallbackRound caps one wait in a helper worker (WaitContext then starts
+// the next round), so no helper stays blocked longer than that whatever
+// becomes of its caller. A caller that gives up hands its helper back at
+// once.
 const fallbackRound = 10 * time.Second
 
 // WaitContext waits like Wait, but only the calling goroutine waits: the
@@ -166,11 +168,15 @@ const fallbackRound = 10 * time.Second
 // once it has changed, so a lost wake-up costs at most that long. The
 // protocols in this package always change the element before they notify.
 //
-// JavaScript cannot withdraw a waiter: after cancellation (not a deadline),
-// or after such a read saw the change, it stays registered until the next
-// Notify on the element (in the fallback, at most 10 s), and it counts
-// towards that Notify's count. The protocols in this package notify all
-// waiters, so such a leftover waiter never swallows a wake-up.
+// Atomics.waitAsync cannot withdraw a waiter: after cancellation (not a
+// deadline), or after such a read saw the change, it stays registered until
+// the next Notify on the element, and it counts towards that Notify's
+// count. The protocols in this package notify all waiters, so such a
+// leftover waiter never swallows a wake-up. The fallback does withdraw it:
+// WaitContext returns only once the helper has stopped waiting, which it
+// makes happen with a Notify on the element; other waiters there then wake
+// spuriously (Woken with the element unchanged) and must re-check, as the
+// protocols do.
 func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int32) (WaitResult, error) {
 	const op = "WaitContext"
 	ta, err := waitable(op, v, i)
@@ -230,8 +236,16 @@ func WaitContext(ctx context.Context, v *sabview.View[int32], i int, expect int3
 // element every pollEvery meanwhile.
 func waitRound(ctx context.Context, op string, v *sabview.View[int32], ta js.Value, i int, expect int32, ms float64, fb bool) (WaitResult, error) {
 	var r js.Value
+	// handBack, in the fallback, withdraws the helper's wait when this
+	// round returns before the helper answered.
+	var handBack func()
+	defer func() {
+		if handBack != nil {
+			handBack()
+		}
+	}()
 	if fb {
-		r = fallbackWait(ta, i, expect, ms)
+		r, handBack = fallbackWait(ta, i, expect, ms)
 	} else {
 		r = waits.waitAsync.Invoke(ta, i, expect, ms)
 	}
@@ -262,11 +276,14 @@ func waitRound(ctx context.Context, op string, v *sabview.View[int32], ta js.Val
 			}
 			continue
 		case s := <-done:
+			var rej *promise.RejectedError
+			if s.err == nil || errors.As(s.err, &rej) {
+				handBack = nil // the helper answered
+			}
 			if s.err == nil {
 				return parseResult(s.v.String()), nil
 			}
-			var rej *promise.RejectedError
-			if errors.As(s.err, &rej) {
+			if rej != nil {
 				return 0, &Error{Op: op, Kind: ErrUnsupported, Err: s.err}
 			}
 			if errors.Is(s.err, context.DeadlineExceeded) {

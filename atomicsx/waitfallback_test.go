@@ -25,6 +25,7 @@ func TestWaitFallback(t *testing.T) {
 	t.Run("Frames", TestCrossThreadFrames)
 	t.Run("Ring", TestCrossThreadRing)
 	t.Run("Mutex", TestCrossThreadMutex)
+	t.Run("CancelChurn", TestCancelChurn)
 }
 
 // TestWaitContextLostWakeUp changes the element without a Notify, as when

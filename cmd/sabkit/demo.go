@@ -3,16 +3,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +26,7 @@ import (
 	"github.com/sabkit/sabkit/atomicsx"
 	"github.com/sabkit/sabkit/internal/chromium"
 	"github.com/sabkit/sabkit/internal/devserver"
+	"github.com/sabkit/sabkit/internal/engines"
 	"github.com/sabkit/sabkit/internal/sharedheap"
 )
 
@@ -29,19 +34,28 @@ import (
 // named instead.
 const defaultExample = "shared_memory_gpu"
 
-func runDemo(args []string) int {
+func runDemo(args []string) int { return runDemoTo(os.Stdout, args) }
+
+// runDemoTo is runDemo with its report written to out.
+func runDemoTo(out io.Writer, args []string) int {
 	flags := flag.NewFlagSet("demo", flag.ContinueOnError)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to serve the demo on (127.0.0.1:0 picks a free port)")
-	headless := flags.Bool("headless", false, "run the page in headless Chromium, print what it verified, save a screenshot and exit")
+	headless := flags.Bool("headless", false, "run the page in a headless browser, print what it verified, save a screenshot and exit")
+	browser := flags.String("browser", engines.Chromium, "with --headless: the engine to run the page in: chromium, firefox or webkit")
 	png := flags.String("png", "sabkit-demo.png", "with --headless: where to save the screenshot")
 	frames := flags.Int("frames", 90, "with --headless: frames to verify")
-	setup := flags.Bool("setup", false, "install what is missing first: Pyodide (npm ci) and, with --headless, Chromium (apt-get)")
+	setup := flags.Bool("setup", false, "install what is missing first: Pyodide (npm ci) and, with --headless --browser chromium, Chromium (apt-get)")
 	timeout := flags.Duration("timeout", 4*time.Minute, "with --headless: give up after this long")
 	flags.Usage = func() {
 		fmt.Fprintln(flags.Output(), "usage: sabkit demo [flags] [EXAMPLE]\n\nBuilds examples/EXAMPLE (default shared_memory_gpu; also same_thread, attach_existing, js_frames) for\njs/wasm and serves it cross-origin isolated with Pyodide self-hosted. Run it from the sabkit checkout.")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
+		return 2
+	}
+	engine := engines.ByName(*browser)
+	if engine == nil {
+		fmt.Fprintf(os.Stderr, "sabkit demo: --browser %q: use chromium, firefox or webkit\n", *browser)
 		return 2
 	}
 	example := defaultExample
@@ -59,7 +73,7 @@ func runDemo(args []string) int {
 		return 2
 	}
 	if *setup {
-		if err := installDeps(root, *headless); err != nil {
+		if err := installDeps(root, *headless && engine.Name == engines.Chromium); err != nil {
 			fmt.Fprintln(os.Stderr, "sabkit demo: setup:", err)
 			return 1
 		}
@@ -80,16 +94,23 @@ func runDemo(args []string) int {
 		fmt.Fprintf(os.Stderr, "sabkit demo: no example %q under examples/\n", example)
 		return 2
 	}
-	fmt.Println("building", pkg, "for js/wasm…")
+	if *headless && engine.Name != engines.Chromium && example != defaultExample {
+		fmt.Fprintf(os.Stderr, "sabkit demo: --browser %s runs the %s demo only (its page posts its report); %s runs in chromium\n",
+			engine.Name, defaultExample, example)
+		return 2
+	}
+	fmt.Fprintln(out, "building", pkg, "for js/wasm…")
 	if err := buildDemo(root, pkg, stage); err != nil {
 		fmt.Fprintln(os.Stderr, "sabkit demo:", err)
 		return 1
 	}
+	reports := make(chan pagePost, 1)
 	srv, url, err := startServer(*addr, devserver.Config{
 		// The shared-heap worker rewrites Pyodide as it loads; serving it
 		// pre-rewritten lets the browser compile it while it downloads.
 		Root: stage, Pyodide: pyodide, SharedHeap: example == defaultExample,
-		Assets: map[string]fs.FS{"/sharedheap/": sharedheap.Assets(), atomicsx.JSPrefix: atomicsx.JSModule},
+		Assets:   map[string]fs.FS{"/sharedheap/": sharedheap.Assets(), atomicsx.JSPrefix: atomicsx.JSModule},
+		Handlers: map[string]http.Handler{"POST " + reportPath: collectReports(reports)},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sabkit demo:", err)
@@ -97,11 +118,17 @@ func runDemo(args []string) int {
 	}
 	defer shutdown(srv)
 	if !*headless {
-		fmt.Printf("demo: open %s in a browser with WebGPU (Chrome/Edge; Chromium needs --enable-unsafe-webgpu); Ctrl-C stops\n", url)
+		fmt.Fprintf(out, "demo: open %s in a browser; with WebGPU (Chrome/Edge; Chromium needs --enable-unsafe-webgpu) the GPU colours the frames, without it the CPU; Ctrl-C stops\n", url)
 		waitForSignal()
 		return 0
 	}
-	ok, err := headlessDemo(url, *frames, *png, *timeout, os.Stdout)
+	verify := headlessDemo
+	if engine.Name != engines.Chromium {
+		verify = func(url string, frames int, png string, timeout time.Duration, out io.Writer) (bool, error) {
+			return headlessEngine(engine, reports, url, frames, png, timeout, out)
+		}
+	}
+	ok, err := verify(url, *frames, *png, *timeout, out)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sabkit demo:", err)
 		return 1
@@ -110,6 +137,31 @@ func runDemo(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// reportPath is where the page POSTs its report and canvas in engines the
+// command drives without a driver protocol.
+const reportPath = "/sabkit-demo/report"
+
+// pagePost is what the page POSTs to reportPath.
+type pagePost struct {
+	Report demoReport `json:"report"`
+	PNG    string     `json:"png"` // a data: URL
+}
+
+// collectReports passes what the page POSTs to reportPath on to reports.
+func collectReports(reports chan<- pagePost) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p pagePost
+		if err := json.NewDecoder(io.LimitReader(r.Body, 64<<20)).Decode(&p); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		select {
+		case reports <- p:
+		default: // one report per run; a reload's second one is dropped
+		}
+	})
 }
 
 // moduleRoot finds the sabkit checkout from the working directory.
@@ -187,6 +239,7 @@ type demoReport struct {
 	Checks []struct {
 		Name   string `json:"name"`
 		OK     bool   `json:"ok"`
+		NotRun bool   `json:"not_run"`
 		Detail string `json:"detail"`
 	} `json:"checks"`
 	Times map[string]string `json:"times"`
@@ -240,6 +293,88 @@ func headlessDemo(url string, frames int, png string, timeout time.Duration, out
 	return rep.OK, nil
 }
 
+// headlessEngine opens the page in engine (Firefox or WebKitGTK, launched
+// by internal/engines), waits for the report and canvas the page POSTs,
+// prints the report and writes the canvas as a PNG.
+func headlessEngine(engine *engines.Engine, reports <-chan pagePost, url string, frames int, png string, timeout time.Duration, out io.Writer) (bool, error) {
+	bin, err := engine.Find()
+	if err != nil {
+		return false, err
+	}
+	dir, err := os.MkdirTemp("", "sabkit-demo-"+engine.Name+"-")
+	if err != nil {
+		return false, err
+	}
+	defer os.RemoveAll(dir)
+	page := fmt.Sprintf("%s?verify=%d&post=%s", url, frames, reportPath)
+	fmt.Fprintln(out, "demo: opening", page, "in headless", engine.Name, bin)
+	start := time.Now()
+	console := &pageLines{out: out}
+	b, err := engine.Launch(bin, engines.LaunchOptions{URL: page, Dir: dir, Isolated: true, Output: console})
+	if err != nil {
+		return false, err
+	}
+	defer b.Stop()
+	var post pagePost
+	select {
+	case post = <-reports:
+	case <-b.Exited():
+		return false, fmt.Errorf("%s exited before the page reported (%v)", engine.Name, b.Err())
+	case <-time.After(timeout):
+		return false, fmt.Errorf("the page did not report its verification within %v", timeout)
+	}
+	shot, err := decodePNG(post.PNG)
+	if err != nil {
+		return false, fmt.Errorf("the page's canvas: %w", err)
+	}
+	if err := os.WriteFile(png, shot, 0o644); err != nil {
+		return false, err
+	}
+	printReport(out, post.Report, time.Since(start))
+	fmt.Fprintf(out, "screenshot: %s (%d bytes, the page's canvas with its caption)\n", png, len(shot))
+	return post.Report.OK, nil
+}
+
+// decodePNG decodes a data:image/png;base64 URL.
+func decodePNG(dataURL string) ([]byte, error) {
+	const prefix = "data:image/png;base64,"
+	if !strings.HasPrefix(dataURL, prefix) {
+		return nil, fmt.Errorf("want a %s… data URL, got %.40q", prefix, dataURL)
+	}
+	data, err := base64.StdEncoding.DecodeString(dataURL[len(prefix):])
+	if err == nil && len(data) == 0 {
+		err = errors.New("the PNG is empty")
+	}
+	return data, err
+}
+
+// pageLines passes on the page's "demo: " console lines from a browser's
+// output, which carries them among its own messages.
+type pageLines struct {
+	out     io.Writer
+	partial []byte
+}
+
+func (p *pageLines) Write(b []byte) (int, error) {
+	p.partial = append(p.partial, b...)
+	for {
+		i := bytes.IndexByte(p.partial, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		line := string(p.partial[:i])
+		p.partial = p.partial[i+1:]
+		if _, msg, ok := strings.Cut(line, "demo: "); ok {
+			msg = strings.TrimSuffix(msg, `"`)
+			// Firefox escapes non-ASCII as \uXXXX.
+			if u, err := strconv.Unquote(`"` + msg + `"`); err == nil {
+				msg = u
+			}
+			fmt.Fprintln(p.out, "  page:", msg)
+		}
+	}
+}
+
 // headlessChromium starts headless Chromium with sabkit's flags and
 // returns a chromedp context for one tab; listener sees its events.
 func headlessChromium(listener func(ev any)) (context.Context, func(), error) {
@@ -257,7 +392,10 @@ func printReport(out io.Writer, rep demoReport, took time.Duration) {
 	fmt.Fprintln(out, "\nverified:")
 	for _, c := range rep.Checks {
 		mark := "ok  "
-		if !c.OK {
+		switch {
+		case c.NotRun:
+			mark = "skip"
+		case !c.OK:
 			mark = "FAIL"
 		}
 		fmt.Fprintf(out, "  %s %-36s %s\n", mark, c.Name, c.Detail)
@@ -275,7 +413,7 @@ func printReport(out io.Writer, rep demoReport, took time.Duration) {
 	}
 	if len(rep.Stats) > 0 {
 		fmt.Fprintln(out, "frames:")
-		for _, k := range []string{"frames_shown", "fps", "frames_dropped", "frames_torn", "frames_crc_checked", "bytes_heap_to_gpu", "bytes_heap_to_go", "bytes_gpu_to_canvas", "latency_p50_ms", "latency_p99_ms"} {
+		for _, k := range []string{"frames_shown", "fps", "frames_dropped", "frames_torn", "frames_crc_checked", "bytes_heap_to_gpu", "bytes_heap_to_cpu", "bytes_heap_to_go", "bytes_gpu_to_canvas", "latency_p50_ms", "latency_p99_ms"} {
 			if v, ok := rep.Stats[k]; ok {
 				if f, isFloat := v.(float64); isFloat && f == float64(int64(f)) {
 					v = int64(f) // JSON numbers arrive as float64
@@ -285,6 +423,11 @@ func printReport(out io.Writer, rep demoReport, took time.Duration) {
 		}
 	}
 	result := "all checks passed"
+	for _, c := range rep.Checks {
+		if c.NotRun {
+			result = "every check that ran passed (see skip above)"
+		}
+	}
 	if !rep.OK {
 		result = "FAILED"
 	}

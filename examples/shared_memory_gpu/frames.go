@@ -129,6 +129,7 @@ func (l *frameLoop) stats() map[string]any {
 		"frames_torn":         l.torn,
 		"fps":                 math.Round(float64(l.shown)/elapsed*10) / 10,
 		"bytes_heap_to_gpu":   l.g.heapToGPU,
+		"bytes_heap_to_cpu":   l.g.heapToCPU,
 		"bytes_heap_to_go":    l.heapToGo,
 		"bytes_gpu_to_canvas": l.g.gpuToCanvas,
 		"latency_p50_ms":      math.Round(pct(0.5)*100) / 100,

@@ -5,6 +5,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"strings"
 	"syscall/js"
 )
 
@@ -13,6 +15,7 @@ import (
 type page struct {
 	doc, canvas, status js.Value
 	funcs               []js.Func
+	caption             string // who colours the picture
 }
 
 func newPage() *page {
@@ -75,8 +78,21 @@ func (p *page) onPointer(fn func(x, y, heat float32)) {
 	}
 }
 
+// colouredBy labels the picture with who colours it: the GPU, or the CPU
+// and why (noGPU, in a few words).
+func (p *page) colouredBy(noGPU string) {
+	p.caption = "coloured on the GPU (WebGPU compute pass)"
+	if noGPU != "" {
+		p.caption = "coloured on the CPU: no WebGPU here (" + noGPU + ")"
+		p.doc.Call("getElementById", "renderer").Get("classList").Call("add", "cpu")
+	}
+	p.set("renderer", p.caption)
+}
+
 // finish publishes the report on globalThis.sabkitDemo for `sabkit demo
-// --headless` and shows the outcome.
+// --headless` and shows the outcome. With ?post=PATH it also POSTs the
+// report and a PNG of the canvas to PATH, for engines the command reads
+// without a driver protocol.
 func (p *page) finish(r report) {
 	data, _ := json.Marshal(r)
 	js.Global().Set("sabkitDemo", map[string]any{"done": true, "ok": r.OK, "report": js.Global().Get("JSON").Call("parse", string(data))})
@@ -85,6 +101,48 @@ func (p *page) finish(r report) {
 	} else if len(r.Checks) > 0 {
 		p.log(fmt.Sprintf("verification finished: ok=%v", r.OK))
 	}
+	if path := p.query("post"); path != "" {
+		body, _ := json.Marshal(map[string]any{"report": json.RawMessage(data), "png": p.snapshot(r)})
+		js.Global().Call("fetch", path, map[string]any{"method": "POST", "body": string(body)})
+	}
+}
+
+func (p *page) query(key string) string {
+	q, err := url.ParseQuery(strings.TrimPrefix(js.Global().Get("location").Get("search").String(), "?"))
+	if err != nil {
+		return ""
+	}
+	return q.Get(key)
+}
+
+// snapshot draws the canvas at its on-page size with a caption (who
+// coloured it, and the verdict) and returns it as a PNG data URL.
+func (p *page) snapshot(r report) string {
+	const w, h, band = 640, 480, 64
+	c := p.doc.Call("createElement", "canvas")
+	c.Set("width", w)
+	c.Set("height", h+band)
+	g := c.Call("getContext", "2d")
+	g.Set("fillStyle", "#111418")
+	g.Call("fillRect", 0, 0, w, h+band)
+	g.Call("drawImage", p.canvas, 0, 0, w, h)
+	g.Set("fillStyle", "#e6e6e6")
+	g.Set("font", "14px sans-serif")
+	verdict := "verification failed: " + r.Error
+	if r.Error == "" {
+		passed, notRun := 0, 0
+		for _, c := range r.Checks {
+			if c.NotRun {
+				notRun++
+			} else if c.OK {
+				passed++
+			}
+		}
+		verdict = fmt.Sprintf("%d of %d checks passed, %d not run (ok=%v)", passed, len(r.Checks), notRun, r.OK)
+	}
+	g.Call("fillText", p.caption, 10, h+24, w-20)
+	g.Call("fillText", verdict, 10, h+48, w-20)
+	return c.Call("toDataURL", "image/png").String()
 }
 
 func humanBytes(n int64) string {

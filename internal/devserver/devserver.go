@@ -50,6 +50,9 @@ type Config struct {
 	// Build, when set, serves a js/wasm package built on demand at
 	// /main.wasm, in place of any main.wasm in Root.
 	Build *Build
+	// Handlers serves extra handlers under ServeMux patterns ("POST
+	// /report"), behind the same isolation headers.
+	Handlers map[string]http.Handler
 }
 
 // Handler returns the server's handler. The returned close function
@@ -109,6 +112,9 @@ func Handler(cfg Config) (http.Handler, func(), error) {
 	}
 	for prefix, fsys := range cfg.Assets {
 		serve(slashed(prefix), &files{fsys: fsys})
+	}
+	for pattern, h := range cfg.Handlers {
+		mux.Handle(pattern, h)
 	}
 	return coihttp.Isolate(mux), closeAll, nil
 }

@@ -275,3 +275,38 @@ func TestNotPyodideRefused(t *testing.T) {
 		t.Errorf("the error %q names pyodide.mjs, which is there", err)
 	}
 }
+
+// TestHandlers: an extra handler answers its pattern, behind the isolation
+// headers, and leaves the rest of the site alone.
+func TestHandlers(t *testing.T) {
+	srv := newServer(t, Config{Root: fixture(t), Handlers: map[string]http.Handler{
+		"POST /report": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(w, r.Body)
+		}),
+	}})
+	tests := []struct {
+		method, target, body string
+		status               int
+		want                 string
+	}{
+		{"POST", "/report", "echo", 200, "echo"},
+		{"GET", "/report", "", 404, ""}, // the pattern is POST only: the site has no such file
+		{"GET", "/app.js", "", 200, ""},
+	}
+	for _, tt := range tests {
+		req, err := http.NewRequest(tt.method, srv.URL+tt.target, strings.NewReader(tt.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || (tt.want != "" && string(body) != tt.want) {
+			t.Errorf("%s %s: %d %q, want %d %q", tt.method, tt.target, resp.StatusCode, body, tt.status, tt.want)
+		}
+		checkIsolation(t, tt.target, resp.Header)
+	}
+}
