@@ -4,6 +4,7 @@
 //
 //	sabkit init [flags] DIR    write a small working app (Go, Python in a worker, one shared array) into DIR
 //	sabkit serve [flags] DIR   serve DIR cross-origin isolated, with Pyodide self-hosted under /pyodide/
+//	sabkit exec BINARY [ARGS]  run a js/wasm binary in a headless browser, for go test -exec="sabkit exec"
 //	sabkit doctor URL          check a page for cross-origin isolation and name what blocks it
 //	sabkit demo [--headless]   build and serve examples/shared_memory_gpu
 //
@@ -31,6 +32,7 @@ func init() {
 	commands = []command{
 		{"init", "write a small working app into an empty directory", runInit},
 		{"serve", "serve a directory cross-origin isolated, with Pyodide self-hosted", runServe},
+		{"exec", "run a js/wasm test binary in a headless browser (go test -exec=\"sabkit exec\")", runExec},
 		{"doctor", "check a page for cross-origin isolation and name what blocks it", runDoctor},
 		{"demo", "build and serve examples/shared_memory_gpu (--headless: run and verify it)", runDemo},
 	}
