@@ -8,16 +8,23 @@
 //	sabkit doctor URL          check a page for cross-origin isolation and name what blocks it
 //	sabkit demo [--headless]   build and serve examples/shared_memory_gpu
 //
-// Run `sabkit help COMMAND` for a command's flags.
+// Run `sabkit help COMMAND` for a command's flags. Installed under the name
+// go_js_wasm_exec on PATH, the binary is `sabkit exec`, which the go command
+// then uses for every GOOS=js GOARCH=wasm `go test` and `go run`.
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
 func main() {
+	if strings.HasPrefix(filepath.Base(os.Args[0]), "go_js_wasm_exec") {
+		os.Exit(runExec(os.Args[1:]))
+	}
 	os.Exit(run(os.Args[1:]))
 }
 
