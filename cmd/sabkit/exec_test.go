@@ -12,14 +12,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sabkit/sabkit/internal/devserver"
 )
 
-// userModule is a module outside the repository that uses sabkit through a
-// replace: one package whose test needs a SharedArrayBuffer and cross-origin
-// isolation, one whose test fails.
-var userModule = map[string]string{
-	"go.mod": "module example.com/userapp\n\ngo 1.26\n\nrequire github.com/sabkit/sabkit " + sabkitPlaceholder +
-		"\n\nreplace github.com/sabkit/sabkit => {{ROOT}}\n",
+// userPackages go into the app `sabkit init` writes (whose own test shares
+// an array with Python in a worker): one package whose test needs a
+// SharedArrayBuffer and cross-origin isolation, one whose test fails.
+var userPackages = map[string]string{
 	"shared/doc.go": "// Package shared holds a test that needs cross-origin isolation.\npackage shared\n",
 	"shared/shared_test.go": `//go:build js && wasm
 
@@ -66,7 +66,8 @@ func TestBroken(t *testing.T) { t.Error("this failure must reach go test") }
 }
 
 // TestExecUserModule runs `GOOS=js GOARCH=wasm go test -exec "sabkit exec"`
-// in a module outside the repository, in a page and in a worker, and once
+// in a module outside the repository (sabkit init, a replace to this
+// checkout, Pyodide in its node_modules), in a page and in a worker, and once
 // without the isolation headers, where the SharedArrayBuffer test must fail.
 func TestExecUserModule(t *testing.T) {
 	if testing.Short() {
@@ -79,22 +80,32 @@ func TestExecUserModule(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building sabkit: %v\n%s", err, out)
 	}
+	checkoutPyodide := filepath.Join(root, "testdata", "pyodide", "node_modules", "pyodide")
+	if devserver.CheckPyodide(checkoutPyodide) != nil {
+		t.Skip("Pyodide is not installed: npm ci --prefix testdata/pyodide")
+	}
 	mod := filepath.Join(tmp, "userapp")
-	for name, content := range userModule {
+	require.NoError(t, initApp(mod, "example.com/userapp", root))
+	for name, content := range userPackages {
 		p := filepath.Join(mod, name)
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(strings.ReplaceAll(content, "{{ROOT}}", root)), 0o644))
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
 	}
-	// sabkit's own checksums cover what the replaced module requires.
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(mod, "go.sum"), sum, 0o644))
+	tidy := exec.Command("go", "mod", "tidy")
+	tidy.Dir = mod
+	tidy.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	if out, err := tidy.CombinedOutput(); err != nil {
+		t.Fatalf("go mod tidy: %v\n%s", err, out)
+	}
+	// What `npm ci` would install, without the network.
+	require.NoError(t, os.MkdirAll(filepath.Join(mod, "node_modules"), 0o755))
+	require.NoError(t, os.Symlink(checkoutPyodide, filepath.Join(mod, "node_modules", "pyodide")))
 
 	goTest := func(t *testing.T, env []string, pkgs ...string) (string, int) {
 		t.Helper()
 		cmd := exec.Command("go", append([]string{"test", "-count=1", "-v", "-timeout=2m", "-exec", sabkit + " exec"}, pkgs...)...)
 		cmd.Dir = mod
-		cmd.Env = append(os.Environ(), append([]string{"GOOS=js", "GOARCH=wasm", "GOFLAGS=-mod=mod", "SABKIT_BROWSER=chromium"}, env...)...)
+		cmd.Env = append(os.Environ(), append([]string{"GOOS=js", "GOARCH=wasm", "SABKIT_BROWSER=chromium"}, env...)...)
 		start := time.Now()
 		out, err := cmd.CombinedOutput()
 		code := 0
@@ -117,6 +128,7 @@ func TestExecUserModule(t *testing.T) {
 			out, code := goTest(t, mode.env, "./...")
 			assert.NotEqual(t, 0, code, "one package fails, so go test must")
 			for _, want := range []string{
+				"--- PASS: TestShare ", "ok  \texample.com/userapp\t",
 				"--- PASS: TestSharedArrayBuffer",
 				"ran in a " + mode.name + ", crossOriginIsolated, SharedArrayBuffer aliased",
 				"sabkit exec: chromium ", "mode=" + mode.name + ", crossOriginIsolated=true",

@@ -22,7 +22,7 @@ func TestInitFiles(t *testing.T) {
 	root := moduleRootT(t)
 	app := filepath.Join(t.TempDir(), "myapp")
 	require.NoError(t, initApp(app, "", root))
-	for _, name := range []string{"go.mod", "main.go", "index.html", "package.json", "package-lock.json"} {
+	for _, name := range []string{"go.mod", "main.go", "main_test.go", "index.html", "package.json", "package-lock.json"} {
 		assert.FileExists(t, filepath.Join(app, name))
 	}
 	gomod, _ := os.ReadFile(filepath.Join(app, "go.mod"))
