@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sabkit/sabkit/internal/devserver"
+	"github.com/sabkit/sabkit/internal/engines"
 )
 
 // userPackages go into the app `sabkit init` writes (whose own test shares
@@ -71,7 +72,7 @@ func TestBroken(t *testing.T) { t.Error("this failure must reach go test") }
 // without the isolation headers, where the SharedArrayBuffer test must fail.
 func TestExecUserModule(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts Chromium several times")
+		t.Skip("starts each browser several times")
 	}
 	root := moduleRootT(t)
 	tmp := t.TempDir()
@@ -105,7 +106,7 @@ func TestExecUserModule(t *testing.T) {
 		t.Helper()
 		cmd := exec.Command("go", append([]string{"test", "-count=1", "-v", "-timeout=2m", "-exec", sabkit + " exec"}, pkgs...)...)
 		cmd.Dir = mod
-		cmd.Env = append(os.Environ(), append([]string{"GOOS=js", "GOARCH=wasm", "SABKIT_BROWSER=chromium"}, env...)...)
+		cmd.Env = append(os.Environ(), append([]string{"GOOS=js", "GOARCH=wasm"}, env...)...)
 		start := time.Now()
 		out, err := cmd.CombinedOutput()
 		code := 0
@@ -117,41 +118,49 @@ func TestExecUserModule(t *testing.T) {
 		t.Logf("go test %s %v: exit %d in %v", strings.Join(pkgs, " "), env, code, time.Since(start).Round(time.Millisecond))
 		return string(out), code
 	}
-	for _, mode := range []struct {
-		name string
-		env  []string
-	}{
-		{"page", nil},
-		{"worker", []string{"SABKIT_EXEC_WORKER=1"}},
-	} {
-		t.Run(mode.name, func(t *testing.T) {
-			out, code := goTest(t, mode.env, "./...")
-			assert.NotEqual(t, 0, code, "one package fails, so go test must")
-			for _, want := range []string{
-				"--- PASS: TestShare ", "ok  \texample.com/userapp\t",
-				"--- PASS: TestSharedArrayBuffer",
-				"ran in a " + mode.name + ", crossOriginIsolated, SharedArrayBuffer aliased",
-				"sabkit exec: chromium ", "mode=" + mode.name + ", crossOriginIsolated=true",
-				"ok  \texample.com/userapp/shared",
-				"--- FAIL: TestBroken", "this failure must reach go test",
-				"FAIL\texample.com/userapp/broken",
+	// Every engine the harness would select, one sabkit exec run each.
+	sel, err := engines.Select(os.Getenv(engines.EnvBrowser))
+	require.NoError(t, err)
+	for _, e := range sel.Engines {
+		browser := engines.EnvBrowser + "=" + e.Name
+		t.Run(e.Name, func(t *testing.T) {
+			for _, mode := range []struct {
+				name string
+				env  []string
+			}{
+				{"page", []string{browser}},
+				{"worker", []string{browser, "SABKIT_EXEC_WORKER=1"}},
 			} {
-				assert.Contains(t, out, want)
+				t.Run(mode.name, func(t *testing.T) {
+					out, code := goTest(t, mode.env, "./...")
+					assert.NotEqual(t, 0, code, "one package fails, so go test must")
+					for _, want := range []string{
+						"--- PASS: TestShare ", "ok  \texample.com/userapp\t",
+						"--- PASS: TestSharedArrayBuffer",
+						"ran in a " + mode.name + ", crossOriginIsolated, SharedArrayBuffer aliased",
+						"sabkit exec: " + e.Name + " ", "mode=" + mode.name + ", crossOriginIsolated=true",
+						"ok  \texample.com/userapp/shared",
+						"--- FAIL: TestBroken", "this failure must reach go test",
+						"FAIL\texample.com/userapp/broken",
+					} {
+						assert.Contains(t, out, want)
+					}
+					if t.Failed() {
+						t.Logf("output:\n%s", out)
+					}
+				})
 			}
-			if t.Failed() {
-				t.Logf("output:\n%s", out)
-			}
+			t.Run("no-isolation", func(t *testing.T) {
+				out, code := goTest(t, []string{browser, "SABKIT_EXEC_NO_ISOLATION=1"}, "./shared")
+				assert.Equal(t, 1, code)
+				assert.Contains(t, out, "crossOriginIsolated is not true")
+				assert.Contains(t, out, "FAIL\texample.com/userapp/shared")
+				if t.Failed() {
+					t.Logf("output:\n%s", out)
+				}
+			})
 		})
 	}
-	t.Run("no-isolation", func(t *testing.T) {
-		out, code := goTest(t, []string{"SABKIT_EXEC_NO_ISOLATION=1"}, "./shared")
-		assert.Equal(t, 1, code)
-		assert.Contains(t, out, "crossOriginIsolated is not true")
-		assert.Contains(t, out, "FAIL\texample.com/userapp/shared")
-		if t.Failed() {
-			t.Logf("output:\n%s", out)
-		}
-	})
 }
 
 func TestExecArgs(t *testing.T) {
