@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sabkit/sabkit/internal/devserver"
 	"github.com/sabkit/sabkit/internal/engines"
 )
 
@@ -75,15 +74,12 @@ func TestExecUserModule(t *testing.T) {
 		t.Skip("starts each browser several times")
 	}
 	root := moduleRootT(t)
+	pyodide := checkoutPyodide(t)
 	tmp := t.TempDir()
 	sabkit := filepath.Join(tmp, "bin", "sabkit")
 	build := exec.Command("go", "build", "-o", sabkit, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building sabkit: %v\n%s", err, out)
-	}
-	checkoutPyodide := filepath.Join(root, "testdata", "pyodide", "node_modules", "pyodide")
-	if devserver.CheckPyodide(checkoutPyodide) != nil {
-		t.Skip("Pyodide is not installed: npm ci --prefix testdata/pyodide")
 	}
 	mod := filepath.Join(tmp, "userapp")
 	require.NoError(t, initApp(mod, "example.com/userapp", root))
@@ -92,15 +88,7 @@ func TestExecUserModule(t *testing.T) {
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
 		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
 	}
-	tidy := exec.Command("go", "mod", "tidy")
-	tidy.Dir = mod
-	tidy.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-	if out, err := tidy.CombinedOutput(); err != nil {
-		t.Fatalf("go mod tidy: %v\n%s", err, out)
-	}
-	// What `npm ci` would install, without the network.
-	require.NoError(t, os.MkdirAll(filepath.Join(mod, "node_modules"), 0o755))
-	require.NoError(t, os.Symlink(checkoutPyodide, filepath.Join(mod, "node_modules", "pyodide")))
+	installApp(t, mod, pyodide)
 
 	goTest := func(t *testing.T, env []string, pkgs ...string) (string, int) {
 		t.Helper()

@@ -162,10 +162,7 @@ func TestServeSharedHeapKeepsStock(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots Pyodide three times in Chromium")
 	}
-	checkout := filepath.Join(moduleRootT(t), "testdata", "pyodide", "node_modules", "pyodide")
-	if devserver.CheckPyodide(checkout) != nil {
-		t.Skip("Pyodide is not installed: npm ci --prefix testdata/pyodide")
-	}
+	checkout := checkoutPyodide(t)
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.html"), []byte(sharedHeapPage), 0o644))
 	cfg, notes, err := serveConfig(dir, checkout, "", true)
