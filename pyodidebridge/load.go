@@ -221,9 +221,16 @@ var importModule = sync.OnceValue(func() js.Value {
 })
 
 func loadError(url, what string, cause error) *Error {
-	return &Error{Op: "Load", Kind: ErrLoad, Detail: what + " for indexURL " + url, Err: cause,
-		Fix: "check that " + url + " serves pyodide.js, pyodide.asm.mjs, pyodide.asm.wasm and python_stdlib.zip " +
-			"(with Cross-Origin-Resource-Policy on a cross-origin-isolated page)"}
+	fix := "check that " + url + " serves pyodide.js, pyodide.asm.mjs, pyodide.asm.wasm and python_stdlib.zip " +
+		"(with Cross-Origin-Resource-Policy on a cross-origin-isolated page)"
+	if cause != nil && strings.Contains(cause.Error(), "mismatch in shared state of memory") {
+		// A pyodide.asm.wasm patched to a shared memory links only with the
+		// shared-heap hooks, which make every other module import it shared.
+		fix = url + " serves a pyodide.asm.wasm whose memory is shared: point IndexURL at the stock Pyodide " +
+			"(sabkit serve keeps it at /pyodide/ and the patched one at /pyodide-shared/), or load this one with " +
+			"Options.SharedHeap or LoadWorker"
+	}
+	return &Error{Op: "Load", Kind: ErrLoad, Detail: what + " for indexURL " + url, Err: cause, Fix: fix}
 }
 
 // findLoader returns the loadPyodide function, loading pyodide.js from url

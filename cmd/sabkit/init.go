@@ -37,7 +37,7 @@ func runInit(args []string) int {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
 	module := fs.String("module", "", "module path for go.mod (default: the directory's name)")
 	replace := fs.String("replace", "", "a sabkit checkout to use through a replace directive, instead of a published release")
-	arg, ok := parseOneArg(fs, args, "usage: sabkit init [flags] DIR\n\nWrites a small working app into DIR, which must be empty or absent: go.mod, a js/wasm main.go that\nruns Python in a worker on a shared heap and shares an array with it both ways, index.html with the\nwasm bootstrap, and package.json + package-lock.json pinning Pyodide "+pyodideVersion+".")
+	arg, ok := parseOneArg(fs, args, "usage: sabkit init [flags] DIR\n\nWrites a small working app into DIR, which must be empty or absent: go.mod, a js/wasm main.go that\nruns Python in a worker on a shared heap and shares an array with it both ways, main_test.go (run it with\nsabkit exec), index.html with the wasm bootstrap, and package.json + package-lock.json pinning Pyodide "+pyodideVersion+".")
 	if !ok {
 		return 2
 	}
@@ -50,6 +50,7 @@ func runInit(args []string) int {
 	fmt.Printf("  cd %s && go mod tidy && npm ci\n", dir)
 	fmt.Printf("  sabkit serve --build . .\n\n")
 	fmt.Println("then open the address it prints (install the command with `go install github.com/sabkit/sabkit/cmd/sabkit`).")
+	fmt.Println("Run the app's tests in headless Chromium with: GOOS=js GOARCH=wasm go test -exec=\"sabkit exec\" ./...")
 	return 0
 }
 

@@ -22,7 +22,7 @@ func TestInitFiles(t *testing.T) {
 	root := moduleRootT(t)
 	app := filepath.Join(t.TempDir(), "myapp")
 	require.NoError(t, initApp(app, "", root))
-	for _, name := range []string{"go.mod", "main.go", "index.html", "package.json", "package-lock.json"} {
+	for _, name := range []string{"go.mod", "main.go", "main_test.go", "index.html", "package.json", "package-lock.json"} {
 		assert.FileExists(t, filepath.Join(app, name))
 	}
 	gomod, _ := os.ReadFile(filepath.Join(app, "go.mod"))
@@ -54,23 +54,12 @@ func TestInitServeHeadless(t *testing.T) {
 		t.Skip("boots Pyodide and Chromium")
 	}
 	root := moduleRootT(t)
-	checkoutPyodide := filepath.Join(root, "testdata", "pyodide", "node_modules", "pyodide")
-	if devserver.CheckPyodide(checkoutPyodide) != nil {
-		t.Skip("Pyodide is not installed: npm ci --prefix testdata/pyodide")
-	}
+	pyodide := checkoutPyodide(t)
 	app := filepath.Join(t.TempDir(), "myapp")
 	if code := run([]string{"init", "--replace", root, app}); code != 0 {
 		t.Fatalf("sabkit init exited with %d", code)
 	}
-	tidy := exec.Command("go", "mod", "tidy")
-	tidy.Dir = app
-	tidy.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-	if out, err := tidy.CombinedOutput(); err != nil {
-		t.Fatalf("go mod tidy: %v\n%s", err, out)
-	}
-	// What `npm ci` would install, without the network.
-	require.NoError(t, os.MkdirAll(filepath.Join(app, "node_modules"), 0o755))
-	require.NoError(t, os.Symlink(checkoutPyodide, filepath.Join(app, "node_modules", "pyodide")))
+	installApp(t, app, pyodide)
 
 	cfg, notes, err := serveConfig(app, "", ".", false)
 	require.NoError(t, err)
@@ -106,4 +95,29 @@ func TestInitServeHeadless(t *testing.T) {
 	assert.True(t, isolated, "the served page is cross-origin isolated")
 	want := "true Go wrote [1 2 3 4]; Python read their sum, 10; Go reads Python's writes: [10 20 30 40] (aliased both ways: true)"
 	assert.Equal(t, want, got)
+}
+
+// checkoutPyodide returns the checkout's pinned Pyodide, skipping the test
+// when it is not installed.
+func checkoutPyodide(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(moduleRootT(t), "testdata", "pyodide", "node_modules", "pyodide")
+	if devserver.CheckPyodide(p) != nil {
+		t.Skip("Pyodide is not installed: npm ci --prefix testdata/pyodide")
+	}
+	return p
+}
+
+// installApp does what the user does after sabkit init: go mod tidy, then
+// npm ci, here replaced by a link to pyodide, since there is no network.
+func installApp(t *testing.T, app, pyodide string) {
+	t.Helper()
+	tidy := exec.Command("go", "mod", "tidy")
+	tidy.Dir = app
+	tidy.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	if out, err := tidy.CombinedOutput(); err != nil {
+		t.Fatalf("go mod tidy: %v\n%s", err, out)
+	}
+	require.NoError(t, os.MkdirAll(filepath.Join(app, "node_modules"), 0o755))
+	require.NoError(t, os.Symlink(pyodide, filepath.Join(app, "node_modules", "pyodide")))
 }

@@ -4,19 +4,27 @@
 //
 //	sabkit init [flags] DIR    write a small working app (Go, Python in a worker, one shared array) into DIR
 //	sabkit serve [flags] DIR   serve DIR cross-origin isolated, with Pyodide self-hosted under /pyodide/
+//	sabkit exec BINARY [ARGS]  run a js/wasm binary in a headless browser, for go test -exec="sabkit exec"
 //	sabkit doctor URL          check a page for cross-origin isolation and name what blocks it
 //	sabkit demo [--headless]   build and serve examples/shared_memory_gpu
 //
-// Run `sabkit help COMMAND` for a command's flags.
+// Run `sabkit help COMMAND` for a command's flags. Installed under the name
+// go_js_wasm_exec on PATH, the binary is `sabkit exec`, which the go command
+// then uses for every GOOS=js GOARCH=wasm `go test` and `go run`.
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
 func main() {
+	if strings.HasPrefix(filepath.Base(os.Args[0]), "go_js_wasm_exec") {
+		os.Exit(runExec(os.Args[1:]))
+	}
 	os.Exit(run(os.Args[1:]))
 }
 
@@ -31,6 +39,7 @@ func init() {
 	commands = []command{
 		{"init", "write a small working app into an empty directory", runInit},
 		{"serve", "serve a directory cross-origin isolated, with Pyodide self-hosted", runServe},
+		{"exec", "run a js/wasm test binary in a headless browser (go test -exec=\"sabkit exec\")", runExec},
 		{"doctor", "check a page for cross-origin isolation and name what blocks it", runDoctor},
 		{"demo", "build and serve examples/shared_memory_gpu (--headless: run and verify it)", runDemo},
 	}

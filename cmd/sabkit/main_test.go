@@ -3,17 +3,21 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sabkit/sabkit/internal/devserver"
+	"github.com/sabkit/sabkit/internal/sharedheap"
 )
 
 // TestServePyodideLookup follows serve's order: --pyodide, then
@@ -115,4 +119,93 @@ func TestServe(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sharedHeapPage loads stock Pyodide on the page from /pyodide/, then boots
+// a shared-heap worker from /pyodide-shared/ and one from /pyodide/ (where
+// the worker rewrites the module itself), and runs Python in each.
+const sharedHeapPage = `<!doctype html>
+<meta charset="utf-8">
+<script src="/sharedheap/sharedheap.js"></script>
+<script type="module">
+async function sharedWorker(prefix) {
+  const waiting = new Map();
+  const t = performance.now();
+  const c = await sabkitSharedHeap.startWorker({ indexURL: prefix, scriptURL: "/sharedheap/worker.js",
+    onReply(id, ok, v) { const w = waiting.get(id); if (w) { waiting.delete(id); (ok ? w.resolve : w.reject)(v); } } });
+  const ms = performance.now() - t;
+  const call = (req) => new Promise((resolve, reject) => waiting.set(c.call(req), { resolve, reject }));
+  const answer = await call({ op: "run", code: "6 * 7" });
+  const r = { answer, shared: c.memory instanceof WebAssembly.Memory && c.memory.buffer instanceof SharedArrayBuffer,
+    rewritten: c.stats.rewritten, passedThrough: c.stats.passedThrough, ms };
+  c.terminate();
+  return r;
+}
+const out = {};
+try {
+  const { loadPyodide } = await import("/pyodide/pyodide.mjs");
+  const py = await loadPyodide({ indexURL: "/pyodide/" });
+  out.stock = { answer: py.runPython("6 * 7"), shared: py._module.HEAPU8.buffer instanceof SharedArrayBuffer };
+  out.prepatched = await sharedWorker("/pyodide-shared/");
+  out.patchedInWorker = await sharedWorker("/pyodide/");
+} catch (e) {
+  out.error = String(e && e.stack || e);
+}
+window.result = JSON.stringify(out);
+</script>
+`
+
+// TestServeSharedHeapKeepsStock: with --shared-heap, a page's own stock
+// loadPyodide from /pyodide/ still links, and a shared-heap worker boots
+// from the pre-patched /pyodide-shared/ without rewriting the main module.
+func TestServeSharedHeapKeepsStock(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots Pyodide three times in Chromium")
+	}
+	checkout := checkoutPyodide(t)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.html"), []byte(sharedHeapPage), 0o644))
+	cfg, notes, err := serveConfig(dir, checkout, "", true)
+	require.NoError(t, err)
+	assert.Contains(t, strings.Join(notes, "\n"), "URL/pyodide-shared/")
+	cfg.Assets["/sharedheap/"] = sharedheap.Assets()
+	srv, url, err := startServer("127.0.0.1:0", cfg)
+	require.NoError(t, err)
+	defer shutdown(srv)
+
+	bctx, cancel, err := headlessChromium(func(any) {})
+	require.NoError(t, err)
+	defer cancel()
+	require.NoError(t, chromedp.Do(bctx, chromedp.Navigate(url)))
+	raw, err := chromedp.Run(bctx, chromedp.Poll[string](`window.result`,
+		chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(3*time.Minute)))
+	require.NoError(t, err, "the page did not finish")
+	type workerRun struct {
+		Answer                   int
+		Shared                   bool
+		Rewritten, PassedThrough int
+		Ms                       float64
+	}
+	var got struct {
+		Error string
+		Stock struct {
+			Answer int
+			Shared bool
+		}
+		Prepatched, PatchedInWorker workerRun
+	}
+	require.NoError(t, json.Unmarshal([]byte(raw), &got), raw)
+	t.Logf("page: %s", raw)
+	require.Empty(t, got.Error)
+	assert.Equal(t, 42, got.Stock.Answer, "stock Pyodide from /pyodide/ runs Python")
+	assert.False(t, got.Stock.Shared, "stock Pyodide's heap is not shared")
+	for name, w := range map[string]workerRun{
+		"/pyodide-shared/": got.Prepatched, "/pyodide/": got.PatchedInWorker} {
+		assert.Equal(t, 42, w.Answer, "%s: the worker runs Python", name)
+		assert.True(t, w.Shared, "%s: the worker's heap is shared", name)
+	}
+	assert.Less(t, got.Prepatched.Rewritten, got.PatchedInWorker.Rewritten, "the pre-patched main module needs no rewrite in the worker")
+	assert.Positive(t, got.Prepatched.PassedThrough, "the pre-patched main module passes the hooks unchanged")
+	t.Logf("worker start: /pyodide-shared/ %.0f ms, /pyodide/ %.0f ms (ratio %.2f)",
+		got.Prepatched.Ms, got.PatchedInWorker.Ms, got.Prepatched.Ms/got.PatchedInWorker.Ms)
 }

@@ -26,7 +26,7 @@ func runServe(args []string) int {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	pyodide := fs.String("pyodide", "", "directory of the pyodide npm package to serve under /pyodide/ (default: DIR/node_modules/pyodide, else the sabkit checkout's testdata/pyodide/node_modules/pyodide)")
 	build := fs.String("build", "", "a js/wasm main package (as `go build` takes it, relative to DIR) to serve as /main.wasm, rebuilt when its sources change")
-	shared := fs.Bool("shared-heap", false, "serve pyodide.asm.wasm rewritten so that Pyodide's heap is a SharedArrayBuffer")
+	shared := fs.Bool("shared-heap", false, "also serve Pyodide under /pyodide-shared/ with pyodide.asm.wasm pre-patched to a shared heap, for LoadWorker or Load{SharedHeap} with that IndexURL; /pyodide/ stays stock. Optional: LoadWorker patches the module itself as it loads from /pyodide/; the flag only moves that rewrite to the server")
 	arg, ok := parseOneArg(fs, args, "usage: sabkit serve [flags] DIR\n\nServes DIR with COOP same-origin, COEP require-corp and CORP same-origin on every response.\nAlso serves Pyodide under /pyodide/, the Go toolchain's wasm_exec.js at /wasm_exec.js (unless DIR has\none), the atomicsx JavaScript module under /sabkit/ and, with --build, the app as /main.wasm.\nServes only regular files: never dotfiles or dot-directories, FIFOs or devices, never directory listings.\nSends ETag and Last-Modified and answers conditional requests with 304. Plain HTTP is a secure\ncontext only on localhost: a non-loopback --addr gets a warning.")
 	if !ok {
 		return 2
@@ -65,12 +65,12 @@ func serveConfig(dir, pyodideFlag, buildPkg string, shared bool) (devserver.Conf
 	if pyo == "" {
 		notes = append(notes, fmt.Sprintf("pyodide: none served: run `npm install pyodide@%s` in %s, or pass --pyodide DIR", pyodideVersion, dir))
 	} else {
-		heap := "stock heap"
-		if shared {
-			heap = "shared heap"
-		}
 		cfg.Pyodide = pyo
-		notes = append(notes, fmt.Sprintf("pyodide: %s (%s) at URL/pyodide/ (%s)", pyo, from, heap))
+		notes = append(notes, fmt.Sprintf("pyodide: %s (%s) at URL%s", pyo, from, devserver.PyodidePrefix))
+		if shared {
+			notes = append(notes, fmt.Sprintf("pyodide: the same with a pre-patched shared heap at URL%s (for LoadWorker / Load{SharedHeap}; stock loadPyodide cannot link it)",
+				devserver.PyodideSharedPrefix))
+		}
 	}
 	if fi, err := os.Stat(filepath.Join(dir, "wasm_exec.js")); err == nil && fi.Mode().IsRegular() {
 		notes = append(notes, "wasm_exec.js: "+filepath.Join(dir, "wasm_exec.js"))

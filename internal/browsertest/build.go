@@ -9,7 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
+
+	"github.com/sabkit/sabkit/internal/devserver"
 )
 
 // buildTestBinary compiles the js/wasm test binary of the package in dir
@@ -20,7 +21,7 @@ func buildTestBinary(dir, outDir string) (string, error) {
 		return "", err
 	}
 	path := filepath.Join(outDir, filepath.Base(abs)+".test.wasm")
-	cmd := exec.Command(goTool(), "test", "-c", "-o", path, ".")
+	cmd := exec.Command(devserver.GoCommand(), "test", "-c", "-o", path, ".")
 	cmd.Dir = abs
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	var out bytes.Buffer
@@ -42,7 +43,7 @@ func buildTestBinary(dir, outDir string) (string, error) {
 func recordInputs(dir string) {
 	const format = `{{if not .Standard}}{{.Dir}}{{range .GoFiles}}|{{.}}{{end}}{{range .TestGoFiles}}|{{.}}{{end}}` +
 		`{{range .XTestGoFiles}}|{{.}}{{end}}{{range .EmbedFiles}}|{{.}}{{end}}{{end}}`
-	cmd := exec.Command(goTool(), "list", "-deps", "-test", "-f", format, ".")
+	cmd := exec.Command(devserver.GoCommand(), "list", "-deps", "-test", "-f", format, ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	out, err := cmd.Output()
@@ -55,42 +56,6 @@ func recordInputs(dir string) {
 			os.Stat(filepath.Join(parts[0], f))
 		}
 	}
-}
-
-// goTool returns the go command that runs this test, so the wasm binary is
-// built by the same toolchain.
-func goTool() string {
-	if root := os.Getenv("GOROOT"); root != "" {
-		if p := filepath.Join(root, "bin", "go"); fileExists(p) {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("go"); err == nil {
-		return p
-	}
-	return "go"
-}
-
-var goroot = sync.OnceValues(func() (string, error) {
-	out, err := exec.Command(goTool(), "env", "GOROOT").Output()
-	if err != nil {
-		return "", fmt.Errorf("browsertest: go env GOROOT: %v", err)
-	}
-	return strings.TrimSpace(string(out)), nil
-})
-
-// WasmExecJS returns the path of the wasm_exec.js that matches the Go
-// toolchain: $(go env GOROOT)/lib/wasm/wasm_exec.js.
-func WasmExecJS() (string, error) {
-	root, err := goroot()
-	if err != nil {
-		return "", err
-	}
-	p := filepath.Join(root, "lib", "wasm", "wasm_exec.js")
-	if !fileExists(p) {
-		return "", fmt.Errorf("browsertest: %s not found; is GOROOT complete?", p)
-	}
-	return p, nil
 }
 
 func fileExists(p string) bool {

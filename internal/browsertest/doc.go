@@ -35,4 +35,8 @@
 //
 // The wasm program sees SABKIT_BROWSER (the engine's name), SABKIT_MODE and
 // SABKIT_ISOLATED in its environment (see internal/jsenv).
+//
+// Program is the one run underneath: server, bootstrap, report protocol,
+// launch, bounds. Run drives it for sabkit's own packages; `sabkit exec`
+// drives it for a user's `go test -exec`, with the binary go test built.
 package browsertest

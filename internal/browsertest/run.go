@@ -4,27 +4,25 @@ package browsertest
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/sabkit/sabkit/internal/devserver"
 	"github.com/sabkit/sabkit/internal/engines"
 )
 
 // EnvWasmRun, when set, becomes the wasm binary's -test.run in every variant
 // that does not set its own.
 const EnvWasmRun = "SABKIT_WASM_RUN"
-
-// startLimit bounds the time from launching a browser to the page's first
-// report; WebKit under Xvfb takes a few seconds at most.
-const startLimit = 60 * time.Second
 
 // Run builds the js/wasm test binary of the package in opts.Dir and runs it
 // in every selected browser engine (see engines.Select and SABKIT_BROWSER)
@@ -42,7 +40,7 @@ func Run(t *testing.T, opts Options) {
 	for _, s := range sel.Skipped {
 		t.Logf("browsertest: skipped %s; %s=chromium,firefox,webkit names the engines to run", s, engines.EnvBrowser)
 	}
-	wasmExec, err := WasmExecJS()
+	wasmExec, err := devserver.WasmExec()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,109 +147,41 @@ func runVariant(t *testing.T, e *engines.Engine, bin, wasmExec, wasmPath string,
 			timeout = max(left, time.Second)
 		}
 	}
-	mode := "page"
-	if v.Worker {
-		mode = "worker"
-	}
-	isolated := "1"
-	if v.NoIsolation {
-		isolated = "0"
-	}
-	env := map[string]string{"SABKIT_BROWSER": e.Name, "SABKIT_MODE": mode, "SABKIT_ISOLATED": isolated}
-	for k, val := range v.Env {
-		env[k] = val
-	}
 	args := wasmArgs(opts, v, timeout)
-	cfg := pageConfig{Mode: mode, Wasm: "/__sabkit/test.wasm", Args: args, Env: env}
-	reports := newQueue[report]()
-	srv := newServer(wasmPath, wasmExec, cfg, opts.Serve, !v.NoIsolation, newReorder(reports))
-	defer srv.Close()
-
 	tally := &tally{}
 	out := newLineWriter(outputFor(t), tally.line)
 	defer out.Flush()
-
-	blog := &syncBuffer{}
-	start := time.Now()
-	launch := func() *engines.Browser {
-		b, err := e.Launch(bin, engines.LaunchOptions{
-			URL: srv.URL + "/", Dir: t.TempDir(), Isolated: !v.NoIsolation, ChromiumFlags: opts.ChromiumFlags, Output: blog,
-		})
-		if err != nil {
-			t.Fatalf("browsertest: %v", err)
+	p := &Program{
+		Engine: e, Browser: bin, Wasm: wasmPath, WasmExec: wasmExec, Args: args, Env: v.Env,
+		Worker: v.Worker, NoIsolation: v.NoIsolation, Serve: opts.Serve, ChromiumFlags: opts.ChromiumFlags,
+		TempDir: t.TempDir(),
+		Output:  func(_ int, s string) { out.Write(s) },
+		Log:     func(s string) { out.Line("browsertest: " + s) },
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	res, err := p.Run(ctx)
+	out.Flush()
+	if err != nil {
+		var perr *Error
+		if errors.As(err, &perr) {
+			t.Logf("browsertest: %s (%s): %s", e.Name, v.name(), perr.Details())
 		}
-		return b
-	}
-	b := launch()
-	defer func() { b.Stop() }()
-	fail := func(format string, a ...any) {
-		t.Helper()
-		out.Flush()
-		if log := blog.tail(40); log != "" {
-			t.Logf("browsertest: the last lines %s wrote:\n%s", e.Name, log)
-		}
-		t.Logf("browsertest: the browser requested: %s", strings.Join(srv.requested(), " "))
-		t.Fatalf(format, a...)
-	}
-
-	deadline := time.NewTimer(timeout - time.Since(start))
-	defer deadline.Stop()
-	// A browser that has not reported within startLimit never ran the
-	// page; it is started once more (and says so) before the variant fails.
-	// Variants with a short timeout get no second start.
-	started := time.NewTimer(startLimit)
-	defer started.Stop()
-	startedC := started.C
-	if timeout < 2*startLimit {
-		startedC = nil
-	}
-	relaunched := false
-	for {
-		select {
-		case <-deadline.C:
-			fail("browsertest: the wasm tests did not finish within %v in %s (%s); "+
+		if errors.Is(err, ErrTimeout) {
+			t.Fatalf("browsertest: the wasm tests did not finish within %v in %s (%s); "+
 				"raise Options.Timeout or look for a test waiting on an event that never comes", timeout, e.Name, v.name())
-		case <-startedC:
-			if relaunched {
-				fail("browsertest: %s (%s) did not run the test page in %v, twice", e.Name, v.name(), startLimit)
-			}
-			out.Line(fmt.Sprintf("browsertest: %s did not run the test page in %v; starting it once more (requested so far: %s)",
-				e.Name, startLimit, strings.Join(srv.requested(), " ")))
-			b.Stop()
-			b = launch()
-			relaunched = true
-			started.Reset(startLimit)
-		case <-b.Exited():
-			fail("browsertest: %s (%s) exited before the wasm tests finished: %v", e.Name, bin, b.Err())
-		case <-reports.ready():
 		}
-		for _, r := range reports.drain() {
-			switch r.T {
-			case "out":
-				out.Write(r.S)
-			case "start":
-				started.Stop()
-				out.Line(fmt.Sprintf("browsertest: %s %s, mode=%s, crossOriginIsolated=%v",
-					e.Name, engineVersion(r.UserAgent), r.Mode, r.CrossOriginIsolated))
-				if r.CrossOriginIsolated == v.NoIsolation {
-					t.Errorf("browsertest: crossOriginIsolated=%v but the variant expects %v", r.CrossOriginIsolated, !v.NoIsolation)
-				}
-			case "console", "warn":
-				out.Line("browsertest: " + r.S)
-			case "error":
-				fail("browsertest: %s", r.S)
-			case "exit":
-				out.Flush()
-				if r.Code != 0 {
-					fail("browsertest: wasm test binary exited with status %d in %s (%s)", r.Code, e.Name, v.name())
-				}
-				if hostFlag("test.bench") == "" {
-					if msg := tally.check(v, args); msg != "" {
-						t.Fatal("browsertest: " + msg)
-					}
-				}
-				return
-			}
+		t.Fatalf("browsertest: %v", err)
+	}
+	if res.Started.CrossOriginIsolated == v.NoIsolation {
+		t.Errorf("browsertest: crossOriginIsolated=%v but the variant expects %v", res.Started.CrossOriginIsolated, !v.NoIsolation)
+	}
+	if res.Code != 0 {
+		t.Fatalf("browsertest: wasm test binary exited with status %d in %s (%s)", res.Code, e.Name, v.name())
+	}
+	if hostFlag("test.bench") == "" {
+		if msg := tally.check(v, args); msg != "" {
+			t.Fatal("browsertest: " + msg)
 		}
 	}
 }
@@ -263,17 +193,6 @@ func outputFor(t *testing.T) io.Writer {
 		return os.Stdout
 	}
 	return t.Output()
-}
-
-// uaVersion finds an engine's version in a user agent string: Chrome/…,
-// Firefox/…, or WebKit's Version/….
-var uaVersion = regexp.MustCompile(`(Chrome|Firefox|Version)/(\S+)`)
-
-func engineVersion(ua string) string {
-	if m := uaVersion.FindStringSubmatch(ua); m != nil {
-		return m[2]
-	}
-	return ua
 }
 
 // tally counts the top-level results in the wasm binary's -test.v output.

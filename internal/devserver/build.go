@@ -82,7 +82,7 @@ func (b *Build) build() ([]byte, error) {
 	}
 	defer os.RemoveAll(out)
 	wasm := filepath.Join(out, "main.wasm")
-	cmd := exec.Command("go", "build", "-o", wasm, b.Package)
+	cmd := exec.Command(GoCommand(), "build", "-o", wasm, b.Package)
 	cmd.Dir = b.Dir
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if msg, err := cmd.CombinedOutput(); err != nil {

@@ -3,9 +3,9 @@
 // Package devserver is the static file server behind `sabkit serve`: it
 // serves a directory the way a cross-origin-isolated app needs it (COOP,
 // COEP and CORP on every response, errors included; strict MIME types),
-// self-hosts Pyodide from its npm package under /pyodide/ (optionally with
-// its heap made shared by the wasm rewriter), never leaves the directory,
-// and never lists directories.
+// self-hosts Pyodide from its npm package under /pyodide/ (and optionally,
+// under /pyodide-shared/, the same package with its heap made shared by the
+// wasm rewriter), never leaves the directory, and never lists directories.
 package devserver
 
 import (
@@ -26,8 +26,16 @@ import (
 	"github.com/sabkit/sabkit/internal/wasmrewrite"
 )
 
-// PyodidePrefix is the URL path under which Pyodide is served.
+// PyodidePrefix is the URL path under which Pyodide is served as
+// published.
 const PyodidePrefix = "/pyodide/"
+
+// PyodideSharedPrefix is the URL path under which Config.SharedHeap serves
+// the same Pyodide with pyodide.asm.wasm pre-patched to a shared memory. It
+// is a prefix of its own because the patched module links only with hooks
+// that make every other module import the memory as shared: a stock
+// loadPyodide from it fails with "mismatch in shared state of memory".
+const PyodideSharedPrefix = "/pyodide-shared/"
 
 // Config says what to serve.
 type Config struct {
@@ -36,8 +44,11 @@ type Config struct {
 	// Pyodide is the directory of the pyodide npm package (the folder
 	// holding pyodide.mjs and pyodide.asm.wasm); "" serves no Pyodide.
 	Pyodide string
-	// SharedHeap serves pyodide.asm.wasm rewritten so its memory is
-	// shared, so the browser can stream-compile the patched module.
+	// SharedHeap also serves Pyodide under PyodideSharedPrefix with
+	// pyodide.asm.wasm rewritten so its memory is shared, for
+	// pyodidebridge.LoadWorker or Load with SharedHeap given that prefix
+	// as IndexURL: the rewrite happens once here instead of in every
+	// browser that boots it. PyodidePrefix stays stock.
 	SharedHeap bool
 	// Mounts serves extra directories under URL prefixes ("/assets/").
 	Mounts map[string]string
@@ -86,13 +97,16 @@ func Handler(cfg Config) (http.Handler, func(), error) {
 			closeAll()
 			return nil, nil, fmt.Errorf("devserver: %w", err)
 		}
-		var patch map[string]generator
-		if cfg.SharedHeap {
-			patch = map[string]generator{"/pyodide.asm.wasm": sharedPyodide(cfg.Pyodide)}
-		}
-		if err := mount(PyodidePrefix, cfg.Pyodide, patch); err != nil {
+		if err := mount(PyodidePrefix, cfg.Pyodide, nil); err != nil {
 			closeAll()
 			return nil, nil, err
+		}
+		if cfg.SharedHeap {
+			patch := map[string]generator{"/pyodide.asm.wasm": sharedPyodide(cfg.Pyodide)}
+			if err := mount(PyodideSharedPrefix, cfg.Pyodide, patch); err != nil {
+				closeAll()
+				return nil, nil, err
+			}
 		}
 	}
 	for prefix, dir := range cfg.Mounts {

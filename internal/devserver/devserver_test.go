@@ -17,7 +17,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/sabkit/sabkit/internal/browsertest"
 	"github.com/sabkit/sabkit/internal/wasmrewrite"
 )
 
@@ -180,26 +179,36 @@ func TestTraversalRefused(t *testing.T) {
 }
 
 func TestPyodideMount(t *testing.T) {
-	pyo := filepath.Join(browsertest.ModuleRoot(t), "testdata", "pyodide", "node_modules", "pyodide")
+	pyo := filepath.Join("..", "..", "testdata", "pyodide", "node_modules", "pyodide")
 	if _, err := os.Stat(filepath.Join(pyo, "pyodide.asm.wasm")); err != nil {
 		t.Skipf("Pyodide is not installed (%v); run: npm ci --prefix testdata/pyodide", err)
 	}
+	// With SharedHeap the patched module has a path of its own, and
+	// /pyodide/ stays what stock loadPyodide links against.
 	for _, shared := range []bool{false, true} {
 		srv := newServer(t, Config{Root: fixture(t), Pyodide: pyo, SharedHeap: shared})
-		status, h, body := rawGet(t, srv, "/pyodide/pyodide.asm.wasm")
-		if status != 200 || h.Get("Content-Type") != "application/wasm" {
-			t.Fatalf("shared=%v: status %d, type %q", shared, status, h.Get("Content-Type"))
+		paths := map[string]bool{PyodidePrefix: false}
+		if shared {
+			paths[PyodideSharedPrefix] = true
+		} else if status, _, _ := rawGet(t, srv, PyodideSharedPrefix+"pyodide.asm.wasm"); status != 404 {
+			t.Fatalf("shared=false: %s served (status %d)", PyodideSharedPrefix, status)
 		}
-		checkIsolation(t, "/pyodide/pyodide.asm.wasm", h)
-		mems, err := inspect([]byte(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(mems) != 1 || mems[0].Limits.Shared != shared {
-			t.Fatalf("shared=%v: served module memories %+v", shared, mems)
-		}
-		if status, h, _ := rawGet(t, srv, "/pyodide/pyodide.mjs"); status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/javascript") {
-			t.Fatalf("pyodide.mjs: status %d type %q", status, h.Get("Content-Type"))
+		for prefix, wantShared := range paths {
+			status, h, body := rawGet(t, srv, prefix+"pyodide.asm.wasm")
+			if status != 200 || h.Get("Content-Type") != "application/wasm" {
+				t.Fatalf("shared=%v %s: status %d, type %q", shared, prefix, status, h.Get("Content-Type"))
+			}
+			checkIsolation(t, prefix+"pyodide.asm.wasm", h)
+			mems, err := inspect([]byte(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(mems) != 1 || mems[0].Limits.Shared != wantShared {
+				t.Fatalf("shared=%v %s: served module memories %+v", shared, prefix, mems)
+			}
+			if status, h, _ := rawGet(t, srv, prefix+"pyodide.mjs"); status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/javascript") {
+				t.Fatalf("%spyodide.mjs: status %d type %q", prefix, status, h.Get("Content-Type"))
+			}
 		}
 	}
 }

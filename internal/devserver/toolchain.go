@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // PyodideFiles are the files a directory must hold to be served as
@@ -35,12 +36,32 @@ func CheckPyodide(dir string) error {
 		ErrNotPyodide, dir, strings.Join(missing, ", "))
 }
 
+// GoCommand returns the go command to build with: $GOROOT/bin/go when
+// GOROOT is set (go test and go run set it for what they start, so a
+// test's wasm binary is built by the toolchain running the test), else
+// "go" from PATH.
+func GoCommand() string {
+	if root := os.Getenv("GOROOT"); root != "" {
+		p := filepath.Join(root, "bin", "go")
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return "go"
+}
+
 // WasmExec returns the path of the Go toolchain's wasm_exec.js, the
-// bootstrap that must match the compiler that built main.wasm: the one
-// under `go env GOROOT`, since the go command on PATH is what builds the app
+// bootstrap that must match the compiler that built the wasm binary: the
+// one under `go env GOROOT` of GoCommand, since that is what builds the app
 // (this binary's own GOROOT means nothing once it is copied elsewhere).
-func WasmExec() (string, error) {
-	out, err := exec.Command("go", "env", "GOROOT").Output()
+// The answer is looked up once per process.
+func WasmExec() (string, error) { return wasmExec() }
+
+var wasmExec = sync.OnceValues(func() (string, error) {
+	out, err := exec.Command(GoCommand(), "env", "GOROOT").Output()
 	if err != nil {
 		return "", fmt.Errorf("finding the Go toolchain (go env GOROOT): %v: install Go, or put wasm_exec.js in the served directory", err)
 	}
@@ -49,4 +70,4 @@ func WasmExec() (string, error) {
 		return "", fmt.Errorf("no wasm_exec.js at %s: put one in the served directory", p)
 	}
 	return p, nil
-}
+})
