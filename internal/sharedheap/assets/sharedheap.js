@@ -736,6 +736,13 @@
       boot.end();
       restore();
     }
+    const m = pyodide && pyodide._module;
+    if (!m || !(m.HEAPU8 instanceof Uint8Array)) {
+      const e = new Error("sabkitSharedHeap: Pyodide " + (pyodide && pyodide.version) +
+        " lacks pyodide._module.HEAPU8 (a Uint8Array), the view of its heap");
+      e.name = "PyodideFeatureError";
+      throw e;
+    }
     const found = findMemory(pyodide, boot.created);
     if (!found.memory || !isSharedBuffer(pyodide._module.HEAPU8.buffer)) {
       const e = new Error("sabkitSharedHeap: Pyodide booted but its heap is not a SharedArrayBuffer (" +
