@@ -3,6 +3,7 @@
 package pyodidebridge
 
 import (
+	"strings"
 	"syscall/js"
 
 	"github.com/sabkit/sabkit/internal/jsinterop"
@@ -72,3 +73,20 @@ func heapMemory(op string, api js.Value) (js.Value, error) {
 // heap cannot cross threads anyway.
 var heapStandIn = js.Global().Get("Function").New("m",
 	`return Object.create(WebAssembly.Memory.prototype, {buffer: {get() { return m.HEAPU8.buffer; }}});`)
+
+// Tested returns the TestedPyodide row of version, spelled as npm does
+// ("315.0.0-alpha.2") or as pyodide.version does ("315.0.0a2").
+func Tested(version string) (PyodideRelease, bool) {
+	for _, r := range TestedPyodide {
+		if r.Version == version || pep440(r.Version) == version {
+			return r, true
+		}
+	}
+	return PyodideRelease{}, false
+}
+
+// pep440 spells an npm pre-release the way Python versions do:
+// "315.0.0-alpha.2" becomes "315.0.0a2".
+func pep440(npm string) string {
+	return strings.NewReplacer("-alpha.", "a", "-beta.", "b", "-rc.", "rc").Replace(npm)
+}

@@ -34,6 +34,15 @@ func workerBridge(t testing.TB) *pyodidebridge.Bridge {
 	if jsenv.InBrowser() && !jsenv.CrossOriginIsolated() {
 		t.Skip("LoadWorker needs cross-origin isolation; TestNoIsolationFallback covers this page")
 	}
+	b, err := sharedWorker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// sharedWorker boots the tests' LoadWorker bridge once.
+func sharedWorker() (*pyodidebridge.Bridge, error) {
 	workerOnce.Do(func() {
 		url, err := pyodideURL()
 		if err != nil {
@@ -47,10 +56,7 @@ func workerBridge(t testing.TB) *pyodidebridge.Bridge {
 			workerErr = workerBr.Run(ctx, testPrelude)
 		}
 	})
-	if workerErr != nil {
-		t.Fatal(workerErr)
-	}
-	return workerBr
+	return workerBr, workerErr
 }
 
 // runAsync runs Python on b in a goroutine; the channel yields its error.
