@@ -5,8 +5,6 @@ package pyodidebridge
 import (
 	"context"
 	_ "embed"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall/js"
 
@@ -38,11 +36,6 @@ var helperModules = []struct{ name, source string }{
 	{helperModule, helperSource},
 	{atomicsModule, atomicsSource},
 }
-
-// SupportedMajor is the Pyodide major version the bridge is built and tested
-// against. The bridge relies on pyodide._module.memory (the heap's
-// WebAssembly.Memory), which is not a public Pyodide API.
-const SupportedMajor = 314
 
 // Bridge connects Go (and JavaScript) to one Pyodide instance running on
 // this thread. Arrays it allocates live in Pyodide's heap, where Go views
@@ -115,18 +108,29 @@ type interpreter interface {
 // Attach connects to a Pyodide instance the page already loaded (the value
 // loadPyodide resolved to). It installs the bridge's helper module into
 // Pyodide's file system and binds its functions once.
+//
+// It works with the releases in TestedPyodide and with any other that has
+// the features the bridge detects (see TestedPyodide); one that lacks a
+// feature fails with ErrVersion naming it. On 0.27 to 0.29, which keep
+// their WebAssembly.Memory private, Memory() of an attached bridge is a
+// stand-in that follows the heap's buffer (views work; it cannot be grown
+// or posted); Load with SharedHeap finds the real one.
 func Attach(pyodide js.Value) (*Bridge, error) {
-	const op = "Attach"
+	return attach("Attach", pyodide, js.Undefined())
+}
+
+// attach is Attach with the heap's Memory when the caller knows it
+// (undefined: found by heapMemory).
+func attach(op string, pyodide, mem js.Value) (*Bridge, error) {
 	if err := checkPyodide(op, pyodide); err != nil {
 		return nil, err
 	}
 	version := pyodide.Get("version").String()
-	if err := checkVersion(op, version); err != nil {
-		return nil, err
-	}
-	mem, err := heapMemory(op, pyodide)
-	if err != nil {
-		return nil, err
+	if mem.IsUndefined() {
+		var err error
+		if mem, err = heapMemory(op, pyodide); err != nil {
+			return nil, err
+		}
 	}
 	py, err := newSameThread(op, pyodide)
 	if err != nil {
@@ -153,27 +157,6 @@ func checkPyodide(op string, v js.Value) error {
 		}
 	}
 	return nil
-}
-
-func checkVersion(op, version string) *Error {
-	major, _, _ := strings.Cut(version, ".")
-	if n, err := strconv.Atoi(major); err != nil || n != SupportedMajor {
-		return errorf(op, ErrVersion, "use Pyodide "+strconv.Itoa(SupportedMajor)+".x (pinned in testdata/pyodide/package.json)",
-			"Pyodide %q; the bridge reads the heap through pyodide._module.memory, verified for %d.x only", version, SupportedMajor)
-	}
-	return nil
-}
-
-// heapMemory finds the WebAssembly.Memory of Pyodide's heap.
-func heapMemory(op string, api js.Value) (js.Value, error) {
-	m := api.Get("_module")
-	for _, name := range []string{"memory", "wasmMemory"} {
-		if mem := m.Get(name); jsinterop.Tag(mem) == "WebAssembly.Memory" {
-			return mem, nil
-		}
-	}
-	return js.Undefined(), errorf(op, ErrVersion, "use a Pyodide build that exposes _module.memory",
-		"pyodide._module has neither memory nor wasmMemory as a WebAssembly.Memory")
 }
 
 // Pyodide returns the Pyodide API object (undefined for a nil Bridge).

@@ -36,9 +36,10 @@ bad_bytes = b"read only"
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A Pyodide-like object with every property but an old version.
+	// A Pyodide-like object with the whole API but no view of its heap.
 	oldVersion := js.Global().Get("Object").Call("create", b.Pyodide())
 	oldVersion.Set("version", "0.23.4")
+	oldVersion.Set("_module", js.Global().Get("Object").New())
 	badURL := "/no-such-pyodide/"
 	if jsenv.InNode() {
 		badURL = "/nonexistent/pyodide/dir/"
@@ -65,7 +66,7 @@ bad_bytes = b"read only"
 				_, err := pyodidebridge.Attach(js.Global().Get("Promise").Call("resolve", 1))
 				return err
 			}},
-		{"Attach(old version)", pyodidebridge.ErrVersion, "0.23.4",
+		{"Attach(no HEAPU8)", pyodidebridge.ErrVersion, `"0.23.4" lacks pyodide._module.HEAPU8`,
 			func() error { _, err := pyodidebridge.Attach(oldVersion); return err }},
 		{"Load(no URL)", pyodidebridge.ErrLoad, "IndexURL",
 			func() error { _, err := pyodidebridge.Load(ctx, pyodidebridge.Options{}); return err }},

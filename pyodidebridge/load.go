@@ -4,7 +4,6 @@ package pyodidebridge
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -58,16 +57,13 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 	if err := checkServed(ctx, url); err != nil {
 		return nil, err
 	}
-	if err := checkServedVersion(ctx, op, url); err != nil {
-		return nil, err
-	}
-	var api js.Value
+	api, mem := js.Undefined(), js.Undefined()
 	if opts.SharedHeap {
 		heap, err := sharedheap.Load(ctx, sharedheap.Options{IndexURL: url})
 		if err != nil {
 			return nil, fromSharedHeap(op, err)
 		}
-		api = heap.Pyodide
+		api, mem = heap.Pyodide, heap.Memory
 	} else {
 		restore := func() {}
 		if jsinterop.InWorker() {
@@ -80,7 +76,7 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 			return nil, err
 		}
 	}
-	b, err := Attach(api)
+	b, err := attach(op, api, mem)
 	if err != nil {
 		return nil, err
 	}
@@ -110,8 +106,13 @@ func loadPyodide(ctx context.Context, url string) (js.Value, error) {
 	return api, nil
 }
 
-// pyodideFiles are the files loadPyodide reads from its index URL.
-var pyodideFiles = []string{"pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"}
+// pyodideFiles are the files loadPyodide reads from its index URL;
+// glueFiles are the names its Emscripten glue has had (pyodide.asm.mjs from
+// 314 on, pyodide.asm.js before), one of which must be there.
+var (
+	pyodideFiles = []string{"pyodide.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"}
+	glueFiles    = []string{"pyodide.asm.mjs", "pyodide.asm.js"}
+)
 
 // checkNodeFiles checks, under Node, that the index directory holds
 // Pyodide's files: a missing one would otherwise surface as an unhandled
@@ -129,7 +130,12 @@ func checkNodeFiles(url string) error {
 			return loadError(url, f+" not found", nil)
 		}
 	}
-	return nil
+	for _, f := range glueFiles {
+		if fs.Call("existsSync", url+f).Bool() {
+			return nil
+		}
+	}
+	return loadError(url, "neither "+strings.Join(glueFiles, " nor ")+" found", nil)
 }
 
 // checkServed asks, in a browser, whether url serves Pyodide's lock file:
@@ -168,52 +174,6 @@ func httpStatus(resp js.Value) string {
 	return strings.TrimSpace(strconv.Itoa(code) + " " + text)
 }
 
-// checkServedVersion reads the version from the package.json that Pyodide's
-// distribution serves next to pyodide.mjs, so an unsupported Pyodide fails
-// before seconds of booting. Without a readable package.json it returns nil
-// and the version is checked once Pyodide reports it.
-func checkServedVersion(ctx context.Context, op, url string) error {
-	var text string
-	if jsinterop.InNode() {
-		fs, err := jsinterop.Try(func() js.Value { return js.Global().Call("require", "fs") })
-		if err != nil || !fs.Call("existsSync", url+"package.json").Bool() {
-			return nil
-		}
-		v, err := jsinterop.Try(func() js.Value { return fs.Call("readFileSync", url+"package.json", "utf8") })
-		if err != nil {
-			return nil
-		}
-		text = v.String()
-	} else {
-		fetch := js.Global().Get("fetch")
-		if fetch.Type() != js.TypeFunction {
-			return nil
-		}
-		p, err := jsinterop.Try(func() js.Value { return fetch.Invoke(url + "package.json") })
-		if err != nil {
-			return nil
-		}
-		resp, err := promise.Await(ctx, p)
-		if err != nil || !resp.Get("ok").Bool() {
-			return nil
-		}
-		body, err := promise.Await(ctx, resp.Call("text"))
-		if err != nil {
-			return nil
-		}
-		text = body.String()
-	}
-	var pkg struct{ Name, Version string }
-	if json.Unmarshal([]byte(text), &pkg) != nil || pkg.Name != "pyodide" || pkg.Version == "" {
-		return nil
-	}
-	if err := checkVersion(op, pkg.Version); err != nil {
-		err.Detail += " (from " + url + "package.json, before booting)"
-		return err
-	}
-	return nil
-}
-
 // importModule is dynamic import(), which is syntax and so has no function
 // value to call from Go.
 var importModule = sync.OnceValue(func() js.Value {
@@ -221,7 +181,7 @@ var importModule = sync.OnceValue(func() js.Value {
 })
 
 func loadError(url, what string, cause error) *Error {
-	fix := "check that " + url + " serves pyodide.js, pyodide.asm.mjs, pyodide.asm.wasm and python_stdlib.zip " +
+	fix := "check that " + url + " serves pyodide.js, pyodide.asm.mjs (pyodide.asm.js before 314), pyodide.asm.wasm and python_stdlib.zip " +
 		"(with Cross-Origin-Resource-Policy on a cross-origin-isolated page)"
 	if cause != nil && strings.Contains(cause.Error(), "mismatch in shared state of memory") {
 		// A pyodide.asm.wasm patched to a shared memory links only with the

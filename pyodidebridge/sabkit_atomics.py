@@ -52,13 +52,25 @@ def ring_bytes(capacity, itemsize):
     return 4 * (2 + _words4((capacity + 1) * itemsize))
 
 
+class _HeapViews:
+    """The heap of a Pyodide that keeps its WebAssembly.Memory private
+    (0.27 to 0.29): Emscripten replaces HEAPU8 whenever the memory grows, so
+    its buffer is always the heap's current one."""
+
+    @property
+    def buffer(self):
+        return pyodide_js._module.HEAPU8.buffer
+
+
 def _heap_memory():
     m = pyodide_js._module
     for name in ("memory", "wasmMemory"):
         mem = getattr(m, name, None)
         if mem is not None:
             return mem
-    raise RuntimeError("pyodide._module has no memory: unsupported Pyodide build")
+    if getattr(m, "HEAPU8", None) is not None:
+        return _HeapViews()
+    raise RuntimeError("pyodide._module has neither memory nor HEAPU8: unsupported Pyodide build")
 
 
 _memory = _heap_memory()

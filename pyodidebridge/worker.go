@@ -67,9 +67,6 @@ func LoadWorker(ctx context.Context, opts WorkerOptions) (*Bridge, error) {
 		}
 		return nil, err
 	}
-	if err := checkServedVersion(ctx, op, url); err != nil {
-		return nil, err
-	}
 	w, err := sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{IndexURL: url, ScriptURL: opts.ScriptURL, Output: opts.Output})
 	if err != nil {
 		return nil, fromSharedHeap(op, err)
@@ -78,9 +75,6 @@ func LoadWorker(ctx context.Context, opts WorkerOptions) (*Bridge, error) {
 	fail := func(err error) (*Bridge, error) {
 		py.close()
 		return nil, err
-	}
-	if err := checkVersion(op, w.Version); err != nil {
-		return fail(err)
 	}
 	mem := w.Memory()
 	if jsinterop.Tag(mem) != "WebAssembly.Memory" || !w.Shared() {
@@ -343,6 +337,9 @@ func fromSharedHeap(op string, err error) *Error {
 		return &Error{Op: op, Kind: ErrClosed, Detail: "the bridge was closed while the call waited"}
 	case errors.Is(se, sharedheap.ErrNotIsolated):
 		return &Error{Op: op, Kind: ErrNotIsolated, Detail: se.Detail, Fix: isolationFix}
+	case errors.Is(se, sharedheap.ErrLink), errors.Is(se, sharedheap.ErrFeature):
+		return &Error{Op: op, Kind: ErrVersion, Detail: se.Detail, Err: se,
+			Fix: "the shared heap is tested with Pyodide " + TestedRange() + "; Load without SharedHeap may still work"}
 	case errors.Is(se, sharedheap.ErrBoot), errors.Is(se, sharedheap.ErrNotShared), errors.Is(se, sharedheap.ErrRewrite):
 		return &Error{Op: op, Kind: ErrLoad, Detail: se.Detail, Fix: se.Fix, Err: se}
 	}

@@ -31,7 +31,12 @@
 // Go reaches the same code through Load (Pyodide on this thread, hooks and
 // shims installed first) and StartWorker (Pyodide in a DedicatedWorker, or a worker_threads Worker
 // under Node, that posts its heap's WebAssembly.Memory back). Pyodide 314
-// keeps that Memory in pyodide._module.memory.
+// and 315 keep that Memory in pyodide._module.memory and define it in
+// pyodide.asm.wasm (the memory section is rewritten); 0.27 to 0.29 import it
+// and create it in JavaScript, so while Pyodide boots WebAssembly.Memory
+// makes memories with a maximum shared and the heap's one is remembered.
+// A module that still does not link fails the boot at once (ErrLink), where
+// Emscripten alone would wait forever.
 //
 // # Aliasing and copying
 //

@@ -14,6 +14,14 @@ var (
 	ErrNotIsolated = errors.New("not cross-origin isolated")
 	// ErrRewrite: a WebAssembly module could not be made shared.
 	ErrRewrite = errors.New("module rewrite failed")
+	// ErrLink: a module compiled with shared memory did not link (its memory
+	// import and the memory it was given disagree), so this Pyodide build
+	// cannot boot on a shared heap. Emscripten would wait forever; the boot
+	// fails at once instead.
+	ErrLink = errors.New("shared module did not link")
+	// ErrFeature: Pyodide booted but lacks what the shared heap needs
+	// (pyodide._module.HEAPU8, its heap's Memory); Detail names it.
+	ErrFeature = errors.New("Pyodide lacks a feature")
 	// ErrBoot: Pyodide did not load or boot from the given index URL.
 	ErrBoot = errors.New("booting Pyodide failed")
 	// ErrNotShared: Pyodide booted, but its heap is not a SharedArrayBuffer.

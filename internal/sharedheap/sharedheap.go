@@ -100,7 +100,9 @@ type Heap struct {
 	// threads, and view it with sabview.FromMemory, which follows growth.
 	Memory js.Value
 	// MemoryProperty names the property of pyodide._module that holds
-	// Memory ("memory" in Pyodide 314).
+	// Memory ("memory" from Pyodide 314 on); it is "" for builds that keep
+	// the Memory private (0.27 to 0.29), whose Memory is the one created
+	// while Pyodide booted.
 	MemoryProperty string
 }
 
@@ -161,6 +163,11 @@ func fromJS(op string, err error) error {
 	case "SharedHeapRewriteError", "ShareError":
 		return &Error{Op: op, Kind: ErrRewrite, Detail: msg,
 			Fix: "the module uses an encoding the rewriter does not support; uninstall the hooks to load it unshared"}
+	case "SharedHeapLinkError":
+		return &Error{Op: op, Kind: ErrLink, Detail: msg,
+			Fix: "this Pyodide build cannot run on a shared heap; load it without the shared heap"}
+	case "PyodideFeatureError":
+		return &Error{Op: op, Kind: ErrFeature, Detail: msg, Fix: "use a Pyodide release the shared heap is tested with"}
 	case "PyodideBootError":
 		return &Error{Op: op, Kind: ErrBoot, Detail: msg}
 	case "SharedHeapError":

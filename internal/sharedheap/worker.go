@@ -50,7 +50,8 @@ type Worker struct {
 	funcs   []js.Func
 	Version string // Pyodide's version
 	// MemoryProperty names the property of pyodide._module that holds the
-	// heap's Memory in the worker ("memory" in Pyodide 314); empty for Stock.
+	// heap's Memory in the worker ("memory" from Pyodide 314 on); empty for
+	// Stock and for builds that keep the Memory private (0.27 to 0.29).
 	MemoryProperty string
 
 	mu      sync.Mutex

@@ -508,10 +508,17 @@
         return Promise.reject(e);
       }
     };
+    // Emscripten reports a failed instantiation to the console and never
+    // settles its own promise, so a link failure is also told to the boot
+    // that is waiting (linkFailed), which then fails at once.
+    const linked = (p) => p.then(undefined, (e) => {
+      if (e instanceof W.LinkError) linkFailed(e);
+      throw e;
+    });
     hooked.instantiate = function instantiate(source, ...rest) {
-      if (source instanceof OrigModule) return orig.instantiate.call(W, source, ...rest);
+      if (source instanceof OrigModule) return linked(orig.instantiate.call(W, source, ...rest));
       try {
-        return orig.instantiate.call(W, prepare("instantiate", source), ...rest);
+        return linked(orig.instantiate.call(W, prepare("instantiate", source), ...rest));
       } catch (e) {
         return Promise.reject(e);
       }
@@ -532,7 +539,7 @@
       return orig.compile.call(W, await buffered("compileStreaming", source));
     };
     hooked.instantiateStreaming = async function instantiateStreaming(source, ...rest) {
-      return orig.instantiate.call(W, await buffered("instantiateStreaming", source), ...rest);
+      return linked(orig.instantiate.call(W, await buffered("instantiateStreaming", source), ...rest));
     };
     for (const k of HOOKS) {
       if (orig[k] !== undefined) W[k] = hooked[k];
@@ -636,6 +643,53 @@
     return true;
   }
 
+  // ---- Booting: the heap's Memory, and link failures. ----
+
+  let bootWatch = null; // non-null while loadPyodide waits for Pyodide
+
+  function linkFailed(cause) {
+    if (!bootWatch) return;
+    const e = new Error("sabkitSharedHeap: a module compiled with shared memory did not link: " +
+      (cause && cause.message || String(cause)), { cause });
+    e.name = "SharedHeapLinkError";
+    bootWatch.fail(e);
+  }
+
+  // watchBoot lasts one boot. Pyodide builds whose main module imports its
+  // memory (rather than defining it) create that memory in JavaScript:
+  // while the boot runs, WebAssembly.Memory makes memories that have a
+  // maximum shared (the rewritten import demands it) and remembers them,
+  // since such builds keep the Memory in a private variable. failed rejects
+  // on the first link failure.
+  function watchBoot() {
+    const W = WebAssembly;
+    const Orig = W.Memory;
+    const created = [];
+    let fail;
+    const failed = new Promise((_, reject) => { fail = reject; });
+    failed.catch(() => {});
+    const Hooked = new Proxy(Orig, {
+      construct(target, args, newTarget) {
+        const a = Array.from(args);
+        const d = a[0];
+        if (d && typeof d === "object" && d.maximum !== undefined && !d.shared) a[0] = Object.assign({}, d, { shared: true });
+        const m = Reflect.construct(target, a, newTarget === Hooked ? target : newTarget);
+        created.push(m);
+        return m;
+      },
+    });
+    W.Memory = Hooked;
+    bootWatch = { fail, created };
+    return {
+      failed,
+      created,
+      end() {
+        if (W.Memory === Hooked) W.Memory = Orig;
+        bootWatch = null;
+      },
+    };
+  }
+
   function resetStats() {
     stats = newStats();
   }
@@ -676,10 +730,14 @@
       const req = typeof require === "function" ? require : globalThis.require;
       if (typeof req !== "function") throw bootError(indexURL, "require is unavailable to load pyodide.js", "pass options.loadPyodide");
       const fs = req("fs");
-      for (const f of ["pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]) {
-        // A missing file would otherwise surface as an unhandled rejection
-        // inside Pyodide, which ends the Node process.
+      // A missing file would otherwise surface as an unhandled rejection
+      // inside Pyodide, which ends the Node process. Pyodide's Emscripten
+      // glue is pyodide.asm.mjs from 314 on, pyodide.asm.js before.
+      for (const f of ["pyodide.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]) {
         if (!fs.existsSync(indexURL + f)) throw bootError(indexURL, f + " not found", "no such file");
+      }
+      if (!fs.existsSync(indexURL + "pyodide.asm.mjs") && !fs.existsSync(indexURL + "pyodide.asm.js")) {
+        throw bootError(indexURL, "neither pyodide.asm.mjs nor pyodide.asm.js found", "no such file");
       }
       return req(indexURL + "pyodide.js").loadPyodide;
     }
@@ -693,6 +751,7 @@
     checkIsolation();
     const indexURL = normalizeIndexURL(opts.indexURL);
     install(opts);
+    const boot = watchBoot();
     const restore = hideImportScripts();
     let pyodide;
     try {
@@ -707,15 +766,23 @@
       delete cfg.shims;
       delete cfg.maxPages;
       try {
-        pyodide = await loader(cfg);
+        pyodide = await Promise.race([loader(cfg), boot.failed]);
       } catch (e) {
-        if (stats.failed > 0) throw e;
+        if (stats.failed > 0 || (e && e.name === "SharedHeapLinkError")) throw e;
         throw bootError(indexURL, "loadPyodide", e);
       }
     } finally {
+      boot.end();
       restore();
     }
-    const found = findMemory(pyodide);
+    const m = pyodide && pyodide._module;
+    if (!m || !(m.HEAPU8 instanceof Uint8Array)) {
+      const e = new Error("sabkitSharedHeap: Pyodide " + (pyodide && pyodide.version) +
+        " lacks pyodide._module.HEAPU8 (a Uint8Array), the view of its heap");
+      e.name = "PyodideFeatureError";
+      throw e;
+    }
+    const found = findMemory(pyodide, boot.created);
     if (!found.memory || !isSharedBuffer(pyodide._module.HEAPU8.buffer)) {
       const e = new Error("sabkitSharedHeap: Pyodide booted but its heap is not a SharedArrayBuffer (" +
         Object.prototype.toString.call(pyodide._module.HEAPU8.buffer) + "; " + stats.rewritten +
@@ -727,13 +794,17 @@
   }
 
   // findMemory returns the WebAssembly.Memory behind pyodide's heap and the
-  // property of pyodide._module that holds it.
-  function findMemory(pyodide) {
+  // property of pyodide._module that holds it: "" when Pyodide keeps it
+  // private and it is one of the memories created during boot (created).
+  function findMemory(pyodide, created) {
     const m = pyodide && pyodide._module;
-    if (!m) return { memory: null, property: "" };
+    if (!m || !m.HEAPU8) return { memory: null, property: "" };
     for (const p of ["memory", "wasmMemory"]) {
       const v = m[p];
       if (v instanceof WebAssembly.Memory && v.buffer === m.HEAPU8.buffer) return { memory: v, property: p };
+    }
+    for (const v of created || []) {
+      if (v.buffer === m.HEAPU8.buffer) return { memory: v, property: "" };
     }
     return { memory: null, property: "" };
   }
