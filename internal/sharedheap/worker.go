@@ -321,6 +321,17 @@ func (w *Worker) RunToEnd(ctx context.Context, code string) (js.Value, error) {
 	return w.call(ctx, "Run", "run", map[string]any{"code": code, "toEnd": true})
 }
 
+// Call calls the Python callable at the dotted path fn ("module.function",
+// resolved in the worker on first use and kept) with args, which Pyodide
+// converts as it does for any call from JavaScript: numbers, strings,
+// booleans and nil as Python values, typed arrays as JsProxies of the
+// worker's copy. No source is parsed. A str result arrives as a string, a
+// typed array as a transferred ArrayBuffer, anything else as Run converts
+// it. Cancellation works as for Run: a running call gets KeyboardInterrupt.
+func (w *Worker) Call(ctx context.Context, fn string, args []any) (js.Value, error) {
+	return w.call(ctx, "Call", "call", map[string]any{"fn": fn, "args": args})
+}
+
 // Close ends the worker at once, whatever Python is doing: pending calls
 // fail with ErrClosed, and Dead is closed. The worker keeps no
 // state worth flushing, so nothing is asked of it first.

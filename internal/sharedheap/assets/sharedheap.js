@@ -832,7 +832,7 @@
             },
             // cancel stops waiting for request id. A request the worker has
             // not started is marked so the worker skips it ("skipped"); a
-            // running "run" gets KeyboardInterrupt through the interrupt
+            // running "run" or "call" gets KeyboardInterrupt through the interrupt
             // buffer ("interrupted", its reply follows); a request sent with
             // toEnd that the worker has started runs to its end and its reply
             // still arrives ("finishing": its effects must not be lost);
@@ -844,13 +844,14 @@
                 Atomics.store(ctl, CTL_CANCEL + id % CTL_SLOTS, id);
                 while (Atomics.compareExchange(ctl, CTL_LOCK, 0, 1) !== 0);
                 const serving = Atomics.load(ctl, CTL_SERVING);
-                if (serving === id && op === "run") Atomics.store(ctl, CTL_INTERRUPT, 2);
+                const interruptible = op === "run" || op === "call";
+                if (serving === id && interruptible) Atomics.store(ctl, CTL_INTERRUPT, 2);
                 Atomics.store(ctl, CTL_LOCK, 0);
                 if (serving < id) {
                   settle(id, false, workerError("CanceledError", "the call was canceled before the worker started it"));
                   return "skipped";
                 }
-                if (serving === id && op === "run") return "interrupted";
+                if (serving === id && interruptible) return "interrupted";
                 if (op === "toEnd") return "finishing";
               }
               settle(id, false, workerError("CanceledError", "the call was abandoned while the worker ran it"));

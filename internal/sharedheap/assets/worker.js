@@ -42,6 +42,14 @@
 //   {op: "read", name}          a copy of its bytes as a transferred
 //                               ArrayBuffer: the postMessage path, for
 //                               threads that cannot share the heap.
+//   {op: "call", fn, args}      calls the Python callable at the dotted
+//                               path fn ("module.attr", resolved once and
+//                               kept) with args as Pyodide converts them
+//                               (numbers, strings, booleans, null, typed
+//                               arrays as JsProxies); no source is parsed.
+//                               A str result is returned as is, a typed
+//                               array's buffer is transferred; like run, it
+//                               can be interrupted.
 //   {op: "stdin", text}         queues text for input() and sys.stdin; an
 //                               empty queue reads as end of file.
 //   {op: "info"}                {heapBytes, shared, stats}
@@ -203,14 +211,36 @@ def _sabkit_free(name):
         r.destroy();
         return new Transfer(pyodide._module.HEAPU8.slice(address, address + nbytes).buffer);
       }
+      case "call": {
+        const r = callable(String(msg.fn))(...(Array.isArray(msg.args) ? msg.args : []));
+        if (ArrayBuffer.isView(r)) return new Transfer(r.buffer.byteLength === r.byteLength ? r.buffer : r.slice().buffer);
+        return convert(r);
+      }
       case "stdin":
         stdinQueue.push(...splitLines(String(msg.text)));
         return stdinQueue.length;
       case "info":
         return { heapBytes: pyodide._module.HEAPU8.buffer.byteLength, shared, stats: SH.stats() };
       default:
-        throw new TypeError("unknown op " + JSON.stringify(msg.op) + "; use run, alloc, free, read, stdin, info or close");
+        throw new TypeError("unknown op " + JSON.stringify(msg.op) + "; use run, call, alloc, free, read, stdin, info or close");
     }
+  }
+
+  // callables maps a dotted path to its PyProxy, looked up on first use.
+  const callables = new Map();
+  function callable(path) {
+    let fn = callables.get(path);
+    if (fn) return fn;
+    const dot = path.lastIndexOf(".");
+    if (dot <= 0) throw new TypeError("call needs a dotted path module.function, got " + JSON.stringify(path));
+    const mod = pyodide.pyimport(path.slice(0, dot));
+    const attr = mod[path.slice(dot + 1)];
+    // The attribute is borrowed from mod: keep a copy that outlives it.
+    fn = attr && typeof attr.copy === "function" ? attr.copy() : attr;
+    mod.destroy();
+    if (typeof fn !== "function") throw new TypeError(path + " is not a Python callable");
+    callables.set(path, fn);
+    return fn;
   }
 
   // Pyodide's stdin callback returns one line at a time; keep the newlines.
