@@ -31,6 +31,12 @@ type WorkerOptions struct {
 	// "stderr", text) as the worker prints. It runs on the JS event loop and
 	// must not block.
 	Output func(stream, text string)
+	// NoCallChannel sends Call requests by postMessage only. By default,
+	// where this thread has Atomics.waitAsync, the worker listens on a
+	// shared call channel for 20 ms after each call (blocked in
+	// Atomics.wait, its event loop paused; every message posted to it ends
+	// the pause), which roughly halves a call's round trip.
+	NoCallChannel bool
 }
 
 // Worker is Pyodide running in a DedicatedWorker (browser) or a
@@ -85,6 +91,7 @@ func StartWorker(ctx context.Context, opts WorkerOptions) (*Worker, error) {
 	cfg := js.Global().Get("Object").New()
 	cfg.Set("indexURL", opts.IndexURL)
 	cfg.Set("shared", !opts.Stock)
+	cfg.Set("callChannel", !opts.NoCallChannel)
 	if opts.ScriptURL != "" {
 		cfg.Set("scriptURL", opts.ScriptURL)
 	} else {
@@ -173,6 +180,10 @@ func (w *Worker) Pending() (goSide, jsSide int) {
 	w.mu.Unlock()
 	return goSide, w.client.Call("pending").Int()
 }
+
+// ChannelCalls returns how many calls went over the call channel (Atomics
+// on shared memory) rather than postMessage.
+func (w *Worker) ChannelCalls() int { return w.client.Call("channelCalls").Int() }
 
 // Memory returns the worker's heap, a shared WebAssembly.Memory (aliases:
 // view it with sabview.FromMemory, which re-derives its arrays as the
