@@ -49,12 +49,14 @@ type Bridge struct {
 	version string
 	py      interpreter
 
-	mu      sync.Mutex
-	entries map[*sabview.Lease]*entry
-	shares  map[shareKey]int // prepared bindings, so a repeated Share is one cheap call
-	orphans []int            // handles whose release was canceled, released by the next call
-	closed  bool
-	dead    *Error // why the worker died (LoadWorker only)
+	mu       sync.Mutex
+	entries  map[*sabview.Lease]*entry
+	shares   map[shareKey]int // prepared bindings, so a repeated Share is one cheap call
+	orphans  []int            // handles whose release was canceled, released by the next call
+	funcs    map[int]bool     // live Func handles
+	unpinned []int            // released Func handles Python has not heard of yet
+	closed   bool
+	dead     *Error // why the worker died (LoadWorker only)
 }
 
 // shareKey identifies a Share call's arguments; shapes of up to four
@@ -101,6 +103,13 @@ type interpreter interface {
 	refresh(ctx context.Context) (numpy bool, err error)
 	live(ctx context.Context) (int, error)
 	run(ctx context.Context, code string) error
+	// resolve pins the callable a dotted name refers to; problem says why
+	// there is none.
+	resolve(ctx context.Context, name string) (handle int, problem string, err error)
+	// invoke calls a pinned callable (handle > 0) or looks name up and
+	// calls it, with encoded arguments, and returns the encoded result.
+	invoke(ctx context.Context, op string, handle int, name, tags string, flat []any) (js.Value, error)
+	unpin(ctx context.Context, handles []int) error
 	loadPackages(ctx context.Context, packages []string) error
 	close()
 }
@@ -136,7 +145,7 @@ func attach(op string, pyodide, mem js.Value) (*Bridge, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Bridge{api: pyodide, mem: mem, version: version, py: py, entries: map[*sabview.Lease]*entry{}, shares: map[shareKey]int{}}, nil
+	return &Bridge{api: pyodide, mem: mem, version: version, py: py, entries: map[*sabview.Lease]*entry{}, shares: map[shareKey]int{}, funcs: map[int]bool{}}, nil
 }
 
 func checkPyodide(op string, v js.Value) error {
@@ -250,8 +259,9 @@ func (b *Bridge) Close() error {
 		return nil
 	}
 	b.closed = true
-	entries, shares := b.entries, b.shares
+	entries, shares, funcs := b.entries, b.shares, b.funcs
 	b.entries, b.shares, b.orphans = map[*sabview.Lease]*entry{}, map[shareKey]int{}, nil
+	b.funcs, b.unpinned = map[int]bool{}, nil
 	b.mu.Unlock()
 	revoked := &Error{Op: "Close", Kind: ErrClosed, Detail: "the bridge that owned this memory was closed"}
 	for lease := range entries {
@@ -267,6 +277,13 @@ func (b *Bridge) Close() error {
 		}
 		for _, binding := range shares {
 			b.py.forget(ctx, binding)
+		}
+		if len(funcs) > 0 {
+			handles := make([]int, 0, len(funcs))
+			for h := range funcs {
+				handles = append(handles, h)
+			}
+			b.py.unpin(ctx, handles)
 		}
 	}
 	b.py.close()
@@ -294,7 +311,7 @@ func (b *Bridge) begin(ctx context.Context, op string) error {
 			return err
 		}
 	}
-	return nil
+	return b.flushUnpinned(ctx)
 }
 
 func (b *Bridge) usable(op string) error {

@@ -26,6 +26,9 @@ var (
 	ErrPython = errors.New("exception raised in Python")
 	// ErrName: not a usable Python global name, or no such global.
 	ErrName = errors.New("bad name")
+	// ErrType: a Call argument or result has a type the bridge does not
+	// convert; the Fix lists the types that work.
+	ErrType = errors.New("unsupported type")
 	// ErrNotBuffer: the Python object does not support the buffer protocol.
 	ErrNotBuffer = errors.New("not a buffer")
 	// ErrDType: the Python buffer's element type differs from the view's.

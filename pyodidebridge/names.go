@@ -3,6 +3,7 @@
 package pyodidebridge
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 )
@@ -16,14 +17,8 @@ func checkName(op, name string) error {
 	if name == "" {
 		return errorf(op, ErrName, fix, "empty name")
 	}
-	for i, r := range name {
-		if r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r)) {
-			continue
-		}
-		return errorf(op, ErrName, fix, "%q is not a Python identifier (character %q)", name, r)
-	}
-	if pythonKeywords[name] {
-		return errorf(op, ErrName, fix, "%q is a Python keyword", name)
+	if msg := identifierProblem(name); msg != "" {
+		return errorf(op, ErrName, fix, "%q %s", name, msg)
 	}
 	if len(name) > 4 && strings.HasPrefix(name, "__") && strings.HasSuffix(name, "__") {
 		return errorf(op, ErrName, "pick a name without leading and trailing double underscores",
@@ -33,6 +28,24 @@ func checkName(op, name string) error {
 		return errorf(op, ErrName, "pick a name that does not start with _sabkit", "%q is reserved for the bridge's helpers", name)
 	}
 	return nil
+}
+
+// identifierProblem says why name is not a Python identifier that is not a
+// keyword, or returns "".
+func identifierProblem(name string) string {
+	if name == "" {
+		return "has an empty part"
+	}
+	for i, r := range name {
+		if r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r)) {
+			continue
+		}
+		return fmt.Sprintf("is not a Python identifier (character %q)", r)
+	}
+	if pythonKeywords[name] {
+		return "is a Python keyword"
+	}
+	return ""
 }
 
 var pythonKeywords = func() map[string]bool {

@@ -18,6 +18,7 @@ type sameThread struct {
 	module                                           js.Value
 	allocFn, exportFn, prepareFn, rebindFn, forgetFn js.Value
 	releaseFn, refreshFn, liveFn                     js.Value
+	resolveFn, invokeFn, invokeNameFn, unpinFn       js.Value
 
 	// strs holds JS strings made once: a Go string converted on every call
 	// costs microseconds on the hand-off path (names and formats repeat).
@@ -79,6 +80,7 @@ func newSameThread(op string, api js.Value) (*sameThread, error) {
 	}{
 		{&s.allocFn, "alloc"}, {&s.exportFn, "export"}, {&s.prepareFn, "prepare"}, {&s.rebindFn, "rebind"}, {&s.forgetFn, "forget"},
 		{&s.releaseFn, "release"}, {&s.refreshFn, "refresh"}, {&s.liveFn, "live"},
+		{&s.resolveFn, "resolve"}, {&s.invokeFn, "invoke"}, {&s.invokeNameFn, "invoke_name"}, {&s.unpinFn, "unpin"},
 	} {
 		*f.dst = module.Get(f.name)
 	}
@@ -185,6 +187,36 @@ func (s *sameThread) live(context.Context) (int, error) {
 	return r.Int(), nil
 }
 
+func (s *sameThread) resolve(_ context.Context, name string) (int, string, error) {
+	r, err := call("Func", s.resolveFn, name)
+	if err != nil {
+		return 0, "", err
+	}
+	if r.Type() == js.TypeString {
+		return 0, r.String(), nil
+	}
+	return r.Int(), "", nil
+}
+
+func (s *sameThread) invoke(_ context.Context, op string, handle int, name, tags string, flat []any) (js.Value, error) {
+	args := make([]any, 0, len(flat)+2)
+	if handle == 0 {
+		args = append(append(args, s.str(name), s.str(tags)), flat...)
+		return call(op, s.invokeNameFn, args...)
+	}
+	args = append(append(args, handle, s.str(tags)), flat...)
+	return call(op, s.invokeFn, args...)
+}
+
+func (s *sameThread) unpin(_ context.Context, handles []int) error {
+	args := make([]any, len(handles))
+	for i, h := range handles {
+		args[i] = h
+	}
+	_, err := call("Func.Release", s.unpinFn, args...)
+	return err
+}
+
 func (s *sameThread) run(ctx context.Context, code string) error {
 	const op = "Run"
 	p, err := jsinterop.Try(func() js.Value { return s.api.Call("runPythonAsync", code) })
@@ -215,7 +247,8 @@ func destroyProxy(api js.Value, v js.Value) {
 }
 
 func (s *sameThread) close() {
-	for _, f := range []js.Value{s.allocFn, s.exportFn, s.prepareFn, s.rebindFn, s.forgetFn, s.releaseFn, s.refreshFn, s.liveFn, s.module} {
+	for _, f := range []js.Value{s.allocFn, s.exportFn, s.prepareFn, s.rebindFn, s.forgetFn, s.releaseFn, s.refreshFn, s.liveFn,
+		s.resolveFn, s.invokeFn, s.invokeNameFn, s.unpinFn, s.module} {
 		jsinterop.Do(func() { f.Call("destroy") })
 	}
 }

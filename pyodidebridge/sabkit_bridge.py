@@ -200,3 +200,151 @@ def release(handle):
 def live():
     """Number of live entries and prepared bindings, for leak checks."""
     return len(_live) + len(_bindings)
+
+
+# ---- Calls by name (Call, Func) ----
+#
+# Go sends a call as (target, tags, *flat): target is a handle from resolve
+# or a dotted name, tags has one letter per argument, and flat holds the
+# arguments as JavaScript primitives, a view taking several slots. The
+# result comes back as one str whose first letter says its type, or, for
+# bytes, as a JS Uint8Array: nothing on this path parses Python source.
+
+_funcs = {}  # handle -> callable pinned by Func
+_next_func = 0
+
+
+def _lookup(name):
+    """The object a dotted name refers to: a global of __main__ or a builtin,
+    followed by attributes; or an attribute of a module, importing the
+    longest importable prefix. Raises LookupError saying what is missing."""
+    import builtins
+    import importlib
+
+    parts = name.split(".")
+    head = parts[0]
+    if head in _main:
+        obj, rest, where = _main[head], parts[1:], head
+    elif hasattr(builtins, head):
+        obj, rest, where = getattr(builtins, head), parts[1:], head
+    elif len(parts) == 1:
+        raise LookupError(f"{name!r} is neither a global of __main__ nor a builtin")
+    else:
+        obj = None
+        for cut in range(len(parts) - 1, 0, -1):
+            mod = ".".join(parts[:cut])
+            try:
+                obj = importlib.import_module(mod)
+            except ModuleNotFoundError as e:
+                if e.name is not None and not mod.startswith(e.name):
+                    raise  # the module exists but imports something missing
+                continue
+            rest, where = parts[cut:], mod
+            break
+        if obj is None:
+            raise LookupError(f"no module {head!r} (nor a global of __main__ by that name) for {name!r}")
+    for attr in rest:
+        try:
+            obj = getattr(obj, attr)
+        except AttributeError:
+            raise LookupError(f"{where!r} has no attribute {attr!r} (looking up {name!r})") from None
+        where += "." + attr
+    return obj
+
+
+def resolve(name):
+    """Pin the callable a dotted name refers to and return its handle (an
+    int), or a str saying why there is none."""
+    global _next_func
+    try:
+        fn = _lookup(name)
+    except LookupError as e:
+        return str(e.args[0])
+    if not callable(fn):
+        return f"{name!r} is a {type(fn).__name__}, not callable"
+    _next_func += 1
+    _funcs[_next_func] = fn
+    return _next_func
+
+
+def unpin(*handles):
+    """Forget the callables of released Func handles."""
+    for h in handles:
+        _funcs.pop(h, None)
+
+
+def _arguments(tags, flat):
+    args = []
+    i = 0
+    for t in tags:
+        if t == "n":
+            args.append(None)
+            continue
+        x = flat[i]
+        i += 1
+        if t == "i" or t == "s" or t == "?":
+            args.append(x)
+        elif t == "f":
+            args.append(float(x))
+        elif t == "I":
+            args.append(int(x))
+        elif t == "g":
+            args.append(float(x))
+        elif t == "y":
+            args.append(x.to_bytes())
+        elif t == "v":
+            off, nbytes, fmt, ndim = flat[i : i + 4]
+            shape = flat[i + 4 : i + 4 + ndim]
+            i += 4 + ndim
+            if x:
+                raw = _live[x].raw[off : off + nbytes]
+            else:
+                raw = span(off, nbytes)
+            args.append(shaped(raw, fmt, shape))
+        else:
+            raise ValueError(f"sabkit: unknown argument tag {t!r}")
+    return args
+
+
+def _result(r):
+    if r is None:
+        return "n"
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(r, np.generic):
+        r = r.item()
+    if r is True:
+        return "t"
+    if r is False:
+        return "f"
+    if isinstance(r, int):
+        return "i" + str(r)
+    if isinstance(r, float):
+        return "d" + repr(r)
+    if isinstance(r, str):
+        return "s" + r
+    if isinstance(r, (bytes, bytearray, memoryview)):
+        import js
+
+        m = memoryview(r).cast("B")
+        out = js.Uint8Array.new(m.nbytes)
+        out.assign(m)
+        return out
+    return "?" + type(r).__module__ + "." + type(r).__qualname__
+
+
+def invoke(handle, tags, *flat):
+    """Call the callable of a Func handle with decoded arguments and return
+    its encoded result."""
+    return _result(_funcs[handle](*_arguments(tags, flat)))
+
+
+def invoke_name(name, tags, *flat):
+    """Look a dotted name up and call it, as invoke; an unknown name comes
+    back as "!" and the reason."""
+    try:
+        fn = _lookup(name)
+    except LookupError as e:
+        return "!" + str(e.args[0])
+    if not callable(fn):
+        return "!" + f"{name!r} is a {type(fn).__name__}, not callable"
+    return _result(fn(*_arguments(tags, flat)))

@@ -30,13 +30,9 @@ func Share[T sabview.Element](ctx context.Context, b *Bridge, name string, v *sa
 	if v == nil {
 		return errorf(op, ErrOutsideHeap, "pass a view from Alloc, View or CopyIn", "nil view")
 	}
-	if mem, ok := v.Memory(); !ok || !mem.Equal(b.mem) {
-		return errorf(op, ErrOutsideHeap,
-			"copy it in with pyodidebridge.CopyIn (one copy), or allocate it in Pyodide's heap with Alloc and write there",
-			"%v is not in this Pyodide's heap", v)
-	}
-	if l := v.Lease(); l != nil && l.Revoked() {
-		return errorf(op, ErrFreed, "share a live view", "%v was freed", v)
+	handle, offset, err := b.heapRef(op, v, v.ByteOffset(), v.Lease())
+	if err != nil {
+		return err
 	}
 	if len(shape) == 0 {
 		shape = []int{v.Len()}
@@ -45,10 +41,9 @@ func Share[T sabview.Element](ctx context.Context, b *Bridge, name string, v *sa
 		return err
 	}
 	d := dtypeOf[T]()
-	key := shareKey{name: name, offset: v.ByteOffset(), n: v.ByteLength(), format: d.Format, ndim: len(shape)}
-	handle := 0
-	if e, ok := b.entryOf(v.Lease()); ok {
-		key.lease, key.offset, handle = e.lease, v.ByteOffset()-e.addr, e.handle
+	key := shareKey{name: name, offset: offset, n: v.ByteLength(), format: d.Format, ndim: len(shape)}
+	if handle != 0 {
+		key.lease = v.Lease()
 	}
 	return b.share(ctx, key, handle, shape)
 }

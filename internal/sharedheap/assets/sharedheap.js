@@ -834,6 +834,62 @@
   // marked. Both sides hold the lock for a few instructions only.
   const CTL_INTERRUPT = 0, CTL_SERVING = 1, CTL_LOCK = 2, CTL_CANCEL = 3, CTL_SLOTS = 1024;
 
+  // The call channel, a second shared block that carries "call" requests
+  // and their replies without postMessage while the worker listens for
+  // them: after serving a call it blocks in Atomics.wait on CH_STATE for up
+  // to CH_LISTEN_MS, so a burst of calls costs two Atomics wake-ups each
+  // instead of two message tasks. Int32 slots: CH_STATE (CH_IDLE: not
+  // listening; CH_LISTENING; CH_REQUEST: a request is written; CH_BUSY: the
+  // worker took it), CH_LEN (bytes of the request, then of the reply; -1:
+  // the reply went by postMessage), CH_REPLY (id of the last reply written),
+  // CH_POSTED (messages the client posted). The request or reply, JSON in
+  // UTF-8, follows the header. The client uses the channel only when nothing
+  // else is pending, so requests stay in order; it counts every message it
+  // posts and wakes the worker, which stops listening while a message it
+  // has not yet received or served is on its way.
+  const CH_STATE = 0, CH_LEN = 1, CH_REPLY = 2, CH_POSTED = 3, CH_HEADER = 16, CH_BYTES = 1 << 16;
+  const CH_IDLE = 0, CH_LISTENING = 1, CH_REQUEST = 2, CH_BUSY = 3;
+  const CH_LISTEN_MS = 20;
+  // Both sides spin this long before they sleep (the worker for the next
+  // request, the client for the reply): waking a sleeping thread costs more
+  // than a no-op call.
+  const CH_SPIN_MS = 0.2;
+  // A lost waitAsync wake-up (seen in WebKit) costs at most this long.
+  const CH_RECHECK_MS = 100;
+  let chEncoder = null, chDecoder = null;
+
+  // channelWrite puts msg into the channel as JSON, or returns false when
+  // it does not fit.
+  function channelWrite(ch, msg) {
+    if (!chEncoder) chEncoder = new TextEncoder();
+    const bytes = chEncoder.encode(JSON.stringify(msg));
+    if (bytes.length > CH_BYTES) return false;
+    new Uint8Array(ch.buffer, CH_HEADER, bytes.length).set(bytes);
+    Atomics.store(ch, CH_LEN, bytes.length);
+    return true;
+  }
+
+  // channelRead parses the JSON in the channel (CH_LEN bytes).
+  function channelRead(ch) {
+    if (!chDecoder) chDecoder = new TextDecoder();
+    const n = Atomics.load(ch, CH_LEN);
+    // TextDecoder refuses shared views: decode a private copy.
+    return JSON.parse(chDecoder.decode(new Uint8Array(ch.buffer, CH_HEADER, n).slice()));
+  }
+
+  // channelArgs reports whether a request survives JSON unchanged: numbers
+  // (finite), strings, booleans and null only.
+  function channelArgs(args) {
+    if (!Array.isArray(args)) return false;
+    for (const a of args) {
+      const t = typeof a;
+      if (a === null || t === "string" || t === "boolean") continue;
+      if (t === "number" && Number.isFinite(a) && !Object.is(a, -0)) continue;
+      return false;
+    }
+    return true;
+  }
+
   let workerSerial = 0;
 
   function startWorker(options) {
@@ -892,6 +948,9 @@
       return Promise.reject(e);
     }
     const ctl = typeof SharedArrayBuffer === "function" ? new Int32Array(new SharedArrayBuffer(4 * (CTL_CANCEL + CTL_SLOTS))) : null;
+    // The call channel needs Atomics.waitAsync here: this thread must not block.
+    const ch = ctl && typeof Atomics.waitAsync === "function" && o.callChannel !== false ?
+      new Int32Array(new SharedArrayBuffer(CH_HEADER + CH_BYTES)) : null;
     const pending = new Map(); // id -> op
     let nextId = 0;
     let failed = null;
@@ -916,6 +975,37 @@
         } else if (dead) onDeath(err);
       };
       const fail = (why) => end(workerError("WorkerDeadError", why), true);
+      const settleReply = (m) => {
+        settle(m.id, !!m.ok, m.ok ? m.result : m.skipped ?
+          workerError("CanceledError", "the call was canceled before the worker started it") : remoteError(m.error, ""));
+      };
+      // sendOnChannel hands a call to a listening worker; false: post it.
+      const sendOnChannel = (request, id) => {
+        if (!ch || request.op !== "call" || pending.size !== 1 || !channelArgs(request.args) ||
+            Atomics.load(ch, CH_STATE) !== CH_LISTENING) return false;
+        const last = Atomics.load(ch, CH_REPLY);
+        if (!channelWrite(ch, Object.assign({}, request, { id }))) return false;
+        if (Atomics.compareExchange(ch, CH_STATE, CH_LISTENING, CH_REQUEST) !== CH_LISTENING) return false;
+        Atomics.notify(ch, CH_STATE);
+        channels++;
+        const spinUntil = performance.now() + CH_SPIN_MS;
+        while (Atomics.load(ch, CH_REPLY) !== id && performance.now() < spinUntil);
+        // The reply is settled from a later task or microtask, never inside
+        // call(): its caller may hold a lock that onReply takes.
+        const wait = () => {
+          const w = Atomics.waitAsync(ch, CH_REPLY, last, CH_RECHECK_MS);
+          if (w.async) w.value.then(check); else Promise.resolve().then(check);
+        };
+        const check = () => {
+          if (!pending.has(id) || failed) return;
+          if (Atomics.load(ch, CH_REPLY) !== id) return wait();
+          if (Atomics.load(ch, CH_LEN) < 0) return; // the reply comes by postMessage
+          settleReply(channelRead(ch));
+        };
+        wait();
+        return true;
+      };
+      let channels = 0;
       port.on((m) => {
         if (!m || typeof m !== "object" || failed) return;
         if (m.type === "alive") {
@@ -937,12 +1027,18 @@
                 return id;
               }
               pending.set(id, request.toEnd ? "toEnd" : String(request.op));
+              if (sendOnChannel(request, id)) return id;
               port.post(Object.assign({}, request, { id }));
+              // A listening worker reads no messages: make it stop.
+              if (ch) {
+                Atomics.add(ch, CH_POSTED, 1);
+                Atomics.notify(ch, CH_STATE);
+              }
               return id;
             },
             // cancel stops waiting for request id. A request the worker has
             // not started is marked so the worker skips it ("skipped"); a
-            // running "run" gets KeyboardInterrupt through the interrupt
+            // running "run" or "call" gets KeyboardInterrupt through the interrupt
             // buffer ("interrupted", its reply follows); a request sent with
             // toEnd that the worker has started runs to its end and its reply
             // still arrives ("finishing": its effects must not be lost);
@@ -954,13 +1050,14 @@
                 Atomics.store(ctl, CTL_CANCEL + id % CTL_SLOTS, id);
                 while (Atomics.compareExchange(ctl, CTL_LOCK, 0, 1) !== 0);
                 const serving = Atomics.load(ctl, CTL_SERVING);
-                if (serving === id && op === "run") Atomics.store(ctl, CTL_INTERRUPT, 2);
+                const interruptible = op === "run" || op === "call";
+                if (serving === id && interruptible) Atomics.store(ctl, CTL_INTERRUPT, 2);
                 Atomics.store(ctl, CTL_LOCK, 0);
                 if (serving < id) {
                   settle(id, false, workerError("CanceledError", "the call was canceled before the worker started it"));
                   return "skipped";
                 }
-                if (serving === id && op === "run") return "interrupted";
+                if (serving === id && interruptible) return "interrupted";
                 if (op === "toEnd") return "finishing";
               }
               settle(id, false, workerError("CanceledError", "the call was abandoned while the worker ran it"));
@@ -971,6 +1068,8 @@
               settle(id, false, workerError("CanceledError", "the call was abandoned while the worker ran it"));
             },
             pending: () => pending.size,
+            // channelCalls counts calls sent on the call channel.
+            channelCalls: () => channels,
             dead: () => failed !== null,
             // terminate ends the worker now; pending calls fail.
             terminate() {
@@ -986,11 +1085,10 @@
         } else if (m.type === "stdout" || m.type === "stderr") {
           onOutput(m.type, m.text);
         } else if (m.id !== undefined && pending.has(m.id)) {
-          settle(m.id, !!m.ok, m.ok ? m.result : m.skipped ?
-            workerError("CanceledError", "the call was canceled before the worker started it") : remoteError(m.error, ""));
+          settleReply(m);
         }
       }, fail);
-      port.post({ op: "init", indexURL, shared: o.shared !== false, lockName, control: ctl });
+      port.post({ op: "init", indexURL, shared: o.shared !== false, lockName, control: ctl, calls: ch });
     });
   }
 
@@ -1015,6 +1113,8 @@
     discardWorker,
     findMemory,
     checkIsolation,
+    channel: { write: channelWrite, read: channelRead, STATE: CH_STATE, LEN: CH_LEN, REPLY: CH_REPLY, POSTED: CH_POSTED,
+      IDLE: CH_IDLE, LISTENING: CH_LISTENING, REQUEST: CH_REQUEST, BUSY: CH_BUSY, LISTEN_MS: CH_LISTEN_MS, SPIN_MS: CH_SPIN_MS },
     isSharedView,
     ISOLATION_FIX,
   };

@@ -4,7 +4,7 @@
 // worker_threads script (file or eval).
 //
 // Start: the parent posts {op: "init", indexURL, shared = true, lockName,
-// control}. The worker first takes the Web Lock lockName and holds it until
+// control, calls}. The worker first takes the Web Lock lockName and holds it until
 // it ends, so the parent learns of its death by being granted the lock;
 // then it posts {type: "alive"}. With shared, Pyodide boots on a shared heap
 // (sabkitSharedHeap.loadPyodide); without, stock Pyodide boots (for
@@ -15,7 +15,10 @@
 // and clearing slot 0 here and around checking slot 1 and setting slot 0 in
 // the parent, and slot 3 + id % 1024 holds id when the parent cancelled that
 // request before it started (the worker then skips it and answers {id, ok:
-// false, skipped: true}). The worker answers
+// false, skipped: true}). calls, when set, is the call channel that
+// sharedheap.js describes: after each "call" the worker listens on it for
+// a while, and requests and replies that arrive there are the same objects
+// as the messages below. The worker answers
 //   {type: "ready", memory, version, shared, memoryProperty, stats}
 // where memory is the heap's WebAssembly.Memory (null when not shared: a
 // non-shared Memory cannot be posted), or
@@ -42,6 +45,14 @@
 //   {op: "read", name}          a copy of its bytes as a transferred
 //                               ArrayBuffer: the postMessage path, for
 //                               threads that cannot share the heap.
+//   {op: "call", fn, args}      calls the Python callable at the dotted
+//                               path fn ("module.attr", resolved once and
+//                               kept) with args as Pyodide converts them
+//                               (numbers, strings, booleans, null, typed
+//                               arrays as JsProxies); no source is parsed.
+//                               A str result is returned as is, a typed
+//                               array's buffer is transferred; like run, it
+//                               can be interrupted.
 //   {op: "stdin", text}         queues text for input() and sys.stdin; an
 //                               empty queue reads as end of file.
 //   {op: "info"}                {heapBytes, shared, stats}
@@ -203,14 +214,39 @@ def _sabkit_free(name):
         r.destroy();
         return new Transfer(pyodide._module.HEAPU8.slice(address, address + nbytes).buffer);
       }
+      case "call":
+        return callOp(msg);
       case "stdin":
         stdinQueue.push(...splitLines(String(msg.text)));
         return stdinQueue.length;
       case "info":
         return { heapBytes: pyodide._module.HEAPU8.buffer.byteLength, shared, stats: SH.stats() };
       default:
-        throw new TypeError("unknown op " + JSON.stringify(msg.op) + "; use run, alloc, free, read, stdin, info or close");
+        throw new TypeError("unknown op " + JSON.stringify(msg.op) + "; use run, call, alloc, free, read, stdin, info or close");
     }
+  }
+
+  function callOp(msg) {
+    const r = callable(String(msg.fn))(...(Array.isArray(msg.args) ? msg.args : []));
+    if (ArrayBuffer.isView(r)) return new Transfer(r.buffer.byteLength === r.byteLength ? r.buffer : r.slice().buffer);
+    return convert(r);
+  }
+
+  // callables maps a dotted path to its PyProxy, looked up on first use.
+  const callables = new Map();
+  function callable(path) {
+    let fn = callables.get(path);
+    if (fn) return fn;
+    const dot = path.lastIndexOf(".");
+    if (dot <= 0) throw new TypeError("call needs a dotted path module.function, got " + JSON.stringify(path));
+    const mod = pyodide.pyimport(path.slice(0, dot));
+    const attr = mod[path.slice(dot + 1)];
+    // The attribute is borrowed from mod: keep a copy that outlives it.
+    fn = attr && typeof attr.copy === "function" ? attr.copy() : attr;
+    mod.destroy();
+    if (typeof fn !== "function") throw new TypeError(path + " is not a Python callable");
+    callables.set(path, fn);
+    return fn;
   }
 
   // Pyodide's stdin callback returns one line at a time; keep the newlines.
@@ -239,6 +275,76 @@ def _sabkit_free(name):
     });
   }
 
+  // begin marks msg as the request being served (so an interrupt reaches
+  // it and nothing else) and reports whether it was cancelled before it
+  // started.
+  function begin(msg) {
+    if (!ctl) return false;
+    while (Atomics.compareExchange(ctl, CTL_LOCK, 0, 1) !== 0);
+    Atomics.store(ctl, CTL_SERVING, msg.id);
+    Atomics.store(ctl, CTL_INTERRUPT, 0);
+    Atomics.store(ctl, CTL_LOCK, 0);
+    return Atomics.load(ctl, CTL_CANCEL + msg.id % CTL_SLOTS) === msg.id;
+  }
+
+  // reply posts the answer to request id.
+  function reply(id, result) {
+    if (result instanceof Transfer) port.post({ id, ok: true, result: result.buffer }, [result.buffer]);
+    else port.post({ id, ok: true, result });
+  }
+
+  // listen serves calls from the call channel until none came for
+  // LISTEN_MS or a message is on its way (received and not served yet, or
+  // posted and not received). It blocks this worker's event loop meanwhile,
+  // which is why the client counts and signals every message it posts.
+  let calls = null;
+  let received = 0; // requests received by message
+  let queued = 0; // of which not yet started
+  function listen() {
+    const C = SH.channel;
+    const quiet = () => queued === 0 && Atomics.load(calls, C.POSTED) === received;
+    let until = performance.now() + C.LISTEN_MS;
+    let spinUntil = performance.now() + C.SPIN_MS;
+    if (!quiet()) return;
+    Atomics.store(calls, C.STATE, C.LISTENING);
+    for (;;) {
+      while (Atomics.load(calls, C.STATE) === C.LISTENING && performance.now() < spinUntil);
+      const left = until - performance.now();
+      if (left > 0 && quiet()) Atomics.wait(calls, C.STATE, C.LISTENING, left);
+      if (Atomics.load(calls, C.STATE) === C.REQUEST) {
+        Atomics.store(calls, C.STATE, C.BUSY);
+        serveChannel(C);
+        Atomics.store(calls, C.STATE, C.LISTENING);
+        until = performance.now() + C.LISTEN_MS;
+        spinUntil = performance.now() + C.SPIN_MS;
+      } else if ((!quiet() || performance.now() >= until) &&
+          Atomics.compareExchange(calls, C.STATE, C.LISTENING, C.IDLE) === C.LISTENING) {
+        return; // else a request came in just now: serve it first
+      }
+    }
+  }
+
+  function serveChannel(C) {
+    let msg = null, answer;
+    try {
+      msg = C.read(calls);
+      if (begin(msg)) answer = { id: msg.id, ok: false, skipped: true };
+      else {
+        const result = callOp(msg);
+        answer = result instanceof Transfer ? null : { id: msg.id, ok: true, result };
+        if (!answer) reply(msg.id, result);
+      }
+    } catch (e) {
+      answer = { id: msg ? msg.id : 0, ok: false, error: describe(e) };
+    }
+    if (!answer || !C.write(calls, answer)) {
+      if (answer) port.post(answer);
+      Atomics.store(calls, C.LEN, -1);
+    }
+    Atomics.store(calls, C.REPLY, msg ? msg.id : 0);
+    Atomics.notify(calls, C.REPLY);
+  }
+
   let chain = Promise.resolve();
   let booted = null;
   port.onMessage((msg) => {
@@ -246,6 +352,7 @@ def _sabkit_free(name):
     if (msg.op === "init") {
       if (booted) return;
       if (msg.control instanceof Int32Array) ctl = msg.control;
+      if (msg.calls instanceof Int32Array) calls = msg.calls;
       booted = holdLock(msg.lockName).then(() => {
         port.post({ type: "alive" });
         return init(msg);
@@ -268,19 +375,16 @@ def _sabkit_free(name):
       return;
     }
     if (msg.id === undefined) return;
+    received++;
+    queued++;
     chain = chain.then(async () => {
+      queued--;
       if (!booted) throw new Error("the worker has not been sent {op: \"init\"}");
       await booted;
       if (!pyodide) throw new Error("Pyodide did not boot in this worker");
-      if (ctl) {
-        while (Atomics.compareExchange(ctl, CTL_LOCK, 0, 1) !== 0);
-        Atomics.store(ctl, CTL_SERVING, msg.id);
-        Atomics.store(ctl, CTL_INTERRUPT, 0);
-        Atomics.store(ctl, CTL_LOCK, 0);
-        if (Atomics.load(ctl, CTL_CANCEL + msg.id % CTL_SLOTS) === msg.id) {
-          port.post({ id: msg.id, ok: false, skipped: true });
-          return;
-        }
+      if (begin(msg)) {
+        port.post({ id: msg.id, ok: false, skipped: true });
+        return;
       }
       if (msg.op === "close") {
         port.post({ id: msg.id, ok: true, result: null });
@@ -288,12 +392,11 @@ def _sabkit_free(name):
         return;
       }
       try {
-        const result = await serve(msg);
-        if (result instanceof Transfer) port.post({ id: msg.id, ok: true, result: result.buffer }, [result.buffer]);
-        else port.post({ id: msg.id, ok: true, result });
+        reply(msg.id, await serve(msg));
       } catch (e) {
         port.post({ id: msg.id, ok: false, error: describe(e) });
       }
+      if (msg.op === "call" && calls) listen();
     }).catch((e) => port.post({ id: msg.id, ok: false, error: describe(e) }));
   });
 })();
