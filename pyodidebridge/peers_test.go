@@ -153,7 +153,6 @@ func benchArrays(ctx context.Context, b *testing.B, wb *pyodidebridge.Bridge, mo
 		}
 		for _, m := range modes {
 			b.Run(size+m.name, func(b *testing.B) {
-				b.SetBytes(int64(nbytes))
 				r := awaitB(ctx, b, p.api.Call("obtain", b.N, nbytes, m.transfer))
 				if bad := r.Get("bad").Int(); bad > 0 {
 					b.Fatalf("%s: %d of %d arrays did not hold what Python wrote", m.name, bad, b.N)
@@ -172,7 +171,6 @@ func benchArrays(ctx context.Context, b *testing.B, wb *pyodidebridge.Bridge, mo
 	check := mod.Get("checkArray")
 	// obtain times one hand-off per iteration after Python filled the array.
 	obtain := func(b *testing.B, row string, take func() (js.Value, func(), error)) {
-		b.SetBytes(int64(nbytes))
 		now := wallMillis()
 		us := make([]float64, 0, b.N)
 		for i := range b.N {
@@ -346,8 +344,15 @@ func clockMicros() float64 {
 	return step
 }
 
+// reportPercentiles reports the timed steps' p50 and p99, and their mean
+// as ns/op in place of the whole loop's, which includes untimed work.
 func reportPercentiles(b *testing.B, us []float64) latency {
 	p50, p99 := percentiles(us)
+	var sum float64
+	for _, u := range us {
+		sum += u
+	}
+	b.ReportMetric(1000*sum/float64(len(us)), "ns/op")
 	b.ReportMetric(p50, "p50-µs")
 	b.ReportMetric(p99, "p99-µs")
 	return latency{p50, p99}
@@ -359,7 +364,11 @@ type frameRate struct {
 }
 
 func reportFrames(b *testing.B, frames, torn int, seconds float64) frameRate {
+	if frames == 0 {
+		b.Fatalf("no frame reached this thread in %.1f s", seconds)
+	}
 	r := frameRate{float64(frames) / seconds, torn}
+	b.ReportMetric(1e9/r.perSecond, "ns/op") // per frame taken
 	b.ReportMetric(r.perSecond, "frames/s")
 	b.ReportMetric(float64(torn), "torn")
 	return r
@@ -419,10 +428,14 @@ func (t *peerTable) print(wb *pyodidebridge.Bridge) {
 	fmt.Printf("\nPeers: the same Python functions in a Pyodide worker, driven from this thread (%s; Pyodide %s)\n",
 		jsenv.Describe(), wb.Version())
 	ratio := func(x, y float64) string {
-		if y <= 0 || x <= 0 {
+		switch r := x / y; {
+		case y <= 0 || x <= 0:
 			return "-"
+		case r >= 100:
+			return fmt.Sprintf("%.0fx", r)
+		default:
+			return fmt.Sprintf("%.3gx", r)
 		}
-		return fmt.Sprintf("%.3gx", x/y)
 	}
 	// Below the clock's step a time is only known to be under it, and a
 	// ratio over it only known to be above.
@@ -433,7 +446,10 @@ func (t *peerTable) print(wb *pyodidebridge.Bridge) {
 		return fmt.Sprintf("%.1f", us)
 	}
 	over := func(x, y float64) string {
-		if y < t.clock && x >= t.clock {
+		switch {
+		case y < t.clock && x < t.clock:
+			return "~1x"
+		case y < t.clock:
 			return ">" + ratio(x, t.clock)
 		}
 		return ratio(x, y)

@@ -60,7 +60,7 @@ func latencyBar(r result, label string, clock float64) bar {
 	b := bar{label: label, peer: r.peer, value: r.metrics["p50-µs"], tick: r.metrics["p99-µs"]}
 	b.note = formatMicros(b.value)
 	if b.value < clock {
-		b.value, b.note = clock, "< "+formatMicros(clock)+" (clock step)"
+		b.value, b.note = clock, "< "+formatMicros(clock)+" (clock)"
 	}
 	if b.tick < clock {
 		b.tick = 0
