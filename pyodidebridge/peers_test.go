@@ -57,6 +57,21 @@ type peer struct {
 	api  js.Value
 }
 
+// peerMode is one way a peer hands data over: comlink clones or, with
+// Comlink.transfer, transfers; coincident has one way (its proxy's reply
+// for arrays, a transferring synchronous call for frames).
+type peerMode struct {
+	name     string
+	transfer bool
+}
+
+func (p peer) modes() []peerMode {
+	if p.name == "comlink" {
+		return []peerMode{{"comlink-clone", false}, {"comlink-transfer", true}}
+	}
+	return []peerMode{{p.name, false}}
+}
+
 // BenchmarkPeers drives the same Python functions (testdata/peers/peers.py)
 // in a Pyodide worker through comlink 4.4.2, coincident 4.1.1 and sabkit
 // (LoadWorker), in one page and run, and prints one table with ratios:
@@ -141,17 +156,7 @@ func benchArrays(ctx context.Context, b *testing.B, wb *pyodidebridge.Bridge, mo
 	nbytes := mib << 20
 	size := fmt.Sprintf("array/size=%dMiB/peer=", mib)
 	for _, p := range peers {
-		modes := []struct {
-			name     string
-			transfer bool
-		}{{p.name, false}}
-		if p.name == "comlink" {
-			modes = []struct {
-				name     string
-				transfer bool
-			}{{"comlink-clone", false}, {"comlink-transfer", true}}
-		}
-		for _, m := range modes {
+		for _, m := range p.modes() {
 			b.Run(size+m.name, func(b *testing.B) {
 				r := awaitB(ctx, b, p.api.Call("obtain", b.N, nbytes, m.transfer))
 				if bad := r.Get("bad").Int(); bad > 0 {
@@ -213,17 +218,7 @@ func benchArrays(ctx context.Context, b *testing.B, wb *pyodidebridge.Bridge, mo
 func benchFrames(ctx context.Context, b *testing.B, wb *pyodidebridge.Bridge, mod js.Value, peers []peer, tab *peerTable) {
 	secs := peerFrameSeconds()
 	for _, p := range peers {
-		modes := []struct {
-			name     string
-			transfer bool
-		}{{p.name, true}}
-		if p.name == "comlink" {
-			modes = []struct {
-				name     string
-				transfer bool
-			}{{"comlink-clone", false}, {"comlink-transfer", true}}
-		}
-		for _, m := range modes {
+		for _, m := range p.modes() {
 			b.Run("frames/peer="+m.name, func(b *testing.B) {
 				var frames, torn int
 				var seconds float64
