@@ -23,6 +23,7 @@
 //	go test ./pyodidebridge -short                            # the page variant, 1e4 frames instead of 1e5
 //	go test ./pyodidebridge -run Browser -bench HandOff       # hand-off benchmark in Chromium
 //	go test ./pyodidebridge -run Browser -bench FrameLatency  # Python(worker)→Go frame latency p50/p99
+//	go test ./pyodidebridge -run Browser -bench Peers         # vs comlink and coincident (npm ci --prefix testdata/peers)
 //	go test ./internal/sharedheap -run Browser -bench .       # 400 MiB view vs postMessage copy; Python speed shared vs stock
 //	SABKIT_BENCH_SIZES=1,64 go test ./pyodidebridge -run Browser -bench HandOff   # sizes in MiB
 //	SABKIT_NUMPY_WHEEL=/path/numpy-...-pyemscripten...whl go test ./pyodidebridge  # NumPy in Pyodide
@@ -50,9 +51,11 @@ const sameThreadTests = "^(TestEnvironment|TestBadInputs|TestFreeThenUse|TestClo
 func TestBrowser(t *testing.T) {
 	serve := map[string]string{"/pyodide/": pyodideDir(t),
 		"/pyodide-0.29.5/": fakePyodide(t, "0.29.5", ""),
-		"/pyodide-broken/": fakePyodide(t, "314.0.7", `throw new Error("this pyodide.mjs fails on purpose");`)}
+		"/pyodide-broken/": fakePyodide(t, "314.0.7", `throw new Error("this pyodide.mjs fails on purpose");`),
+		"/peers/":          filepath.Join("..", "testdata", "peers")}
 	env := map[string]string{"SABKIT_PYODIDE_URL": "/pyodide/",
-		"SABKIT_OLD_PYODIDE_URL": "/pyodide-0.29.5/", "SABKIT_BROKEN_PYODIDE_URL": "/pyodide-broken/"}
+		"SABKIT_OLD_PYODIDE_URL": "/pyodide-0.29.5/", "SABKIT_BROKEN_PYODIDE_URL": "/pyodide-broken/",
+		"SABKIT_PEERS_URL": "/peers/"}
 	if sizes := os.Getenv("SABKIT_BENCH_SIZES"); sizes != "" {
 		env["SABKIT_BENCH_SIZES"] = sizes
 	}

@@ -3,12 +3,15 @@
 package jsinterop_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"syscall/js"
 	"testing"
+	"time"
 
 	"github.com/sabkit/sabkit/internal/jsinterop"
+	"github.com/sabkit/sabkit/internal/promise"
 )
 
 func TestTry(t *testing.T) {
@@ -112,5 +115,34 @@ func TestEnvironment(t *testing.T) {
 	}
 	if got := jsinterop.Where(); !strings.HasPrefix(got, want) {
 		t.Errorf("Where() = %q, want it to start with %q", got, want)
+	}
+}
+
+func TestImport(t *testing.T) {
+	tests := []struct {
+		name, url string
+		want      int // the module's export x; 0: the import must reject
+	}{
+		{"data module", "data:text/javascript,export const x = 42;", 42},
+		{"syntax error", "data:text/javascript,export const = ;", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			mod, err := promise.Await(ctx, jsinterop.Import(tt.url))
+			if tt.want == 0 {
+				if _, ok := promise.IsRejected(err); !ok {
+					t.Fatalf("import(%q) = %v, %v; want a rejection", tt.url, jsinterop.Describe(mod), err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("import(%q): %v", tt.url, err)
+			}
+			if got := mod.Get("x"); got.Type() != js.TypeNumber || got.Int() != tt.want {
+				t.Fatalf("import(%q).x = %s, want %d", tt.url, jsinterop.Describe(got), tt.want)
+			}
+		})
 	}
 }
