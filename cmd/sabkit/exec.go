@@ -35,9 +35,10 @@ const (
 // their own -test.timeout).
 const exitBrowserFailed = 3
 
-// launchMargin is added to the -test.timeout passed through: the binary's
-// own timeout panics first and is reported, and only a program frozen so
-// hard that its timers never fire is cut off by the runner.
+// launchMargin is added to the -test.timeout passed through (or the
+// timeout itself, when that is shorter): the binary's own timeout panics
+// first and is reported, and only a program frozen so hard that its timers
+// never fire (Go blocked in Atomics.wait in a worker) is cut off here.
 const launchMargin = 30 * time.Second
 
 const execUsage = `usage: sabkit exec [flags] BINARY [ARGS...]
@@ -52,7 +53,7 @@ and Chromium gets --enable-unsafe-webgpu. ARGS (the -test.* flags go test
 passes) reach the binary unchanged; its output streams to stdout and stderr,
 and sabkit exec exits with its status, or 3 when the browser did not run it to
 its end (a crash, a page that never reported, a hang, a missing browser).
-The -test.timeout passed through bounds the run, plus 30s.
+The -test.timeout passed through bounds the run, plus as much again (30s at most).
 
 Environment:
 	SABKIT_BROWSER             chromium (default), firefox or webkit
@@ -117,7 +118,7 @@ func execProgram(bin string, args []string, worker, noIsolation bool, pyodide st
 		Worker: worker, NoIsolation: noIsolation, Serve: serve,
 	}
 	if d, ok := testTimeout(args); ok && d > 0 {
-		p.RunTimeout = d + launchMargin
+		p.RunTimeout = d + min(d, launchMargin)
 	}
 	return p, nil
 }

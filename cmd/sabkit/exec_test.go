@@ -151,6 +151,61 @@ func TestExecUserModule(t *testing.T) {
 	}
 }
 
+// frozenTest blocks Go in Atomics.wait in a worker: no Go timer fires any
+// more, so the binary's own -test.timeout cannot end it; the runner must.
+const frozenTest = `//go:build js && wasm
+
+package frozen
+
+import (
+	"syscall/js"
+	"testing"
+)
+
+func TestFrozen(t *testing.T) {
+	cell := js.Global().Get("Int32Array").New(js.Global().Get("SharedArrayBuffer").New(4))
+	t.Log("waiting forever")
+	js.Global().Get("Atomics").Call("wait", cell, 0, 0)
+}
+`
+
+// TestExecFrozen: a program that never exits fails the run with the
+// reason, after its -test.timeout plus the margin, with exit status 3.
+func TestExecFrozen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	tmp := t.TempDir()
+	sabkit := filepath.Join(tmp, "sabkit")
+	if out, err := exec.Command("go", "build", "-o", sabkit, ".").CombinedOutput(); err != nil {
+		t.Fatalf("building sabkit: %v\n%s", err, out)
+	}
+	mod := filepath.Join(tmp, "frozen")
+	require.NoError(t, os.MkdirAll(mod, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/frozen\n\ngo 1.26\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(mod, "frozen_test.go"), []byte(frozenTest), 0o644))
+	// Straight through sabkit exec, to see its own status.
+	bin := filepath.Join(tmp, "frozen.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, ".")
+	build.Dir = mod
+	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go test -c: %v\n%s", err, out)
+	}
+	cmd := exec.Command(sabkit, "exec", bin, "-test.timeout=2s", "-test.v=true")
+	cmd.Env = append(os.Environ(), "SABKIT_BROWSER=chromium", "SABKIT_EXEC_WORKER=1")
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	took := time.Since(start)
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, "%s", out)
+	assert.Equal(t, exitBrowserFailed, ee.ExitCode())
+	assert.Contains(t, string(out), "waiting forever")
+	assert.Contains(t, string(out), "sabkit exec: the wasm program did not finish within 4s in chromium (worker)")
+	assert.Less(t, took, time.Minute, "bounded by the timeout and its margin")
+	t.Logf("ended after %v:\n%s", took.Round(time.Millisecond), out)
+}
+
 func TestExecArgs(t *testing.T) {
 	for _, tt := range []struct {
 		args []string
