@@ -256,8 +256,11 @@ func benchFrames(ctx context.Context, b *testing.B, wb *pyodidebridge.Bridge, mo
 			}()
 			for {
 				f, err := reader.Next(readCtx, nil)
-				if err != nil {
+				if err != nil && readCtx.Err() != nil {
 					break // the stream ended
+				}
+				if err != nil {
+					b.Fatal(err)
 				}
 				front, _, err := reader.Front()
 				if err != nil {
