@@ -12,6 +12,7 @@ import (
 
 	"github.com/sabkit/sabkit/atomicsx"
 	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 )
 
@@ -30,11 +31,9 @@ func importModule(t *testing.T) js.Value {
 	} else if js.Global().Get("sabkitHarness").IsUndefined() {
 		t.Skip(jsenv.ErrNoHarness)
 	}
-	// import() is syntax, not a function: wrap it in one.
-	dynImport := js.Global().Get("Function").New("u", "return import(u)")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	mod, err := promise.Await(ctx, dynImport.Invoke(url))
+	mod, err := promise.Await(ctx, jsinterop.Import(url))
 	if err != nil {
 		t.Fatalf("import(%q): %v", url, err)
 	}

@@ -99,7 +99,7 @@ func loadPyodide(t *testing.T) (js.Value, error) {
 		// The harness starts a classic worker; Chromium's classic workers
 		// support import(), which is all Pyodide needs.
 		defer jsinterop.HideImportScripts()()
-		mod, err := promise.Await(ctxFor(t), jsFunc("url", "return import(url)").Invoke("/pyodide/pyodide.mjs"))
+		mod, err := promise.Await(ctxFor(t), jsinterop.Import("/pyodide/pyodide.mjs"))
 		if err != nil {
 			return js.Undefined(), err
 		}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall/js"
 
 	"github.com/sabkit/sabkit/internal/jsinterop"
@@ -174,12 +173,6 @@ func httpStatus(resp js.Value) string {
 	return strings.TrimSpace(strconv.Itoa(code) + " " + text)
 }
 
-// importModule is dynamic import(), which is syntax and so has no function
-// value to call from Go.
-var importModule = sync.OnceValue(func() js.Value {
-	return js.Global().Get("Function").New("u", "return import(u)")
-})
-
 func loadError(url, what string, cause error) *Error {
 	fix := "check that " + url + " serves pyodide.js, pyodide.asm.mjs (pyodide.asm.js before 314), pyodide.asm.wasm and python_stdlib.zip " +
 		"(with Cross-Origin-Resource-Policy on a cross-origin-isolated page)"
@@ -213,7 +206,7 @@ func findLoader(ctx context.Context, url string) (js.Value, error) {
 		return js.Undefined(), loadError(url, script+" exports no loadPyodide", nil)
 	case jsinterop.InWorker():
 		module := url + "pyodide.mjs"
-		p, err := jsinterop.Try(func() js.Value { return importModule().Invoke(module) })
+		p, err := jsinterop.Try(func() js.Value { return jsinterop.Import(module) })
 		if err != nil {
 			return js.Undefined(), loadError(url, "import("+module+")", err)
 		}
