@@ -1,13 +1,5 @@
-// A stand-in for a Pyodide whose API has no view of its heap
-// (pyodide._module.HEAPU8), which the bridge needs.
-async function loadPyodide() {
-  return {
-    version: "0.23.4",
-    _module: {},
-    FS: {},
-    runPythonAsync: async () => undefined,
-    pyimport: () => undefined,
-  };
-}
+// The module form of pyodide.js, which (outside CommonJS) defines
+// globalThis.loadPyodide.
+import "./pyodide.js";
 
-export { loadPyodide };
+export const loadPyodide = globalThis.loadPyodide;
