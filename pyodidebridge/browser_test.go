@@ -12,8 +12,9 @@
 //   - page-sharedheap: the same-thread tests again with Options.SharedHeap;
 //   - worker: Go itself in a DedicatedWorker (the Pyodide worker is nested);
 //   - every variant with isolation runs the fault table (TestWorkerFaults:
-//     traps, js.close(), terminate, boot failure, an unsupported version,
-//     infinite loops canceled and closed, 10000 canceled calls);
+//     traps, js.close(), terminate, boot failure, infinite loops canceled
+//     and closed, 10000 canceled calls) and TestUnsupportedPyodide (the
+//     stand-ins in testdata/fake-pyodide fail at once with ErrVersion);
 //   - no-isolation: a page without isolation (the same-thread bridge needs no
 //     SharedArrayBuffer; LoadWorker must fail with ErrNotIsolated there).
 //
@@ -50,11 +51,11 @@ const sameThreadTests = "^(TestEnvironment|TestBadInputs|TestFreeThenUse|TestClo
 
 func TestBrowser(t *testing.T) {
 	serve := map[string]string{"/pyodide/": pyodideDir(t),
-		"/pyodide-0.29.5/": fakePyodide(t, "0.29.5", ""),
 		"/pyodide-broken/": fakePyodide(t, "314.0.7", `throw new Error("this pyodide.mjs fails on purpose");`),
+		"/fake-pyodide/":   "testdata/fake-pyodide",
 		"/peers/":          filepath.Join("..", "testdata", "peers")}
 	env := map[string]string{"SABKIT_PYODIDE_URL": "/pyodide/",
-		"SABKIT_OLD_PYODIDE_URL": "/pyodide-0.29.5/", "SABKIT_BROKEN_PYODIDE_URL": "/pyodide-broken/",
+		"SABKIT_BROKEN_PYODIDE_URL": "/pyodide-broken/", "SABKIT_FAKE_PYODIDE_URL": "/fake-pyodide/",
 		"SABKIT_PEERS_URL": "/peers/"}
 	if sizes := os.Getenv("SABKIT_BENCH_SIZES"); sizes != "" {
 		env["SABKIT_BENCH_SIZES"] = sizes
@@ -85,8 +86,7 @@ func TestBrowser(t *testing.T) {
 
 // fakePyodide writes a directory that looks like a Pyodide distribution of
 // the given version (package.json, pyodide-lock.json) with loader as its
-// pyodide.mjs, for the fault table's unsupported-version and boot-failure
-// rows.
+// pyodide.mjs, for the fault table's boot-failure row.
 func fakePyodide(t *testing.T, version, loader string) string {
 	dir := t.TempDir()
 	files := map[string]string{

@@ -127,7 +127,8 @@
 //	Close (whatever Python is doing)        returns at once: views revoked (ErrClosed), worker terminated,
 //	                                        pending calls fail with ErrClosed
 //	boot failure (bad files, loader throws) LoadWorker: ErrLoad naming the URL and, for HTTP, "404 Not Found"
-//	unsupported Pyodide                     LoadWorker and Load: ErrVersion before booting (from package.json)
+//	Pyodide lacking a feature, or whose     ErrVersion naming the feature and TestedRange, at once: a shared
+//	modules do not link on a shared heap    module that fails to link no longer leaves loadPyodide unsettled
 //	reserved names                          ErrName for keywords, dunder names (__builtins__, __import__),
 //	                                        and the _sabkit prefix, before any call
 //
@@ -171,6 +172,19 @@
 // Atomics.wait where the thread may block (a worker) and spins elsewhere;
 // Go on the browser's main thread waits with Atomics.waitAsync (Next,
 // PopContext, LockContext, WaitNewer).
+//
+// # Pyodide versions
+//
+// The bridge detects what it needs rather than checking the version:
+// pyodide._module.HEAPU8 (the heap's view), the FS and pyimport API, and the
+// heap's WebAssembly.Memory where Pyodide exposes it (_module.memory from
+// 314 on). TestedPyodide is the tested range (0.27.7, 0.28.3, 0.29.5, 314.0.7
+// and 315.0.0-alpha.2, all three modes on each); a release outside it that
+// has these features works, untested, and one that lacks one returns
+// ErrVersion naming it and the range. 0.27 to 0.29 keep their Memory
+// private: a bridge attached to one on a stock heap has a stand-in Memory()
+// that follows HEAPU8.buffer (views work; it cannot be grown or posted),
+// and on a shared heap the Memory created while Pyodide booted.
 //
 // # Without isolation
 //

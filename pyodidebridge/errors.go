@@ -18,7 +18,9 @@ import (
 var (
 	// ErrNotPyodide: the value given to Attach is not a Pyodide API object.
 	ErrNotPyodide = errors.New("not a Pyodide object")
-	// ErrVersion: the Pyodide version is not one the bridge supports.
+	// ErrVersion: this Pyodide lacks a feature the bridge needs (a view of
+	// its heap), or its modules do not link on a shared heap; Detail names
+	// what is missing and Fix the tested range (TestedPyodide).
 	ErrVersion = errors.New("unsupported Pyodide version")
 	// ErrLoad: Pyodide could not be loaded from the index URL.
 	ErrLoad = errors.New("loading Pyodide failed")

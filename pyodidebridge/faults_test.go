@@ -18,12 +18,9 @@ import (
 	"github.com/sabkit/sabkit/sabview"
 )
 
-// Directories the browser harness serves next to Pyodide: one whose
-// package.json names an unsupported version, one whose loader throws.
-const (
-	EnvOldPyodideURL    = "SABKIT_OLD_PYODIDE_URL"
-	EnvBrokenPyodideURL = "SABKIT_BROKEN_PYODIDE_URL"
-)
+// EnvBrokenPyodideURL is a directory the browser harness serves next to
+// Pyodide, whose loader throws.
+const EnvBrokenPyodideURL = "SABKIT_BROKEN_PYODIDE_URL"
 
 // The bounds the bridge promises.
 const (
@@ -280,26 +277,6 @@ func faultRows() []faultRow {
 			var e *pyodidebridge.Error
 			if !errors.Is(err, pyodidebridge.ErrLoad) || !errors.As(err, &e) || e.Op != "LoadWorker" {
 				t.Fatalf("got %v, want a LoadWorker ErrLoad *Error", err)
-			}
-		}},
-		{"unsupported Pyodide", time.Second, false, func(t *testing.T, ctx context.Context, _ *pyodidebridge.Bridge) {
-			url := os.Getenv(EnvOldPyodideURL)
-			if url == "" {
-				t.Fatalf("%s is not set; the browser harness serves a Pyodide 0.29.5 package.json", EnvOldPyodideURL)
-			}
-			// The directory holds no loader at all: only a check before
-			// booting can answer, and in well under the bound.
-			for _, load := range []func() error{
-				func() error {
-					_, err := pyodidebridge.LoadWorker(ctx, pyodidebridge.WorkerOptions{IndexURL: url})
-					return err
-				},
-				func() error { _, err := pyodidebridge.Load(ctx, pyodidebridge.Options{IndexURL: url}); return err },
-			} {
-				err := load()
-				if !errors.Is(err, pyodidebridge.ErrVersion) || !strings.Contains(err.Error(), "0.29.5") {
-					t.Errorf("got %v, want ErrVersion naming 0.29.5", err)
-				}
 			}
 		}},
 		{"Load with a wrong IndexURL says 404 Not Found", 5 * time.Second, false, func(t *testing.T, ctx context.Context, _ *pyodidebridge.Bridge) {

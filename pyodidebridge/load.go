@@ -56,7 +56,7 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 	if err := checkServed(ctx, url); err != nil {
 		return nil, err
 	}
-	api, mem := js.Undefined(), js.Undefined()
+	var api, mem js.Value // mem stays undefined (attach finds it) unless the shared heap names it
 	if opts.SharedHeap {
 		heap, err := sharedheap.Load(ctx, sharedheap.Options{IndexURL: url})
 		if err != nil {

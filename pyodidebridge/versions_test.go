@@ -3,10 +3,13 @@
 package pyodidebridge_test
 
 import (
+	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sabkit/sabkit/internal/jsenv"
 	"github.com/sabkit/sabkit/pyodidebridge"
@@ -49,5 +52,62 @@ func TestPyodideRelease(t *testing.T) {
 		t.Errorf("Pyodide %s: TestedPyodide says LoadWorker works, but: %v", row.Version, err)
 	case !errors.Is(err, pyodidebridge.ErrVersion) || !strings.Contains(err.Error(), pyodidebridge.TestedRange()):
 		t.Errorf("Pyodide %s: LoadWorker failed with %v, want ErrVersion naming the tested range", row.Version, err)
+	}
+}
+
+// EnvFakePyodideURL is where the browser harness serves testdata/fake-pyodide
+// (Node reads the folder directly).
+const EnvFakePyodideURL = "SABKIT_FAKE_PYODIDE_URL"
+
+// TestUnsupportedPyodide: a Pyodide that cannot work fails at once, within a
+// bounded context, with ErrVersion naming what it lacks and the tested
+// range: one without a view of its heap, and one whose main module does not
+// link with a shared memory (Emscripten then never settles loadPyodide,
+// which is how LoadWorker used to hang).
+func TestUnsupportedPyodide(t *testing.T) {
+	if jsenv.InBrowser() && !jsenv.CrossOriginIsolated() {
+		t.Skip("LoadWorker needs cross-origin isolation; TestNoIsolationFallback covers this page")
+	}
+	base := os.Getenv(EnvFakePyodideURL)
+	if base == "" {
+		if !jsenv.InNode() {
+			t.Fatalf("%s is not set; the browser harness serves testdata/fake-pyodide", EnvFakePyodideURL)
+		}
+		wd, err := os.Getwd()
+		if err != nil {
+			t.Fatal(err)
+		}
+		base = filepath.Join(wd, "testdata", "fake-pyodide") + "/"
+	}
+	type loader func(ctx context.Context, url string) error
+	loadWorker := func(ctx context.Context, url string) error {
+		b, err := pyodidebridge.LoadWorker(ctx, pyodidebridge.WorkerOptions{IndexURL: url})
+		if err == nil {
+			b.Close()
+		}
+		return err
+	}
+	// LoadWorker only: a fresh thread. On this thread the first Load left a
+	// global loadPyodide that later Loads reuse whatever their IndexURL; the
+	// same-thread check is TestBadInputs' Attach(no HEAPU8).
+	loaders := map[string]loader{"LoadWorker": loadWorker}
+	for _, c := range []struct{ dir, want string }{
+		{"noheap", "lacks pyodide._module.HEAPU8"},
+		{"nolink", "did not link"},
+	} {
+		for name, fn := range loaders {
+			t.Run(c.dir+"/"+name, func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				err := fn(ctx, base+c.dir+"/")
+				if ctx.Err() != nil {
+					t.Fatalf("%s waited for its whole context (a hang): %v", name, err)
+				}
+				if !errors.Is(err, pyodidebridge.ErrVersion) || !strings.Contains(err.Error(), c.want) ||
+					!strings.Contains(err.Error(), pyodidebridge.TestedRange()) {
+					t.Fatalf("%s: got %v, want ErrVersion saying %q and naming %s", name, err, c.want, pyodidebridge.TestedRange())
+				}
+			})
+		}
 	}
 }

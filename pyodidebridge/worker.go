@@ -381,7 +381,7 @@ func fromSharedHeap(op string, err error) *Error {
 	case errors.Is(se, sharedheap.ErrNotIsolated):
 		return &Error{Op: op, Kind: ErrNotIsolated, Detail: se.Detail, Fix: isolationFix}
 	case errors.Is(se, sharedheap.ErrLink), errors.Is(se, sharedheap.ErrFeature):
-		return &Error{Op: op, Kind: ErrVersion, Detail: se.Detail, Err: se,
+		return &Error{Op: op, Kind: ErrVersion, Err: se,
 			Fix: "the shared heap is tested with Pyodide " + TestedRange() + "; Load without SharedHeap may still work"}
 	case errors.Is(se, sharedheap.ErrBoot), errors.Is(se, sharedheap.ErrNotShared), errors.Is(se, sharedheap.ErrRewrite):
 		return &Error{Op: op, Kind: ErrLoad, Detail: se.Detail, Fix: se.Fix, Err: se}

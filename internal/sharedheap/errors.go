@@ -21,7 +21,7 @@ var (
 	ErrLink = errors.New("shared module did not link")
 	// ErrFeature: Pyodide booted but lacks what the shared heap needs
 	// (pyodide._module.HEAPU8, its heap's Memory); Detail names it.
-	ErrFeature = errors.New("Pyodide lacks a feature")
+	ErrFeature = errors.New("missing Pyodide feature")
 	// ErrBoot: Pyodide did not load or boot from the given index URL.
 	ErrBoot = errors.New("booting Pyodide failed")
 	// ErrNotShared: Pyodide booted, but its heap is not a SharedArrayBuffer.
