@@ -25,6 +25,7 @@
 //	go test ./pyodidebridge -run Browser -bench HandOff       # hand-off benchmark in Chromium
 //	go test ./pyodidebridge -run Browser -bench FrameLatency  # Python(worker)→Go frame latency p50/p99
 //	go test ./pyodidebridge -run Browser -bench Peers         # vs comlink and coincident (npm ci --prefix testdata/peers)
+//	go test ./pyodidebridge -run Browser -bench 'BenchmarkCall$' # no-op Call/Func.Call vs Run("0"), call channel vs postMessage
 //	go test ./internal/sharedheap -run Browser -bench .       # 400 MiB view vs postMessage copy; Python speed shared vs stock
 //	SABKIT_BENCH_SIZES=1,64 go test ./pyodidebridge -run Browser -bench HandOff   # sizes in MiB
 //	SABKIT_NUMPY_WHEEL=/path/numpy-...-pyemscripten...whl go test ./pyodidebridge  # NumPy in Pyodide
@@ -47,7 +48,7 @@ func pyodideDir(t *testing.T) string { return browsertest.PyodideDir(t) }
 // shared heap.
 const sameThreadTests = "^(TestEnvironment|TestBadInputs|TestFreeThenUse|TestClose|TestGrowth.*|TestNumPyInPyodide|" +
 	"TestMemoryviewFallback|TestRoundTrip|TestRunExceptions|TestRunContext|TestSeedRecipeCopies|TestViewExisting|" +
-	"TestShare|TestCopyInOut|Example.*)$"
+	"TestShare|TestCopyInOut|TestCall|TestCallNaN|TestCallErrors|TestCallViewsAlias|TestFunc|Example.*)$"
 
 func TestBrowser(t *testing.T) {
 	serve := map[string]string{"/pyodide/": pyodideDir(t),

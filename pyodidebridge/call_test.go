@@ -9,6 +9,7 @@ import (
 	"math"
 	"reflect"
 	"strings"
+	"syscall/js"
 	"testing"
 	"time"
 
@@ -363,5 +364,39 @@ func TestCallCancel(t *testing.T) {
 	}
 	if g, j := pyodidebridge.WorkerPending(b); g != 0 || j != 0 {
 		t.Errorf("pending calls: %d in Go, %d in the JavaScript client", g, j)
+	}
+}
+
+// TestCallChannel: where this thread has Atomics.waitAsync, calls that
+// follow a call go over the shared call channel, and requests posted in
+// between (Run) still run in order.
+func TestCallChannel(t *testing.T) {
+	b := workerBridge(t)
+	run(t, b, callPrelude)
+	ctx := context.Background()
+	if _, err := b.Call(ctx, "call_echo", 1); err != nil {
+		t.Fatal(err)
+	}
+	before := pyodidebridge.WorkerChannelCalls(b)
+	for i := range 10 {
+		if got, err := b.Call(ctx, "call_echo", i); err != nil || got != i {
+			t.Fatalf("call %d: %v, %v", i, got, err)
+		}
+		if i == 5 {
+			run(t, b, "call_between = 'ran'")
+		}
+	}
+	if got, err := b.Call(ctx, "call_get", "call_between"); err != nil || got != "ran" {
+		t.Fatalf("a Run between channel calls: %v, %v", got, err)
+	}
+	used := pyodidebridge.WorkerChannelCalls(b) - before
+	if js.Global().Get("Atomics").Get("waitAsync").Type() != js.TypeFunction {
+		if used != 0 {
+			t.Fatalf("%d calls used the call channel, which needs Atomics.waitAsync", used)
+		}
+		t.Skip("no Atomics.waitAsync here: calls go by postMessage")
+	}
+	if used < 8 {
+		t.Fatalf("only %d of 11 calls went over the call channel", used)
 	}
 }

@@ -30,6 +30,8 @@
 //	Share(b, name, view, shape...)       aliases (view in heap)     name → ndarray/memoryview
 //	CopyIn(b, name, src, shape...)       copies src once            name → new ndarray/memoryview
 //	CopyOut(b, name, dst)                copies once into dst       none
+//	b.Call / Func.Call, view argument    aliases (view in heap)     none (the argument is an ndarray/memoryview)
+//	b.Call / Func.Call, []byte / bytes   copies (argument, result)  none; numbers, str, None are values
 //	View.CopyFrom / CopyTo (sabview)     copies once, Go ↔ heap     none
 //	pyodide.globals.set + .to_py()       copies (not this package)  a private copy
 //
@@ -38,6 +40,7 @@
 //	Alloc / View / Share                 alias, as above, across threads: this thread reads Python's bytes in place
 //	CopyIn / CopyOut                     copy once, as above
 //	Run                                  sends the source; nothing is copied back (use arrays)
+//	Call / Func.Call                     one request, no source: views alias, []byte and bytes results copy
 //	AllocFrames/Seqlock/Ring/Mutex       alias: one region, a Go view and a Python object (shared heap only)
 //	FrameWriter.back() (Python)          aliases the back slot; publish(data) copies data once
 //	atomicsx FrameReader.Take / Front    Take copies the frame into Go; Front aliases the slot
@@ -73,7 +76,10 @@
 // source is parsed when data changes hands (a worker bridge sends each call
 // as a one-line request that the worker parses, next to a postMessage round
 // trip). Run executes Python source (and parses it each time): use it for
-// setup and for the computation itself.
+// setup. Call and Func call a Python callable by dotted name with numbers,
+// strings, bytes, None and heap views as arguments, parsing nothing: on a
+// worker bridge a call goes over a shared call channel (Atomics) while the
+// worker listens after its previous call, and by postMessage otherwise.
 // Python exceptions become errors of kind ErrPython wrapping a *PythonError
 // with the exception's type, message and traceback.
 //
@@ -115,7 +121,7 @@
 //
 //	Fault                                   What the caller sees
 //	context ends, call still queued         ErrCanceled (and ctx.Err()); the worker skips the call
-//	context ends during Run                 KeyboardInterrupt in Python; ErrCanceled saying "interrupted"; the worker is ready
+//	context ends during Run or Call         KeyboardInterrupt in Python; ErrCanceled saying "interrupted"; the worker is ready
 //	  ... Python blocked outside bytecode   after 1 s more, ErrCanceled saying Python keeps running
 //	context ends during Free                the views are revoked at once; the release runs with the next call
 //	Python exception                        ErrPython wrapping *PythonError; the worker is ready

@@ -17,4 +17,4 @@ func WorkerObject(b *Bridge) js.Value { return b.py.(*workerThread).w.Object() }
 // WorkerPending returns the calls a LoadWorker bridge waits for, counted in
 // Go and in the JavaScript client.
 func WorkerPending(b *Bridge) (goSide, jsSide int) { return b.py.(*workerThread).w.Pending() }
-func WorkerChannelCalls(b *Bridge) int { return b.py.(*workerThread).w.ChannelCalls() }
+func WorkerChannelCalls(b *Bridge) int             { return b.py.(*workerThread).w.ChannelCalls() }

@@ -172,6 +172,18 @@ func faultRows() []faultRow {
 			wantRevoked(t, v, pyodidebridge.ErrWorkerDead)
 			noLeaks(t, b)
 		}},
+		{"wasm trap in Call", deathBound, true, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
+			v := allocView(t, b, "trap_call_view")
+			for range 3 { // the later calls go over the call channel
+				if _, err := b.Call(ctx, "len", "x"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := b.Call(ctx, "ctypes.string_at", 0xFFFFFF00, 0x1000)
+			wantDead(t, "Call", err, "fatal")
+			wantRevoked(t, v, pyodidebridge.ErrWorkerDead)
+			noLeaks(t, b)
+		}},
 		{"js.close()", deathBound, true, func(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) {
 			v := allocView(t, b, "close_view")
 			if err := b.Run(ctx, "import js\njs.close()"); err != nil {
@@ -195,6 +207,7 @@ func faultRows() []faultRow {
 				"View":   func() error { _, err := pyodidebridge.View[float32](ctx, b, "x"); return err },
 				"Share":  func() error { return pyodidebridge.Share(ctx, b, "x", v) },
 				"CopyIn": func() error { _, err := pyodidebridge.CopyIn(ctx, b, "x", v); return err },
+				"Call":   func() error { _, err := b.Call(ctx, "len", "x"); return err },
 				"CopyOut": func() error {
 					_, err := pyodidebridge.CopyOut(ctx, b, "x", v)
 					return err

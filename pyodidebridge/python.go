@@ -192,10 +192,25 @@ func (s *sameThread) resolve(_ context.Context, name string) (int, string, error
 	if err != nil {
 		return 0, "", err
 	}
+	h, problem := resolved(r)
+	return h, problem, nil
+}
+
+// resolved reads the helper's resolve result: a handle, or why there is none.
+func resolved(r js.Value) (handle int, problem string) {
 	if r.Type() == js.TypeString {
-		return 0, r.String(), nil
+		return 0, r.String()
 	}
-	return r.Int(), "", nil
+	return r.Int(), ""
+}
+
+// anys converts handles to call arguments.
+func anys(handles []int) []any {
+	args := make([]any, len(handles))
+	for i, h := range handles {
+		args[i] = h
+	}
+	return args
 }
 
 func (s *sameThread) invoke(_ context.Context, op string, handle int, name, tags string, flat []any) (js.Value, error) {
@@ -209,11 +224,7 @@ func (s *sameThread) invoke(_ context.Context, op string, handle int, name, tags
 }
 
 func (s *sameThread) unpin(_ context.Context, handles []int) error {
-	args := make([]any, len(handles))
-	for i, h := range handles {
-		args[i] = h
-	}
-	_, err := call("Func.Release", s.unpinFn, args...)
+	_, err := call("Func.Release", s.unpinFn, anys(handles)...)
 	return err
 }
 

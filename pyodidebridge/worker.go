@@ -301,10 +301,8 @@ func (p *workerThread) resolve(ctx context.Context, name string) (int, string, e
 	if err != nil {
 		return 0, "", err
 	}
-	if r.Type() == js.TypeString {
-		return 0, r.String(), nil
-	}
-	return r.Int(), "", nil
+	h, problem := resolved(r)
+	return h, problem, nil
 }
 
 // invoke is one "call" request: the worker calls the helper's pre-bound
@@ -324,11 +322,7 @@ func (p *workerThread) invoke(ctx context.Context, op string, handle int, name, 
 }
 
 func (p *workerThread) unpin(ctx context.Context, handles []int) error {
-	args := make([]any, len(handles))
-	for i, h := range handles {
-		args[i] = h
-	}
-	_, err := p.call(ctx, "Func.Release", helperModule, "unpin", args...)
+	_, err := p.call(ctx, "Func.Release", helperModule, "unpin", anys(handles)...)
 	return err
 }
 

@@ -166,11 +166,13 @@
     },
     // frameLatencyWriter publishes frames carrying the publish time
     // (performance.timeOrigin + now(), ms, as a float64) and waits for the
-    // reader to acknowledge each in ack[0].
+    // reader to acknowledge each in ack[0], then p.gapMs more, so that the
+    // reader is parked again when the next frame comes.
     frameLatencyWriter(p) {
       const fw = new A.FrameWriter(p.region), t = new Float64Array(1), b = new Uint8Array(t.buffer);
       start(p);
       for (let f = 1; f <= p.frames; f++) {
+        if (f > 1 && p.gapMs) Atomics.wait(p.ack, 0, f - 1, p.gapMs);
         t[0] = performance.timeOrigin + performance.now();
         fw.publish(b);
         while (Atomics.load(p.ack, 0) < f) Atomics.wait(p.ack, 0, f - 1);

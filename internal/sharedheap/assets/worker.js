@@ -298,6 +298,7 @@ def _sabkit_free(name):
   // posted and not received). It blocks this worker's event loop meanwhile,
   // which is why the client counts and signals every message it posts.
   let calls = null;
+  let fatal = false; // Pyodide reported a fatal error: the worker is ending
   let received = 0; // requests received by message
   let queued = 0; // of which not yet started
   function listen() {
@@ -311,6 +312,7 @@ def _sabkit_free(name):
       while (Atomics.load(calls, C.STATE) === C.LISTENING && performance.now() < spinUntil);
       const left = until - performance.now();
       if (left > 0 && quiet()) Atomics.wait(calls, C.STATE, C.LISTENING, left);
+      if (fatal) return;
       if (Atomics.load(calls, C.STATE) === C.REQUEST) {
         Atomics.store(calls, C.STATE, C.BUSY);
         serveChannel(C);
@@ -337,6 +339,8 @@ def _sabkit_free(name):
     } catch (e) {
       answer = { id: msg ? msg.id : 0, ok: false, error: describe(e) };
     }
+    // After a fatal error the client must hear "fatal" (posted) first.
+    if (fatal) return;
     if (!answer || !C.write(calls, answer)) {
       if (answer) port.post(answer);
       Atomics.store(calls, C.LEN, -1);
@@ -359,6 +363,7 @@ def _sabkit_free(name):
       }).then((memoryProperty) => {
         if (pyodide._api) {
           pyodide._api.on_fatal = (e) => {
+            fatal = true;
             port.post({ type: "fatal", error: describe(e) });
             port.close();
           };
