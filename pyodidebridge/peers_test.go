@@ -45,10 +45,11 @@ func peerFrameSeconds() float64 {
 	return 3
 }
 
-// sabkitNoop is sabkit's side of the no-op round trip: the one place to
-// switch when a faster way to call a Python function lands.
+// sabkitNoop is sabkit's side of the no-op round trip: Call by name, as a
+// user would write it (no source to parse, the call channel when idle).
 func sabkitNoop(ctx context.Context, b *pyodidebridge.Bridge) error {
-	return b.Run(ctx, "noop()")
+	_, err := b.Call(ctx, "noop")
+	return err
 }
 
 // peer is comlink's or coincident's page-side driver from peers.js.
