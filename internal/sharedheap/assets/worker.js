@@ -301,13 +301,17 @@ def _sabkit_free(name):
   let fatal = false; // Pyodide reported a fatal error: the worker is ending
   let received = 0; // requests received by message
   let queued = 0; // of which not yet started
+  const quiet = () => queued === 0 && Atomics.load(calls, SH.channel.POSTED) === received;
+  // open marks the channel as listened to before the reply goes out, so
+  // the client's next call, sent as soon as it has the reply, finds it open.
+  function open() {
+    if (quiet()) Atomics.store(calls, SH.channel.STATE, SH.channel.LISTENING);
+  }
   function listen() {
     const C = SH.channel;
-    const quiet = () => queued === 0 && Atomics.load(calls, C.POSTED) === received;
     let until = performance.now() + C.LISTEN_MS;
     let spinUntil = performance.now() + C.SPIN_MS;
-    if (!quiet()) return;
-    Atomics.store(calls, C.STATE, C.LISTENING);
+    if (Atomics.load(calls, C.STATE) === C.IDLE) return;
     for (;;) {
       while (Atomics.load(calls, C.STATE) === C.LISTENING && performance.now() < spinUntil);
       const left = until - performance.now();
@@ -316,7 +320,6 @@ def _sabkit_free(name):
       if (Atomics.load(calls, C.STATE) === C.REQUEST) {
         Atomics.store(calls, C.STATE, C.BUSY);
         serveChannel(C);
-        Atomics.store(calls, C.STATE, C.LISTENING);
         until = performance.now() + C.LISTEN_MS;
         spinUntil = performance.now() + C.SPIN_MS;
       } else if ((!quiet() || performance.now() >= until) &&
@@ -345,6 +348,7 @@ def _sabkit_free(name):
       if (answer) port.post(answer);
       Atomics.store(calls, C.LEN, -1);
     }
+    Atomics.store(calls, C.STATE, C.LISTENING); // before the reply: see open
     Atomics.store(calls, C.REPLY, msg ? msg.id : 0);
     Atomics.notify(calls, C.REPLY);
   }
@@ -396,12 +400,16 @@ def _sabkit_free(name):
         port.close();
         return;
       }
+      const isCall = msg.op === "call" && calls !== null;
       try {
-        reply(msg.id, await serve(msg));
+        const result = await serve(msg);
+        if (isCall) open();
+        reply(msg.id, result);
       } catch (e) {
+        if (isCall) open();
         port.post({ id: msg.id, ok: false, error: describe(e) });
       }
-      if (msg.op === "call" && calls) listen();
+      if (isCall) listen();
     }).catch((e) => port.post({ id: msg.id, ok: false, error: describe(e) }));
   });
 })();
