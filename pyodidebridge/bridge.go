@@ -246,7 +246,8 @@ func (b *Bridge) NumPy(ctx context.Context) (bool, error) {
 //
 // On a LoadWorker bridge it terminates the worker at once, whatever Python
 // is doing, without a round trip per view: it never waits for Python, and
-// pending calls fail with ErrClosed. On the same-thread bridge it releases
+// pending calls fail with ErrClosed. The worker's heap is freed once nothing
+// refers to it: drop the Bridge and its views too. On the same-thread bridge it releases
 // each Python-side entry (one synchronous call each) and the helper
 // functions; Pyodide itself keeps running.
 func (b *Bridge) Close() error {

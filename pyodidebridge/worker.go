@@ -5,6 +5,7 @@ package pyodidebridge
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -342,7 +343,14 @@ func (p *workerThread) loadPackages(ctx context.Context, packages []string) erro
 	return nil
 }
 
-func (p *workerThread) close() { p.w.Close() }
+func (p *workerThread) close() {
+	p.w.Close()
+	// Go's references to the worker's heap (a js.Value is released when Go
+	// collects it) would otherwise keep the ended worker's shared memory
+	// alive until some later collection: WebKit reserves address space for
+	// each such memory and, with enough of them alive, boots no new worker.
+	runtime.GC()
+}
 
 // isolationFix names the headers, because that is the only fix there is,
 // and the fallback with what it costs.
