@@ -133,6 +133,8 @@
 //	Close (whatever Python is doing)        returns at once: views revoked (ErrClosed), worker terminated,
 //	                                        pending calls fail with ErrClosed
 //	boot failure (bad files, loader throws) LoadWorker: ErrLoad naming the URL and, for HTTP, "404 Not Found"
+//	the browser refuses the heap            LoadWorker: ErrLoad at once ("refused to create Pyodide's heap"), with a
+//	  (RangeError; WebKit with many heaps)  Fix; ended heaps come back when the page collects them
 //	Pyodide lacking a feature, or whose     ErrVersion naming the feature and TestedRange, at once: a shared
 //	modules do not link on a shared heap    module that fails to link no longer leaves loadPyodide unsettled
 //	reserved names                          ErrName for keywords, dunder names (__builtins__, __import__),

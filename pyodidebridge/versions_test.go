@@ -63,7 +63,8 @@ const EnvFakePyodideURL = "SABKIT_FAKE_PYODIDE_URL"
 // bounded context, with ErrVersion naming what it lacks and the tested
 // range: one without a view of its heap, and one whose main module does not
 // link with a shared memory (Emscripten then never settles loadPyodide,
-// which is how LoadWorker used to hang).
+// which is how LoadWorker used to hang). A boot whose heap the browser
+// refuses (RangeError) fails at once too, with ErrLoad.
 func TestUnsupportedPyodide(t *testing.T) {
 	if jsenv.InBrowser() && !jsenv.CrossOriginIsolated() {
 		t.Skip("LoadWorker needs cross-origin isolation; TestNoIsolationFallback covers this page")
@@ -91,9 +92,13 @@ func TestUnsupportedPyodide(t *testing.T) {
 	// global loadPyodide that later Loads reuse whatever their IndexURL; the
 	// same-thread check is TestBadInputs' Attach(no HEAPU8).
 	loaders := map[string]loader{"LoadWorker": loadWorker}
-	for _, c := range []struct{ dir, want string }{
-		{"noheap", "lacks pyodide._module.HEAPU8"},
-		{"nolink", "did not link"},
+	for _, c := range []struct {
+		dir, want string
+		kind      error
+	}{
+		{"noheap", "lacks pyodide._module.HEAPU8", pyodidebridge.ErrVersion},
+		{"nolink", "did not link", pyodidebridge.ErrVersion},
+		{"noroom", "refused to create Pyodide's heap", pyodidebridge.ErrLoad},
 	} {
 		for name, fn := range loaders {
 			t.Run(c.dir+"/"+name, func(t *testing.T) {
@@ -103,9 +108,12 @@ func TestUnsupportedPyodide(t *testing.T) {
 				if ctx.Err() != nil {
 					t.Fatalf("%s waited for its whole context (a hang): %v", name, err)
 				}
-				if !errors.Is(err, pyodidebridge.ErrVersion) || !strings.Contains(err.Error(), c.want) ||
-					!strings.Contains(err.Error(), pyodidebridge.TestedRange()) {
-					t.Fatalf("%s: got %v, want ErrVersion saying %q and naming %s", name, err, c.want, pyodidebridge.TestedRange())
+				var e *pyodidebridge.Error
+				if !errors.Is(err, c.kind) || !strings.Contains(err.Error(), c.want) || !errors.As(err, &e) || e.Fix == "" {
+					t.Fatalf("%s: got %v, want %v saying %q, with a Fix", name, err, c.kind, c.want)
+				}
+				if c.kind == pyodidebridge.ErrVersion && !strings.Contains(err.Error(), pyodidebridge.TestedRange()) {
+					t.Fatalf("%s: %v does not name the tested releases %s", name, err, pyodidebridge.TestedRange())
 				}
 			})
 		}

@@ -386,7 +386,7 @@ func fromSharedHeap(op string, err error) *Error {
 		return &Error{Op: op, Kind: ErrVersion, Err: se,
 			Fix: "the shared heap is tested with Pyodide " + TestedRange() + "; Load without SharedHeap may still work"}
 	case errors.Is(se, sharedheap.ErrBoot), errors.Is(se, sharedheap.ErrNotShared), errors.Is(se, sharedheap.ErrRewrite):
-		return &Error{Op: op, Kind: ErrLoad, Detail: se.Detail, Fix: se.Fix, Err: se}
+		return &Error{Op: op, Kind: ErrLoad, Detail: se.Detail, Fix: se.Fix, Err: se.Err}
 	}
 	return &Error{Op: op, Kind: ErrWorker, Detail: se.Detail, Fix: se.Fix, Err: se}
 }

@@ -170,6 +170,8 @@ func fromJS(op string, err error) error {
 		return &Error{Op: op, Kind: ErrFeature, Detail: msg, Fix: "use a Pyodide release the shared heap is tested with"}
 	case "PyodideBootError":
 		return &Error{Op: op, Kind: ErrBoot, Detail: msg}
+	case "SharedHeapMemoryError":
+		return &Error{Op: op, Kind: ErrBoot, Detail: msg, Fix: heapRefusedFix}
 	case "SharedHeapError":
 		return &Error{Op: op, Kind: ErrNotShared, Detail: msg, Fix: "call Install before anything loads Pyodide in this thread"}
 	case "WorkerError":
@@ -192,6 +194,11 @@ func thrownValue(err error) js.Value {
 	}
 	return js.Undefined()
 }
+
+// heapRefusedFix: the engine ran out of room for WebAssembly memories, which
+// it gives back only when they are collected.
+const heapRefusedFix = "too many WebAssembly heaps are alive in this page: Close the bridges and workers you no longer use " +
+	"and drop your views of them; an ended worker's heap is returned once the page's garbage collector runs, so a later retry can succeed"
 
 // isolationFix names the headers, because that is the only fix there is.
 const isolationFix = jsinterop.IsolationFix +

@@ -509,10 +509,12 @@
       }
     };
     // Emscripten reports a failed instantiation to the console and never
-    // settles its own promise, so a link failure is also told to the boot
-    // that is waiting (linkFailed), which then fails at once.
+    // settles its own promise, so a link failure or a refused heap is also
+    // told to the boot that is waiting (linkFailed, heapRefused), which then
+    // fails at once.
     const linked = (p) => p.then(undefined, (e) => {
       if (e instanceof W.LinkError) linkFailed(e);
+      else if (e instanceof RangeError) heapRefused(e);
       throw e;
     });
     hooked.instantiate = function instantiate(source, ...rest) {
@@ -655,6 +657,20 @@
     bootWatch.fail(e);
   }
 
+  // heapRefused ends the boot that is waiting when the engine cannot create
+  // the heap (a RangeError from WebAssembly.Memory or instantiate), which
+  // Emscripten, as with a link failure, never reports to its promise. An
+  // engine that reserves address space per memory (WebKit) refuses once
+  // enough heaps are alive, ended workers' heaps included until this
+  // thread's garbage collector has run.
+  function heapRefused(cause) {
+    if (!bootWatch) return;
+    const e = new Error("sabkitSharedHeap: the browser refused to create Pyodide's heap (" +
+      (cause && cause.name || "Error") + ": " + (cause && cause.message || String(cause)) + ")", { cause });
+    e.name = "SharedHeapMemoryError";
+    bootWatch.fail(e);
+  }
+
   // watchBoot lasts one boot. Pyodide builds whose main module imports its
   // memory (rather than defining it) create that memory in JavaScript:
   // while the boot runs, WebAssembly.Memory makes memories that have a
@@ -673,7 +689,13 @@
         const a = Array.from(args);
         const d = a[0];
         if (d && typeof d === "object" && d.maximum !== undefined && !d.shared) a[0] = Object.assign({}, d, { shared: true });
-        const m = Reflect.construct(target, a, newTarget === Hooked ? target : newTarget);
+        let m;
+        try {
+          m = Reflect.construct(target, a, newTarget === Hooked ? target : newTarget);
+        } catch (e) {
+          if (e instanceof RangeError) heapRefused(e);
+          throw e;
+        }
         created.push(m);
         return m;
       },
@@ -768,7 +790,7 @@
       try {
         pyodide = await Promise.race([loader(cfg), boot.failed]);
       } catch (e) {
-        if (stats.failed > 0 || (e && e.name === "SharedHeapLinkError")) throw e;
+        if (stats.failed > 0 || (e && (e.name === "SharedHeapLinkError" || e.name === "SharedHeapMemoryError"))) throw e;
         throw bootError(indexURL, "loadPyodide", e);
       }
     } finally {
