@@ -402,11 +402,8 @@ func TestWorkerClose(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	var out strings.Builder
-	b, err := pyodidebridge.LoadWorker(ctx, pyodidebridge.WorkerOptions{IndexURL: url,
+	b := bootWorker(t, pyodidebridge.WorkerOptions{IndexURL: url,
 		Output: func(stream, text string) { out.WriteString(stream + ":" + text + "\n") }})
-	if err != nil {
-		t.Fatal(err)
-	}
 	v, err := pyodidebridge.Alloc[float32](context.Background(), b, "closing", 8)
 	if err != nil {
 		t.Fatal(err)
