@@ -510,11 +510,10 @@
     };
     // Emscripten reports a failed instantiation to the console and never
     // settles its own promise, so a link failure or a refused heap is also
-    // told to the boot that is waiting (linkFailed, heapRefused), which then
+    // told to the boot that is waiting (bootFailed), which then
     // fails at once.
     const linked = (p) => p.then(undefined, (e) => {
-      if (e instanceof W.LinkError) linkFailed(e);
-      else if (e instanceof RangeError) heapRefused(e);
+      bootFailed(e);
       throw e;
     });
     hooked.instantiate = function instantiate(source, ...rest) {
@@ -649,25 +648,26 @@
 
   let bootWatch = null; // non-null while loadPyodide waits for Pyodide
 
-  function linkFailed(cause) {
-    if (!bootWatch) return;
-    const e = new Error("sabkitSharedHeap: a module compiled with shared memory did not link: " +
-      (cause && cause.message || String(cause)), { cause });
-    e.name = "SharedHeapLinkError";
-    bootWatch.fail(e);
-  }
-
-  // heapRefused ends the boot that is waiting when the engine cannot create
-  // the heap (a RangeError from WebAssembly.Memory or instantiate), which
-  // Emscripten, as with a link failure, never reports to its promise. An
-  // engine that reserves address space per memory (WebKit) refuses once
+  // bootFailed ends the boot that is waiting when a module's instantiation
+  // fails in a way Emscripten never reports to its promise: a module that
+  // does not link with a shared memory (LinkError), or a heap the engine
+  // refuses to create (RangeError from WebAssembly.Memory or instantiate; an
+  // engine that reserves address space per memory, like WebKit, refuses once
   // enough heaps are alive, ended workers' heaps included until this
-  // thread's garbage collector has run.
-  function heapRefused(cause) {
+  // thread's garbage collector has run). Other errors are left to the boot.
+  function bootFailed(cause) {
     if (!bootWatch) return;
-    const e = new Error("sabkitSharedHeap: the browser refused to create Pyodide's heap (" +
-      (cause && cause.name || "Error") + ": " + (cause && cause.message || String(cause)) + ")", { cause });
-    e.name = "SharedHeapMemoryError";
+    const what = cause && cause.message || String(cause);
+    let e;
+    if (cause instanceof WebAssembly.LinkError) {
+      e = new Error("sabkitSharedHeap: a module compiled with shared memory did not link: " + what, { cause });
+      e.name = "SharedHeapLinkError";
+    } else if (cause instanceof RangeError) {
+      e = new Error("sabkitSharedHeap: the browser refused to create Pyodide's heap (RangeError: " + what + ")", { cause });
+      e.name = "SharedHeapMemoryError";
+    } else {
+      return;
+    }
     bootWatch.fail(e);
   }
 
@@ -693,7 +693,7 @@
         try {
           m = Reflect.construct(target, a, newTarget === Hooked ? target : newTarget);
         } catch (e) {
-          if (e instanceof RangeError) heapRefused(e);
+          bootFailed(e);
           throw e;
         }
         created.push(m);
