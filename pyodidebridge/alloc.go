@@ -68,14 +68,16 @@ func Alloc[T sabview.Element](ctx context.Context, b *Bridge, name string, shape
 
 func alloc[T sabview.Element](ctx context.Context, b *Bridge, op, name string, d dtype, shape []int, n int) (*sabview.View[T], error) {
 	// 16-byte alignment suits every element type and SIMD loads.
-	handle, addr, err := b.py.alloc(ctx, name, n*d.Size, 16, d.Format, shape)
+	r, err := b.py.request(ctx, op, "alloc", withShape([]any{name, n * d.Size, 16, d.Format}, shape)...)
+	if completed(err) {
+		// The caller is gone: the allocation nobody will Free is released
+		// before the bridge's next request.
+		b.queueRelease(r.Index(0).Int())
+	}
 	if err != nil {
-		if e, ok := err.(*Error); ok {
-			e.Op = op
-		}
 		return nil, err
 	}
-	return track[T](ctx, b, op, handle, addr, n, shape, name)
+	return track[T](ctx, b, op, r.Index(0).Int(), r.Index(1).Int(), n, shape, name)
 }
 
 // track wraps a pinned Python buffer in a view under a new lease, and
@@ -84,7 +86,7 @@ func track[T sabview.Element](ctx context.Context, b *Bridge, op string, handle,
 	lease := sabview.NewLease()
 	v, err := sabview.FromMemory[T](b.mem, addr, n, sabview.WithLease(lease))
 	if err != nil {
-		b.py.release(ctx, handle)
+		b.release(ctx, handle)
 		return nil, &Error{Op: op, Kind: ErrLayout, Detail: "viewing the Python buffer from Go", Err: err}
 	}
 	b.addEntry(&entry{handle: handle, addr: addr, nbytes: n * sabview.ElementSize[T](),

@@ -86,32 +86,42 @@ type entry struct {
 	lease  *sabview.Lease
 }
 
-// interpreter is the bridge's whole conversation with Python: a handful of
-// calls with numbers and strings, no source code. The same-thread
-// implementation calls pre-bound PyProxies; a Bridge that drives Pyodide in
-// another thread only needs another implementation of these methods.
+// interpreter is the bridge's whole conversation with Python: the
+// requests of the helper module (REQUESTS in sabkit_bridge.py: alloc,
+// export, prepare, rebind, forget, release, numpy, resolve, unpin, call,
+// region) with numbers and strings as arguments, plus the user's own code
+// (run) and loadPackage. Only run parses source. The same-thread
+// implementation calls the helper's functions through PyProxies; the
+// worker implementation sends each as one request to worker.js.
 type interpreter interface {
-	alloc(ctx context.Context, name string, nbytes, align int, format string, shape []int) (handle, addr int, err error)
-	export(ctx context.Context, name string) (bufferInfo, error)
-	// prepare binds name to an array over [offset, offset+nbytes) of a live
-	// buffer (handle 0: offset is an address) and returns a binding id that
-	// rebind repeats with one small call.
-	prepare(ctx context.Context, name string, handle, offset, nbytes int, format string, shape []int) (binding int, err error)
-	rebind(ctx context.Context, binding int) error
-	forget(ctx context.Context, binding int) error
-	release(ctx context.Context, handle int) error
-	refresh(ctx context.Context) (numpy bool, err error)
-	live(ctx context.Context) (int, error)
+	// request runs the helper's function req; op names the Go function for
+	// errors.
+	request(ctx context.Context, op, req string, args ...any) (js.Value, error)
 	run(ctx context.Context, code string) error
-	// resolve pins the callable a dotted name refers to; problem says why
-	// there is none.
-	resolve(ctx context.Context, name string) (handle int, problem string, err error)
-	// invoke calls a pinned callable (handle > 0) or looks name up and
-	// calls it, with encoded arguments, and returns the encoded result.
-	invoke(ctx context.Context, op string, handle int, name, tags string, flat []any) (js.Value, error)
-	unpin(ctx context.Context, handles []int) error
 	loadPackages(ctx context.Context, packages []string) error
 	close()
+}
+
+// completed reports whether err says a request ran to completion after its
+// context ended (LoadWorker only): its effects must be kept or rolled back.
+func completed(err error) bool {
+	e, ok := err.(*Error)
+	return ok && e.completed
+}
+
+// settled treats a bookkeeping request that ran to completion after its
+// context ended as done: its effect needs nobody to receive it.
+func settled(err error) error {
+	if completed(err) {
+		return nil
+	}
+	return err
+}
+
+// release drops the helper's entry handle.
+func (b *Bridge) release(ctx context.Context, handle int) error {
+	_, err := b.py.request(ctx, "Free", "release", handle)
+	return settled(err)
 }
 
 // Attach connects to a Pyodide instance the page already loaded (the value
@@ -228,7 +238,7 @@ func (b *Bridge) LoadPackage(ctx context.Context, packages ...string) error {
 	if err := b.py.loadPackages(ctx, packages); err != nil {
 		return err
 	}
-	_, err := b.py.refresh(ctx)
+	_, err := b.numpy(ctx, op)
 	return err
 }
 
@@ -238,7 +248,15 @@ func (b *Bridge) NumPy(ctx context.Context) (bool, error) {
 	if err := b.begin(ctx, "NumPy"); err != nil {
 		return false, err
 	}
-	return b.py.refresh(ctx)
+	return b.numpy(ctx, "NumPy")
+}
+
+func (b *Bridge) numpy(ctx context.Context, op string) (bool, error) {
+	v, err := b.py.request(ctx, op, "numpy")
+	if err = settled(err); err != nil {
+		return false, err
+	}
+	return v.Bool(), nil
 }
 
 // Close revokes every view the bridge made (they report sabview.ErrRevoked
@@ -272,19 +290,19 @@ func (b *Bridge) Close() error {
 	if _, inWorker := b.py.(*workerThread); !inWorker {
 		ctx := context.Background()
 		for _, e := range entries {
-			if err := b.py.release(ctx, e.handle); err != nil && first == nil {
+			if err := b.release(ctx, e.handle); err != nil && first == nil {
 				first = err
 			}
 		}
 		for _, binding := range shares {
-			b.py.forget(ctx, binding)
+			b.py.request(ctx, "Close", "forget", binding)
 		}
 		if len(funcs) > 0 {
-			handles := make([]int, 0, len(funcs))
+			handles := make([]any, 0, len(funcs))
 			for h := range funcs {
 				handles = append(handles, h)
 			}
-			b.py.unpin(ctx, handles)
+			b.py.request(ctx, "Close", "unpin", handles...)
 		}
 	}
 	b.py.close()
@@ -305,7 +323,7 @@ func (b *Bridge) begin(ctx context.Context, op string) error {
 	b.orphans = nil
 	b.mu.Unlock()
 	for i, h := range orphans {
-		if err := b.py.release(ctx, h); err != nil {
+		if err := b.release(ctx, h); err != nil {
 			b.mu.Lock()
 			b.orphans = append(b.orphans, orphans[i:]...)
 			b.mu.Unlock()

@@ -56,7 +56,7 @@ func (b *Bridge) Call(ctx context.Context, name string, args ...any) (any, error
 	if err := enc.args(op, b, args); err != nil {
 		return nil, err
 	}
-	r, err := b.py.invoke(ctx, op, 0, name, enc.tags.String(), enc.flat)
+	r, err := b.py.request(ctx, op, "call", append([]any{name, enc.tags.String()}, enc.flat...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -85,13 +85,20 @@ func (b *Bridge) Func(ctx context.Context, name string) (*Func, error) {
 	if err := b.begin(ctx, op); err != nil {
 		return nil, err
 	}
-	handle, problem, err := b.py.resolve(ctx, name)
+	r, err := b.py.request(ctx, op, "resolve", name)
+	if completed(err) && r.Type() == js.TypeNumber {
+		// Nobody will Release it: let Python drop it with the next request.
+		b.mu.Lock()
+		b.unpinned = append(b.unpinned, r.Int())
+		b.mu.Unlock()
+	}
 	if err != nil {
 		return nil, err
 	}
-	if problem != "" {
-		return nil, errorf(op, ErrName, "define it in __main__ (Run) or name an importable module's attribute", "%s", problem)
+	if r.Type() == js.TypeString {
+		return nil, errorf(op, ErrName, "define it in __main__ (Run) or name an importable module's attribute", "%s", r.String())
 	}
+	handle := r.Int()
 	b.mu.Lock()
 	b.funcs[handle] = true
 	b.mu.Unlock()
@@ -117,7 +124,7 @@ func (f *Func) Call(ctx context.Context, args ...any) (any, error) {
 	if err := enc.args(op, f.b, args); err != nil {
 		return nil, err
 	}
-	r, err := f.b.py.invoke(ctx, op, f.handle, "", enc.tags.String(), enc.flat)
+	r, err := f.b.py.request(ctx, op, "call", append([]any{f.handle, enc.tags.String()}, enc.flat...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +164,7 @@ func (b *Bridge) flushUnpinned(ctx context.Context) error {
 	if len(handles) == 0 {
 		return nil
 	}
-	if err := b.py.unpin(ctx, handles); err != nil {
+	if _, err := b.py.request(ctx, "Func.Release", "unpin", anys(handles)...); settled(err) != nil {
 		b.mu.Lock()
 		b.unpinned = append(b.unpinned, handles...)
 		b.mu.Unlock()

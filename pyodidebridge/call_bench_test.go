@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sabkit/sabkit/internal/jsenv"
 	"github.com/sabkit/sabkit/pyodidebridge"
@@ -35,7 +34,7 @@ func BenchmarkCall(b *testing.B) {
 			lat := make([]float64, 0, b.N)
 			onChannel := 0
 			if br.InWorker() {
-				onChannel = -pyodidebridge.WorkerChannelCalls(br)
+				onChannel = -pyodidebridge.WorkerChannelRequests(br)
 			}
 			b.ResetTimer()
 			for range b.N {
@@ -46,7 +45,7 @@ func BenchmarkCall(b *testing.B) {
 				lat = append(lat, 1000*(now()-start))
 			}
 			if br.InWorker() {
-				onChannel += pyodidebridge.WorkerChannelCalls(br)
+				onChannel += pyodidebridge.WorkerChannelRequests(br)
 				b.ReportMetric(float64(onChannel)/float64(b.N), "on-channel")
 			}
 			p50, p99 := percentiles(lat)
@@ -61,7 +60,7 @@ func BenchmarkCall(b *testing.B) {
 	bridges := []struct {
 		name string
 		br   func(testing.TB) *pyodidebridge.Bridge
-	}{{"worker", workerBridge}, {"worker-postMessage", postMessageWorker}, {"same-thread", bridge}}
+	}{{"worker", workerBridge}, {"same-thread", bridge}}
 	for _, k := range bridges {
 		br := k.br(b)
 		run(b, br, "def bench_noop(*args):\n    pass")
@@ -93,22 +92,4 @@ func BenchmarkCall(b *testing.B) {
 		prefix := r.name[:strings.LastIndex(r.name, "/")]
 		fmt.Printf("%-52s %10.1f %10.1f %13.1fx\n", r.name, r.p50, r.p99, runP50[prefix]/r.p50)
 	}
-}
-
-// postMessageWorker boots a worker bridge without the call channel, closed
-// when the benchmark ends.
-func postMessageWorker(tb testing.TB) *pyodidebridge.Bridge {
-	workerBridge(tb) // skips where LoadWorker cannot work
-	url, err := pyodideURL()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	b, err := pyodidebridge.LoadWorker(ctx, pyodidebridge.WorkerOptions{IndexURL: url, NoCallChannel: true})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { b.Close() })
-	return b
 }

@@ -384,7 +384,7 @@ func TestCallChannel(t *testing.T) {
 		if _, err := b.Call(ctx, "call_echo", 1); err != nil {
 			t.Fatal(err)
 		}
-		before := pyodidebridge.WorkerChannelCalls(b)
+		before := pyodidebridge.WorkerChannelRequests(b)
 		for i := range 10 {
 			if got, err := b.Call(ctx, "call_echo", i); err != nil || got != i {
 				t.Fatalf("burst %d, call %d: %v, %v", burst, i, got, err)
@@ -396,7 +396,7 @@ func TestCallChannel(t *testing.T) {
 		if got, err := b.Call(ctx, "call_get", "call_between"); err != nil || got != burst {
 			t.Fatalf("a Run between channel calls: %v, %v; want %d", got, err, burst)
 		}
-		used := pyodidebridge.WorkerChannelCalls(b) - before
+		used := pyodidebridge.WorkerChannelRequests(b) - before
 		if !hasWaitAsync {
 			if used != 0 {
 				t.Fatalf("%d calls used the call channel, which needs Atomics.waitAsync", used)

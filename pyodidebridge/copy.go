@@ -73,7 +73,7 @@ func CopyOut[T sabview.Element](ctx context.Context, b *Bridge, name string, dst
 		return 0, err
 	}
 	d := dtypeOf[T]()
-	info, err := b.py.export(ctx, name)
+	info, err := b.export(ctx, op, name)
 	if err != nil {
 		return 0, err
 	}

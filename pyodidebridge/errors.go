@@ -85,6 +85,10 @@ type Error struct {
 	Detail string
 	Fix    string
 	Err    error // underlying cause (a *PythonError, a JavaScript error, a sabview error); may be nil
+
+	// completed marks an ErrCanceled request the worker had started and ran
+	// to its end: the caller keeps or rolls back its effects.
+	completed bool
 }
 
 func (e *Error) Error() string {

@@ -7,14 +7,35 @@ import (
 	"syscall/js"
 )
 
-// LiveEntries reports how many buffers the Python helper holds for b's
-// bridge process-wide, so tests can check that failed calls leak no pins.
-func LiveEntries(b *Bridge) (int, error) { return b.py.live(context.Background()) }
+// LiveEntries reports how many buffers and prepared bindings the Python
+// helper holds, so tests can check that failed and canceled calls leak no
+// pins. It reads the helper's tables by name through Call.
+func LiveEntries(b *Bridge) (int, error) {
+	n := 0
+	for _, table := range []string{"_live", "_bindings"} {
+		v, err := b.Call(context.Background(), helperModule+"."+table+".__len__")
+		if err != nil {
+			return 0, err
+		}
+		n += v.(int)
+	}
+	return n, nil
+}
 
 // WorkerObject returns the JavaScript Worker behind a LoadWorker bridge.
-func WorkerObject(b *Bridge) js.Value { return b.py.(*workerThread).w.Object() }
+func WorkerObject(b *Bridge) js.Value { return b.py.(*workerThread).client.Get("worker") }
 
-// WorkerPending returns the calls a LoadWorker bridge waits for, counted in
-// Go and in the JavaScript client.
-func WorkerPending(b *Bridge) (goSide, jsSide int) { return b.py.(*workerThread).w.Pending() }
-func WorkerChannelCalls(b *Bridge) int             { return b.py.(*workerThread).w.ChannelCalls() }
+// WorkerPending returns the requests a LoadWorker bridge waits for, counted
+// in Go and in the JavaScript client.
+func WorkerPending(b *Bridge) (goSide, jsSide int) {
+	p := b.py.(*workerThread)
+	p.mu.Lock()
+	goSide = len(p.replies)
+	p.mu.Unlock()
+	return goSide, p.client.Call("counts").Get("pending").Int()
+}
+
+// WorkerChannelRequests returns how many requests went over shared memory.
+func WorkerChannelRequests(b *Bridge) int {
+	return b.py.(*workerThread).client.Call("counts").Get("channel").Int()
+}

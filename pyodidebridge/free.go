@@ -42,7 +42,7 @@ func (b *Bridge) Free(ctx context.Context, v Leased) error {
 // releaseLater releases a Python-side entry, or queues it for the next call
 // when ctx ended first.
 func (b *Bridge) releaseLater(ctx context.Context, handle int) error {
-	err := b.py.release(ctx, handle)
+	err := b.release(ctx, handle)
 	if errors.Is(err, ErrCanceled) {
 		b.queueRelease(handle)
 	}

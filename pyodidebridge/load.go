@@ -4,7 +4,6 @@ package pyodidebridge
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -37,10 +36,10 @@ type Options struct {
 }
 
 // Load loads Pyodide from opts.IndexURL on this thread and attaches to it.
-// In a page it adds a <script> for pyodide.js unless loadPyodide is already
-// defined; in a worker it imports pyodide.mjs; under Node it requires
-// pyodide.js.
-// Booting takes seconds: load once and share the Bridge.
+// It uses loadPyodide when the page already defines it, else imports
+// pyodide.mjs (requires pyodide.js under Node); the shared heap and
+// LoadWorker boot through the same loader. Booting takes seconds: load once
+// and share the Bridge.
 func Load(ctx context.Context, opts Options) (*Bridge, error) {
 	const op = "Load"
 	url := opts.IndexURL
@@ -49,9 +48,6 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 	}
 	if !strings.HasSuffix(url, "/") {
 		url += "/"
-	}
-	if err := checkNodeFiles(url); err != nil {
-		return nil, err
 	}
 	if err := checkServed(ctx, url); err != nil {
 		return nil, err
@@ -64,14 +60,8 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 		}
 		api, mem = heap.Pyodide, heap.Memory
 	} else {
-		restore := func() {}
-		if jsinterop.InWorker() {
-			restore = jsinterop.HideImportScripts()
-		}
 		var err error
-		api, err = loadPyodide(ctx, url)
-		restore()
-		if err != nil {
+		if api, err = loadPyodide(ctx, url); err != nil {
 			return nil, err
 		}
 	}
@@ -87,60 +77,33 @@ func Load(ctx context.Context, opts Options) (*Bridge, error) {
 	return b, nil
 }
 
+// loadPyodide boots stock Pyodide on this thread with sharedheap.js's
+// loader, the one the shared heap and the worker use: loadPyodide when the
+// page defines it, else pyodide.mjs by dynamic import (pyodide.js under
+// Node).
 func loadPyodide(ctx context.Context, url string) (js.Value, error) {
-	loader, err := findLoader(ctx, url)
+	ns, err := sharedheap.Namespace()
 	if err != nil {
-		return js.Undefined(), err
+		return js.Undefined(), fromSharedHeap("Load", err)
 	}
 	cfg := js.Global().Get("Object").New()
 	cfg.Set("indexURL", url)
-	p, err := jsinterop.Try(func() js.Value { return loader.Invoke(cfg) })
+	cfg.Set("shared", false)
+	p, err := jsinterop.Try(func() js.Value { return ns.Call("loadPyodide", cfg) })
 	if err != nil {
 		return js.Undefined(), loadError(url, "loadPyodide threw", err)
 	}
-	api, err := promise.Await(ctx, p)
+	r, err := promise.Await(ctx, p)
 	if err != nil {
 		return js.Undefined(), loadError(url, "loadPyodide failed", err)
 	}
-	return api, nil
-}
-
-// pyodideFiles are the files loadPyodide reads from its index URL;
-// glueFiles are the names its Emscripten glue has had (pyodide.asm.mjs from
-// 314 on, pyodide.asm.js before), one of which must be there.
-var (
-	pyodideFiles = []string{"pyodide.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"}
-	glueFiles    = []string{"pyodide.asm.mjs", "pyodide.asm.js"}
-)
-
-// checkNodeFiles checks, under Node, that the index directory holds
-// Pyodide's files: a missing one would otherwise surface as an unhandled
-// rejection inside Pyodide, which ends the Node process.
-func checkNodeFiles(url string) error {
-	if !jsinterop.InNode() {
-		return nil
-	}
-	fs, err := jsinterop.Try(func() js.Value { return js.Global().Call("require", "fs") })
-	if err != nil {
-		return nil
-	}
-	for _, f := range pyodideFiles {
-		if !fs.Call("existsSync", url+f).Bool() {
-			return loadError(url, f+" not found", nil)
-		}
-	}
-	for _, f := range glueFiles {
-		if fs.Call("existsSync", url+f).Bool() {
-			return nil
-		}
-	}
-	return loadError(url, "neither "+strings.Join(glueFiles, " nor ")+" found", nil)
+	return r.Get("pyodide"), nil
 }
 
 // checkServed asks, in a browser, whether url serves Pyodide's lock file:
 // with a wrong URL, loadPyodide leaves rejected promises nobody handles and
 // reports a JSON parse error rather than the missing files.
-func checkServed(ctx context.Context, url string) error {
+func checkServed(ctx context.Context, url string) *Error {
 	fetch := js.Global().Get("fetch")
 	if jsinterop.InNode() || fetch.Type() != js.TypeFunction {
 		return nil
@@ -184,72 +147,4 @@ func loadError(url, what string, cause error) *Error {
 			"Options.SharedHeap or LoadWorker"
 	}
 	return &Error{Op: "Load", Kind: ErrLoad, Detail: what + " for indexURL " + url, Err: cause, Fix: fix}
-}
-
-// findLoader returns the loadPyodide function, loading pyodide.js from url
-// if it is not defined yet.
-func findLoader(ctx context.Context, url string) (js.Value, error) {
-	g := js.Global()
-	if f := g.Get("loadPyodide"); f.Type() == js.TypeFunction {
-		return f, nil
-	}
-	script := url + "pyodide.js"
-	switch {
-	case jsinterop.InNode():
-		mod, err := jsinterop.Try(func() js.Value { return g.Call("require", script) })
-		if err != nil {
-			return js.Undefined(), loadError(url, "require("+script+")", err)
-		}
-		if f := mod.Get("loadPyodide"); f.Type() == js.TypeFunction {
-			return f, nil
-		}
-		return js.Undefined(), loadError(url, script+" exports no loadPyodide", nil)
-	case jsinterop.InWorker():
-		module := url + "pyodide.mjs"
-		p, err := jsinterop.Try(func() js.Value { return jsinterop.Import(module) })
-		if err != nil {
-			return js.Undefined(), loadError(url, "import("+module+")", err)
-		}
-		mod, err := promise.Await(ctx, p)
-		if err != nil {
-			return js.Undefined(), loadError(url, "import("+module+")", err)
-		}
-		if f := mod.Get("loadPyodide"); f.Type() == js.TypeFunction {
-			return f, nil
-		}
-		return js.Undefined(), loadError(url, module+" exports no loadPyodide", nil)
-	default:
-		if err := addScript(ctx, script); err != nil {
-			return js.Undefined(), loadError(url, "loading <script src="+script+">", err)
-		}
-	}
-	if f := g.Get("loadPyodide"); f.Type() == js.TypeFunction {
-		return f, nil
-	}
-	return js.Undefined(), loadError(url, script+" did not define loadPyodide", nil)
-}
-
-// addScript appends a classic <script> to the document and waits for it.
-func addScript(ctx context.Context, src string) error {
-	doc := js.Global().Get("document")
-	el := doc.Call("createElement", "script")
-	el.Set("src", src)
-	done := make(chan error, 1)
-	var onLoad, onError js.Func
-	onLoad = js.FuncOf(func(js.Value, []js.Value) any { done <- nil; return nil })
-	onError = js.FuncOf(func(js.Value, []js.Value) any {
-		done <- errors.New("the script failed to load (404, network error, or blocked by COEP)")
-		return nil
-	})
-	defer onLoad.Release()
-	defer onError.Release()
-	el.Call("addEventListener", "load", onLoad)
-	el.Call("addEventListener", "error", onError)
-	doc.Get("head").Call("appendChild", el)
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -4,7 +4,6 @@ package pyodidebridge
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/sabkit/sabkit/atomicsx"
 	"github.com/sabkit/sabkit/internal/jsinterop"
@@ -78,17 +77,8 @@ func allocRegion(ctx context.Context, b *Bridge, op, name string, words int, cla
 	if err != nil {
 		return nil, err
 	}
-	code := "__import__(" + strconv.Quote(atomicsModule) + ").bind(" + strconv.Quote(class) + ", " +
-		strconv.Quote(name) + ", " + strconv.Itoa(v.ByteOffset())
-	for _, a := range args {
-		code += ", " + strconv.Itoa(a)
-	}
-	code += ")"
-	if err := b.py.run(ctx, code); err != nil {
+	if _, err := b.py.request(ctx, op, "region", append([]any{class, name, v.ByteOffset()}, anys(args)...)...); settled(err) != nil {
 		b.Free(ctx, v)
-		if e, ok := err.(*Error); ok {
-			e.Op = op
-		}
 		return nil, err
 	}
 	return v, nil

@@ -9,24 +9,20 @@ import (
 
 	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
+	"github.com/sabkit/sabkit/internal/sharedheap"
 )
 
 // sameThread talks to a Pyodide running on this thread by calling the
-// helper module's functions through PyProxies bound once in Attach.
+// helper module's request functions through PyProxies taken once in Attach.
 type sameThread struct {
-	api                                              js.Value
-	module                                           js.Value
-	allocFn, exportFn, prepareFn, rebindFn, forgetFn js.Value
-	releaseFn, refreshFn, liveFn                     js.Value
-	resolveFn, invokeFn, invokeNameFn, unpinFn       js.Value
-
-	// strs holds JS strings made once: a Go string converted on every call
-	// costs microseconds on the hand-off path (names and formats repeat).
-	strs map[string]js.Value
+	api  js.Value
+	fns  map[string]js.Value // request name -> PyProxy of the helper's function
+	strs map[string]js.Value // JS strings made once (names and formats repeat)
 }
 
 // str returns s as a JavaScript string, made once per distinct s (up to a
-// bound, so arbitrary names cannot grow the cache without limit).
+// bound, so arbitrary names cannot grow the cache without limit): a Go
+// string converted on every call costs microseconds on the hand-off path.
 func (s *sameThread) str(x string) js.Value {
 	if v, ok := s.strs[x]; ok {
 		return v
@@ -36,6 +32,69 @@ func (s *sameThread) str(x string) js.Value {
 		s.strs[x] = v
 	}
 	return v
+}
+
+// helperFiles is the argument of sabkitSharedHeap.installHelpers and of the
+// worker's init: the helper modules, their folder and the one whose
+// REQUESTS are the bridge's requests.
+func helperFiles() map[string]any {
+	modules := map[string]any{}
+	for _, m := range helperModules {
+		modules[m.name] = m.source
+	}
+	return map[string]any{"dir": helperDir, "main": helperModule, "modules": modules}
+}
+
+func newSameThread(op string, api js.Value) (*sameThread, error) {
+	ns, err := sharedheap.Namespace()
+	if err != nil {
+		return nil, fromSharedHeap(op, err)
+	}
+	fns, err := jsinterop.Try(func() js.Value { return ns.Call("installHelpers", api, helperFiles()) })
+	if err != nil {
+		e := pythonError(op, thrownValue(err))
+		e.Detail = "installing the helper module " + helperDir + "/" + helperModule + ".py"
+		return nil, e
+	}
+	s := &sameThread{api: api, fns: map[string]js.Value{}, strs: map[string]js.Value{}}
+	keys := js.Global().Get("Object").Call("keys", fns)
+	for i := 0; i < keys.Length(); i++ {
+		name := keys.Index(i).String()
+		s.fns[name] = fns.Get(name)
+	}
+	return s, nil
+}
+
+// request calls the helper's function req and turns a Python exception
+// into an ErrPython error; a tuple result arrives as a JS array.
+func (s *sameThread) request(_ context.Context, op, req string, args ...any) (v js.Value, err error) {
+	fn, ok := s.fns[req]
+	if !ok {
+		return js.Undefined(), errorf(op, ErrWorker, "keep the helper module and the Go package from the same sabkit",
+			"the helper module has no request %q", req)
+	}
+	for i, a := range args {
+		if x, ok := a.(string); ok && len(x) < 256 {
+			args[i] = s.str(x)
+		}
+	}
+	// Inline rather than through jsinterop.Try: this is the hand-off path.
+	defer func() {
+		if r := recover(); r != nil {
+			jsErr, isJS := r.(js.Error)
+			if !isJS {
+				panic(r)
+			}
+			v, err = js.Undefined(), pythonError(op, jsErr.Value)
+		}
+	}()
+	v = fn.Invoke(args...)
+	if v.Type() == js.TypeObject && v.Get("toJs").Type() == js.TypeFunction {
+		arr := v.Call("toJs")
+		v.Call("destroy")
+		return arr, nil
+	}
+	return v, nil
 }
 
 // bufferInfo describes a Python buffer, as the helper's export reports it.
@@ -50,67 +109,6 @@ type bufferInfo struct {
 	shape    []int
 }
 
-func newSameThread(op string, api js.Value) (*sameThread, error) {
-	fs := api.Get("FS")
-	install := func() js.Value {
-		fs.Call("mkdirTree", helperDir)
-		for _, m := range helperModules {
-			fs.Call("writeFile", helperDir+"/"+m.name+".py", m.source)
-		}
-		sys := api.Call("pyimport", "sys")
-		path := sys.Get("path")
-		if !path.Call("toJs").Call("includes", helperDir).Bool() {
-			path.Call("insert", 0, helperDir)
-		}
-		path.Call("destroy")
-		sys.Call("destroy")
-		api.Call("pyimport", atomicsModule).Call("destroy")
-		return api.Call("pyimport", helperModule)
-	}
-	module, err := jsinterop.Try(install)
-	if err != nil {
-		e := pythonError(op, thrownValue(err))
-		e.Detail = "installing the helper module " + helperDir + "/" + helperModule + ".py"
-		return nil, e
-	}
-	s := &sameThread{api: api, module: module, strs: map[string]js.Value{}}
-	for _, f := range []struct {
-		dst  *js.Value
-		name string
-	}{
-		{&s.allocFn, "alloc"}, {&s.exportFn, "export"}, {&s.prepareFn, "prepare"}, {&s.rebindFn, "rebind"}, {&s.forgetFn, "forget"},
-		{&s.releaseFn, "release"}, {&s.refreshFn, "refresh"}, {&s.liveFn, "live"},
-		{&s.resolveFn, "resolve"}, {&s.invokeFn, "invoke"}, {&s.invokeNameFn, "invoke_name"}, {&s.unpinFn, "unpin"},
-	} {
-		*f.dst = module.Get(f.name)
-	}
-	return s, nil
-}
-
-// call invokes a bound helper function and turns a Python exception into an
-// ErrPython error.
-func call(op string, fn js.Value, args ...any) (v js.Value, err error) {
-	// Inline rather than through try: this is the hand-off path.
-	defer func() {
-		if r := recover(); r != nil {
-			jsErr, isJS := r.(js.Error)
-			if !isJS {
-				panic(r)
-			}
-			v, err = js.Undefined(), pythonError(op, jsErr.Value)
-		}
-	}()
-	return fn.Invoke(args...), nil
-}
-
-// tuple converts a returned PyProxy of a tuple into a JS array and destroys
-// the proxy.
-func tuple(v js.Value) js.Value {
-	arr := v.Call("toJs")
-	v.Call("destroy")
-	return arr
-}
-
 func withShape(args []any, shape []int) []any {
 	for _, d := range shape {
 		args = append(args, d)
@@ -118,114 +116,13 @@ func withShape(args []any, shape []int) []any {
 	return args
 }
 
-func (s *sameThread) alloc(_ context.Context, name string, nbytes, align int, format string, shape []int) (int, int, error) {
-	r, err := call("Alloc", s.allocFn, withShape([]any{name, nbytes, align, format}, shape)...)
-	if err != nil {
-		return 0, 0, err
-	}
-	arr := tuple(r)
-	return arr.Index(0).Int(), arr.Index(1).Int(), nil
-}
-
-func (s *sameThread) export(_ context.Context, name string) (bufferInfo, error) {
-	r, err := call("View", s.exportFn, name)
-	if err != nil {
-		return bufferInfo{}, err
-	}
-	arr := tuple(r)
-	info := bufferInfo{
-		status:   arr.Index(0).String(),
-		format:   arr.Index(1).String(),
-		kind:     arr.Index(2).String()[0],
-		itemsize: arr.Index(3).Int(),
-		nbytes:   arr.Index(4).Int(),
-		handle:   arr.Index(5).Int(),
-		addr:     arr.Index(6).Int(),
-	}
-	for i := 7; i < arr.Length(); i++ {
-		info.shape = append(info.shape, arr.Index(i).Int())
-	}
-	return info, nil
-}
-
-func (s *sameThread) prepare(_ context.Context, name string, handle, offset, nbytes int, format string, shape []int) (int, error) {
-	r, err := call("Share", s.prepareFn, withShape([]any{s.str(name), handle, offset, nbytes, s.str(format)}, shape)...)
-	if err != nil {
-		return 0, err
-	}
-	return r.Int(), nil
-}
-
-func (s *sameThread) rebind(_ context.Context, binding int) error {
-	_, err := call("Share", s.rebindFn, binding)
-	return err
-}
-
-func (s *sameThread) forget(_ context.Context, binding int) error {
-	_, err := call("Share", s.forgetFn, binding)
-	return err
-}
-
-func (s *sameThread) release(_ context.Context, handle int) error {
-	_, err := call("Free", s.releaseFn, handle)
-	return err
-}
-
-func (s *sameThread) refresh(context.Context) (bool, error) {
-	r, err := call("NumPy", s.refreshFn)
-	if err != nil {
-		return false, err
-	}
-	return r.Bool(), nil
-}
-
-func (s *sameThread) live(context.Context) (int, error) {
-	r, err := call("live", s.liveFn)
-	if err != nil {
-		return 0, err
-	}
-	return r.Int(), nil
-}
-
-func (s *sameThread) resolve(_ context.Context, name string) (int, string, error) {
-	r, err := call("Func", s.resolveFn, name)
-	if err != nil {
-		return 0, "", err
-	}
-	h, problem := resolved(r)
-	return h, problem, nil
-}
-
-// resolved reads the helper's resolve result: a handle, or why there is none.
-func resolved(r js.Value) (handle int, problem string) {
-	if r.Type() == js.TypeString {
-		return 0, r.String()
-	}
-	return r.Int(), ""
-}
-
-// anys converts handles to call arguments.
-func anys(handles []int) []any {
-	args := make([]any, len(handles))
-	for i, h := range handles {
-		args[i] = h
+// anys converts values to call arguments.
+func anys[T any](xs []T) []any {
+	args := make([]any, len(xs))
+	for i, x := range xs {
+		args[i] = x
 	}
 	return args
-}
-
-func (s *sameThread) invoke(_ context.Context, op string, handle int, name, tags string, flat []any) (js.Value, error) {
-	args := make([]any, 0, len(flat)+2)
-	if handle == 0 {
-		args = append(append(args, s.str(name), s.str(tags)), flat...)
-		return call(op, s.invokeNameFn, args...)
-	}
-	args = append(append(args, handle, s.str(tags)), flat...)
-	return call(op, s.invokeFn, args...)
-}
-
-func (s *sameThread) unpin(_ context.Context, handles []int) error {
-	_, err := call("Func.Release", s.unpinFn, anys(handles)...)
-	return err
 }
 
 func (s *sameThread) run(ctx context.Context, code string) error {
@@ -258,8 +155,7 @@ func destroyProxy(api js.Value, v js.Value) {
 }
 
 func (s *sameThread) close() {
-	for _, f := range []js.Value{s.allocFn, s.exportFn, s.prepareFn, s.rebindFn, s.forgetFn, s.releaseFn, s.refreshFn, s.liveFn,
-		s.resolveFn, s.invokeFn, s.invokeNameFn, s.unpinFn, s.module} {
+	for _, f := range s.fns {
 		jsinterop.Do(func() { f.Call("destroy") })
 	}
 }

@@ -1,8 +1,10 @@
 """Python half of sabkit's pyodidebridge.
 
-The Go side binds these functions once (as PyProxies) and calls them with
-plain numbers and strings, so no Python source is parsed on the hand-off
-path. Every function here makes views over existing bytes: nothing is copied.
+The functions named in REQUESTS are the bridge's requests: the Go side (on
+this thread) or the worker (internal/sharedheap/assets/worker.js) takes them
+once as PyProxies and calls them with plain numbers and strings, so no Python
+source is parsed and nothing bound in __main__ changes how they run. Every
+function here makes views over existing bytes: nothing is copied.
 
 An array handed to Python is a NumPy ndarray when NumPy can be imported and a
 memoryview cast to the format and shape otherwise. Either way it is a view of
@@ -55,7 +57,7 @@ def _numpy():
     return np
 
 
-def refresh():
+def numpy():
     """Forget that NumPy was missing (after a package was loaded). Returns
     whether NumPy can be imported now."""
     global _numpy_missing
@@ -197,11 +199,6 @@ def release(handle):
     return True
 
 
-def live():
-    """Number of live entries and prepared bindings, for leak checks."""
-    return len(_live) + len(_bindings)
-
-
 # ---- Calls by name (Call, Func) ----
 #
 # Go sends a call as (target, tags, *flat): target is a handle from resolve
@@ -332,19 +329,44 @@ def _result(r):
     return "?" + type(r).__module__ + "." + type(r).__qualname__
 
 
-def invoke(handle, tags, *flat):
-    """Call the callable of a Func handle with decoded arguments and return
-    its encoded result."""
-    return _result(_funcs[handle](*_arguments(tags, flat)))
-
-
-def invoke_name(name, tags, *flat):
-    """Look a dotted name up and call it, as invoke; an unknown name comes
-    back as "!" and the reason."""
-    try:
-        fn = _lookup(name)
-    except LookupError as e:
-        return "!" + str(e.args[0])
-    if not callable(fn):
-        return "!" + f"{name!r} is a {type(fn).__name__}, not callable"
+def call(target, tags, *flat):
+    """Call the callable of a Func handle (an int) or of a dotted name
+    (looked up now) with decoded arguments and return its encoded result;
+    an unknown name comes back as "!" and the reason."""
+    if isinstance(target, int):
+        fn = _funcs[target]
+    else:
+        try:
+            fn = _lookup(target)
+        except LookupError as e:
+            return "!" + str(e.args[0])
+        if not callable(fn):
+            return "!" + f"{target!r} is a {type(fn).__name__}, not callable"
     return _result(fn(*_arguments(tags, flat)))
+
+
+def region(kind, name, addr, *args):
+    """Bind `name` (the int32 array alloc bound for the region) to a
+    sabkit_atomics protocol object of kind (Mutex, Seqlock, FrameWriter,
+    FrameReader, Ring) over the same bytes; returns its size in bytes."""
+    import sabkit_atomics
+
+    return sabkit_atomics.bind(kind, name, addr, *args)
+
+
+def guard_interrupts(wanted):
+    """Route SIGINT (Pyodide's interrupt buffer) through wanted(), a
+    function of the worker that says whether the request being served was
+    canceled and runs user code: an interrupt Python noticed too late for
+    its own request is dropped instead of raising in the next one."""
+    import signal
+
+    def on_interrupt(signum, frame):
+        if wanted():
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_interrupt)
+
+
+# The requests, in the order the bridge documents them.
+REQUESTS = ("alloc", "export", "prepare", "rebind", "forget", "release", "numpy", "resolve", "unpin", "call", "region")

@@ -58,15 +58,18 @@ func (b *Bridge) share(ctx context.Context, key shareKey, handle int, shape []in
 		binding, ok := b.shares[key]
 		b.mu.Unlock()
 		if ok {
-			return b.py.rebind(ctx, binding)
+			_, err := b.py.request(ctx, "Share", "rebind", binding)
+			return settled(err)
 		}
 	}
-	binding, err := b.py.prepare(ctx, key.name, handle, key.offset, key.n, key.format, shape)
-	if err != nil {
+	r, err := b.py.request(ctx, "Share", "prepare", withShape([]any{key.name, handle, key.offset, key.n, key.format}, shape)...)
+	if err = settled(err); err != nil {
 		return err
 	}
+	binding := r.Int()
 	if !cacheable {
-		return b.py.forget(ctx, binding)
+		_, err := b.py.request(ctx, "Share", "forget", binding)
+		return settled(err)
 	}
 	evicted := -1
 	b.mu.Lock()
@@ -80,7 +83,8 @@ func (b *Bridge) share(ctx context.Context, key shareKey, handle int, shape []in
 	b.shares[key] = binding
 	b.mu.Unlock()
 	if evicted >= 0 {
-		return b.py.forget(ctx, evicted)
+		_, err := b.py.request(ctx, "Share", "forget", evicted)
+		return settled(err)
 	}
 	return nil
 }

@@ -25,17 +25,45 @@ func View[T sabview.Element](ctx context.Context, b *Bridge, name string) (*sabv
 		return nil, err
 	}
 	d := dtypeOf[T]()
-	info, err := b.py.export(ctx, name)
+	info, err := b.export(ctx, op, name)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkExport(op, name, d, info); err != nil {
 		if info.handle != 0 {
-			b.py.release(ctx, info.handle)
+			b.release(ctx, info.handle)
 		}
 		return nil, err
 	}
 	return track[T](ctx, b, op, info.handle, info.addr, info.nbytes/d.Size, info.shape, "")
+}
+
+// export describes the buffer bound to name and pins it when it can be
+// viewed. A pin made after the caller's context ended is released before
+// the bridge's next request.
+func (b *Bridge) export(ctx context.Context, op, name string) (bufferInfo, error) {
+	r, err := b.py.request(ctx, op, "export", name)
+	if completed(err) {
+		if h := r.Index(5).Int(); h != 0 {
+			b.queueRelease(h)
+		}
+	}
+	if err != nil {
+		return bufferInfo{}, err
+	}
+	info := bufferInfo{
+		status:   r.Index(0).String(),
+		format:   r.Index(1).String(),
+		kind:     r.Index(2).String()[0],
+		itemsize: r.Index(3).Int(),
+		nbytes:   r.Index(4).Int(),
+		handle:   r.Index(5).Int(),
+		addr:     r.Index(6).Int(),
+	}
+	for i := 7; i < r.Length(); i++ {
+		info.shape = append(info.shape, r.Index(i).Int())
+	}
+	return info, nil
 }
 
 func checkExport(op, name string, d dtype, info bufferInfo) error {

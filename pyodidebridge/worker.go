@@ -6,11 +6,13 @@ import (
 	"context"
 	"errors"
 	"runtime"
-	"strconv"
 	"strings"
+	"sync"
 	"syscall/js"
+	"time"
 
 	"github.com/sabkit/sabkit/internal/jsinterop"
+	"github.com/sabkit/sabkit/internal/promise"
 	"github.com/sabkit/sabkit/internal/sharedheap"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -20,9 +22,10 @@ type WorkerOptions struct {
 	// IndexURL is where Pyodide's files are served: a URL in a browser
 	// (relative URLs are resolved against the page), a directory under Node.
 	IndexURL string
-	// ScriptURL is the worker bootstrap (internal/sharedheap's worker.js,
-	// served next to sharedheap.js). Empty runs the copies embedded in the
-	// Go binary: from a Blob URL in a browser, with eval under Node.
+	// ScriptURL is internal/sharedheap's worker.js, served next to
+	// sharedheap.js (sabkit serve has them under /sharedheap/). Empty runs
+	// the copies embedded in the Go binary: from a Blob URL in a browser,
+	// with eval under Node.
 	ScriptURL string
 	// Packages are loaded with loadPackage in the worker after boot.
 	Packages []string
@@ -30,12 +33,6 @@ type WorkerOptions struct {
 	// "stderr", text) from the worker. It runs on the JS event loop and must
 	// not block.
 	Output func(stream, text string)
-	// NoCallChannel makes Call and Func.Call go by postMessage only. By
-	// default, where this thread has Atomics.waitAsync, the worker listens
-	// on shared memory for 20 ms after each call, its event loop paused
-	// (every request posted to it ends the pause), and calls in that window
-	// travel through Atomics, about twice as fast.
-	NoCallChannel bool
 }
 
 // LoadWorker boots Pyodide on a shared heap in a DedicatedWorker (browser)
@@ -45,9 +42,11 @@ type WorkerOptions struct {
 // return views that alias the worker's Python objects (sabview.FromMemory
 // over Memory, re-derived as the worker grows its heap); CopyOut copies.
 //
-// Every call into Python is a request to the worker, answered in order:
-// while a Run is in progress in the worker, the next Alloc waits for it.
-// Pyodide reports nil for such a Bridge, since the Pyodide API object lives
+// Every operation is one request to the worker (worker.js lists them),
+// answered in order: while a Run is in progress in the worker, the next
+// Alloc waits for it. Requests travel over shared memory with Atomics where
+// this thread has Atomics.waitAsync, and by postMessage otherwise. Pyodide
+// reports undefined for such a Bridge, since the Pyodide API object lives
 // in the worker.
 //
 // Without cross-origin isolation there is no shared heap to view: LoadWorker
@@ -62,61 +61,34 @@ func LoadWorker(ctx context.Context, opts WorkerOptions) (*Bridge, error) {
 	if !strings.HasSuffix(url, "/") {
 		url += "/"
 	}
-	if err := checkNodeFiles(url); err != nil {
-		if e, ok := err.(*Error); ok {
-			e.Op = op
-		}
-		return nil, err
-	}
 	if err := checkServed(ctx, url); err != nil {
-		if e, ok := err.(*Error); ok {
-			e.Op = op
-		}
+		err.Op = op
 		return nil, err
 	}
-	w, err := sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{IndexURL: url, ScriptURL: opts.ScriptURL, Output: opts.Output,
-		NoCallChannel: opts.NoCallChannel})
+	py, err := startWorker(ctx, op, url, opts)
 	if err != nil {
-		return nil, fromSharedHeap(op, err)
-	}
-	py := &workerThread{w: w}
-	fail := func(err error) (*Bridge, error) {
-		py.close()
 		return nil, err
 	}
-	mem := w.Memory()
-	if jsinterop.Tag(mem) != "WebAssembly.Memory" || !w.Shared() {
-		return fail(errorf(op, ErrWorker, "use internal/sharedheap's worker.js, which posts pyodide._module.memory",
-			"the worker posted %s, not a shared WebAssembly.Memory", jsinterop.Describe(mem)))
+	mem := py.client.Get("memory")
+	if jsinterop.Tag(mem) != "WebAssembly.Memory" || !py.client.Get("shared").Truthy() {
+		py.close()
+		return nil, errorf(op, ErrWorker, "serve internal/sharedheap's worker.js from the same sabkit as the Go binary",
+			"the worker posted %s, not a shared WebAssembly.Memory", jsinterop.Describe(mem))
 	}
-	if err := py.install(ctx); err != nil {
-		return fail(err)
-	}
-	b := &Bridge{api: js.Undefined(), mem: mem, version: w.Version, py: py,
+	b := &Bridge{api: js.Undefined(), mem: mem, version: py.client.Get("version").String(), py: py,
 		entries: map[*sabview.Lease]*entry{}, shares: map[shareKey]int{}, funcs: map[int]bool{}}
 	py.onDead = b.died
-	go b.watch(w)
 	if len(opts.Packages) > 0 {
 		if err := b.LoadPackage(ctx, opts.Packages...); err != nil {
-			return fail(err)
+			b.Close()
+			return nil, err
 		}
 	}
 	return b, nil
 }
 
-// watch waits for the worker to end; when it died (rather than being
-// closed) it revokes every view of its heap, whose Python objects are gone,
-// and makes every later call fail with ErrWorkerDead.
-func (b *Bridge) watch(w *sharedheap.Worker) {
-	<-w.Dead()
-	if cause := w.Err(); errors.Is(cause, sharedheap.ErrDead) {
-		b.died(cause)
-	}
-}
-
 // died revokes every view and records the death, once.
-func (b *Bridge) died(cause error) {
-	dead := fromSharedHeap("Worker", cause)
+func (b *Bridge) died(dead *Error) {
 	b.mu.Lock()
 	if b.closed || b.dead != nil {
 		b.mu.Unlock()
@@ -149,202 +121,268 @@ func (b *Bridge) InWorker() bool {
 	return ok
 }
 
-// workerThread talks to Pyodide in a worker: each call is one run request
-// of a one-line Python call to the helper module (parsed in the worker, tens
-// of microseconds, next to a postMessage round trip of about as much).
+// workerThread is the Go side of the worker protocol: the client of
+// worker.js, one request at a time per call, with the cancel accounting
+// described on request.
 type workerThread struct {
-	w      *sharedheap.Worker
-	onDead func(cause error) // the bridge's reaction to the worker's death
+	client js.Value
+	funcs  []js.Func
+
+	mu      sync.Mutex
+	replies map[int]chan reply
+	cause   *Error         // why the worker ended; nil while it lives
+	onDead  func(*Error)   // the bridge's reaction to the worker's death
+	strs    map[string]any // request names as JS strings, made once
 }
 
-// fail converts a worker call's error, and makes the bridge react to a
-// death before the call returns, so the caller already finds its views
-// revoked.
-func (p *workerThread) fail(op string, err error) *Error {
-	if errors.Is(err, sharedheap.ErrDead) && p.onDead != nil {
-		p.onDead(err)
-	}
-	return fromSharedHeap(op, err)
+type reply struct {
+	ok bool
+	v  js.Value
 }
 
-// install writes the helper modules into the worker's file system and
-// imports them.
-func (p *workerThread) install(ctx context.Context) error {
-	var code strings.Builder
-	code.WriteString("def _sabkit_install(files):\n" +
-		"    import os, sys, importlib\n" +
-		"    os.makedirs(" + strconv.Quote(helperDir) + ", exist_ok=True)\n" +
-		"    for name, source in files.items():\n" +
-		"        with open(" + strconv.Quote(helperDir+"/") + " + name + '.py', 'w', encoding='utf-8') as f:\n" +
-		"            f.write(source)\n" +
-		"    if " + strconv.Quote(helperDir) + " not in sys.path:\n" +
-		"        sys.path.insert(0, " + strconv.Quote(helperDir) + ")\n" +
-		"    importlib.invalidate_caches()\n" +
-		"    for name in files:\n" +
-		"        importlib.import_module(name)\n" +
-		"_sabkit_install({")
-	for _, m := range helperModules {
-		code.WriteString(strconv.Quote(m.name) + ": " + strconv.Quote(m.source) + ", ")
-	}
-	code.WriteString("})\ndel _sabkit_install\n")
-	if _, err := p.w.Run(ctx, code.String()); err != nil {
-		e := fromSharedHeap("LoadWorker", err)
-		e.Detail = "installing the helper modules in the worker's " + helperDir
-		return e
-	}
-	return nil
-}
+// interruptGrace bounds how long a canceled Run or Call waits for Python to
+// raise KeyboardInterrupt before the call gives up on it.
+const interruptGrace = time.Second
 
-// call runs module.fn(args...) in the worker and returns its value (tuples
-// arrive as arrays). Arguments are ints and strings.
-func (p *workerThread) call(ctx context.Context, op, module, fn string, args ...any) (js.Value, error) {
-	var code strings.Builder
-	code.WriteString("__import__(" + strconv.Quote(module) + ")." + fn + "(")
-	for i, a := range args {
-		if i > 0 {
-			code.WriteString(", ")
+// startWorker starts worker.js, boots Pyodide in it with the helper modules
+// and returns once Python is ready (seconds).
+func startWorker(ctx context.Context, op, url string, opts WorkerOptions) (*workerThread, error) {
+	ns, err := sharedheap.WorkerNamespace()
+	if err != nil {
+		return nil, fromSharedHeap(op, err)
+	}
+	p := &workerThread{replies: map[int]chan reply{}, strs: map[string]any{}}
+	cfg := js.Global().Get("Object").New()
+	cfg.Set("indexURL", url)
+	if opts.ScriptURL != "" {
+		cfg.Set("scriptURL", opts.ScriptURL)
+	} else {
+		cfg.Set("source", sharedheap.Script+"\n"+sharedheap.WorkerScript)
+	}
+	cfg.Set("helpers", helperFiles())
+	if opts.Output != nil {
+		cfg.Set("onOutput", p.funcOf(func(args []js.Value) { opts.Output(args[0].String(), args[1].String()) }))
+	}
+	cfg.Set("onReply", p.funcOf(func(args []js.Value) { p.deliver(args[0].Int(), args[1].Bool(), args[2]) }))
+	cfg.Set("onDeath", p.funcOf(func(args []js.Value) { go p.die(replyError("Worker", args[0])) }))
+	pr, err := jsinterop.Try(func() js.Value { return ns.Call("start", cfg) })
+	if err != nil {
+		p.release()
+		return nil, fromSharedHeap(op, sharedheap.FromJS(op, err))
+	}
+	client, err := promise.Await(ctx, pr)
+	if err != nil {
+		p.release()
+		ns.Call("discard", pr) // ends the worker should it still come up
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return nil, canceled(op, "the context ended while Pyodide booted in the worker", err)
 		}
-		switch a := a.(type) {
-		case int:
-			code.WriteString(strconv.Itoa(a))
-		case string:
-			code.WriteString(strconv.Quote(a))
-		default:
-			return js.Undefined(), errorf(op, ErrWorker, "pass ints and strings", "argument %d of %s is a %T", i, fn, a)
+		return nil, fromSharedHeap(op, sharedheap.FromJS(op, err))
+	}
+	p.client = client
+	return p, nil
+}
+
+// funcOf makes a callback that lives as long as the worker.
+func (p *workerThread) funcOf(f func(args []js.Value)) js.Func {
+	fn := js.FuncOf(func(this js.Value, args []js.Value) any { f(args); return nil })
+	p.funcs = append(p.funcs, fn)
+	return fn
+}
+
+func (p *workerThread) release() {
+	for _, f := range p.funcs {
+		f.Release()
+	}
+	p.funcs = nil
+}
+
+func (p *workerThread) deliver(id int, ok bool, v js.Value) {
+	p.mu.Lock()
+	ch := p.replies[id]
+	delete(p.replies, id)
+	p.mu.Unlock()
+	if ch != nil {
+		ch <- reply{ok: ok, v: v}
+	}
+}
+
+// die records why the worker ended, once, and lets the bridge revoke its
+// views when it died rather than being closed.
+func (p *workerThread) die(cause *Error) {
+	p.mu.Lock()
+	if p.cause != nil {
+		p.mu.Unlock()
+		return
+	}
+	p.cause = cause
+	onDead := p.onDead
+	p.mu.Unlock()
+	if onDead != nil && errors.Is(cause, ErrWorkerDead) {
+		onDead(cause)
+	}
+}
+
+func (p *workerThread) err(op string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cause == nil {
+		return nil
+	}
+	e := *p.cause
+	e.Op = op
+	return &e
+}
+
+// request sends one request and returns its result. When ctx ends first,
+// the request is accounted for, never raced:
+//
+//   - not started yet: the worker skips it; ErrCanceled ("skipped");
+//   - a user request (run, call, loadPackage) running now: Python gets
+//     KeyboardInterrupt; ErrCanceled ("interrupted"), or its result if it
+//     finished first, or, when Python does not stop within interruptGrace
+//     (blocked outside the interpreter), ErrCanceled saying it keeps running;
+//   - a bookkeeping request the worker started: it runs to its end and its
+//     result is returned with an ErrCanceled error whose completed flag is
+//     set, so the caller registers or rolls back what it did.
+//
+// A dead worker ends every wait with ErrWorkerDead.
+func (p *workerThread) request(ctx context.Context, op, req string, args ...any) (js.Value, error) {
+	if err := p.err(op); err != nil {
+		return js.Undefined(), err
+	}
+	if err := ctx.Err(); err != nil {
+		return js.Undefined(), canceled(op, "the context had ended before the request was sent", err)
+	}
+	ch := make(chan reply, 1)
+	p.mu.Lock()
+	name := p.strs[req]
+	if name == nil {
+		name = js.ValueOf(req)
+		p.strs[req] = name
+	}
+	id, err := jsinterop.Try(func() js.Value { return p.client.Call("request", name, args) })
+	if err == nil {
+		p.replies[id.Int()] = ch
+	}
+	p.mu.Unlock()
+	if err != nil {
+		return js.Undefined(), &Error{Op: op, Kind: ErrWorker, Detail: "sending the " + req + " request", Err: err}
+	}
+	select {
+	case r := <-ch:
+		return p.result(op, r)
+	case <-ctx.Done():
+	}
+	switch p.client.Call("cancel", id).String() {
+	case "interrupted":
+		return p.interrupted(ctx, op, id, ch)
+	case "finishing":
+		r := <-ch
+		v, err := p.result(op, r)
+		if err != nil || isUserRequest(req) {
+			return v, err
+		}
+		return v, &Error{Op: op, Kind: ErrCanceled, completed: true, Err: ctx.Err(),
+			Detail: "the context ended while the worker ran the " + req + " request; it ran to completion"}
+	default: // "skipped" settled the reply already; "done" had it
+		v, err := p.result(op, <-ch)
+		if errors.Is(err, ErrCanceled) {
+			return v, canceled(op, "skipped: the worker had not started the "+req+" request", ctx.Err())
+		}
+		return v, err
+	}
+}
+
+// interrupted waits for a user request that got KeyboardInterrupt.
+func (p *workerThread) interrupted(ctx context.Context, op string, id js.Value, ch chan reply) (js.Value, error) {
+	// Python reads the interrupt buffer and then zeroes it, two steps rather
+	// than one atomic exchange, so a store landing between them is lost:
+	// store again until Python answers. Code stuck in C (or Atomics.wait)
+	// never checks it, so wait only so long.
+	grace := time.NewTimer(interruptGrace)
+	defer grace.Stop()
+	again := time.NewTicker(20 * time.Millisecond)
+	defer again.Stop()
+	for {
+		select {
+		case <-again.C:
+			p.client.Call("cancel", id)
+		case r := <-ch:
+			v, err := p.result(op, r)
+			switch {
+			case err == nil:
+				return v, nil // it finished before the interrupt landed
+			case !r.ok && r.v.Get("interrupted").Truthy():
+				return v, canceled(op, "Python was interrupted (KeyboardInterrupt); the worker is ready for the next request", ctx.Err())
+			case errors.Is(err, ErrWorkerDead), errors.Is(err, ErrClosed), errors.Is(err, ErrCanceled):
+				return v, err
+			}
+			return v, &Error{Op: op, Kind: ErrCanceled, Detail: "the context ended while Python ran; Python then raised",
+				Err: errors.Join(ctx.Err(), err)}
+		case <-grace.C:
+			p.client.Call("abandon", id) // the reply, if any, is dropped
+			<-ch
+			return js.Undefined(), canceled(op, "Python did not stop at KeyboardInterrupt within "+interruptGrace.String()+
+				" (it may be blocked outside the interpreter); it keeps running in the worker", ctx.Err())
 		}
 	}
-	code.WriteString(")")
-	// The helpers pin and unpin buffers: an interrupt half-way through one
-	// (or a dropped reply) would leave a pin nobody releases.
-	v, err := p.w.RunToEnd(ctx, code.String())
-	if err != nil {
-		return js.Undefined(), p.fail(op, err)
-	}
-	return v, nil
 }
 
-func (p *workerThread) alloc(ctx context.Context, name string, nbytes, align int, format string, shape []int) (int, int, error) {
-	r, err := p.call(ctx, "Alloc", helperModule, "alloc", withShape([]any{name, nbytes, align, format}, shape)...)
-	if err != nil {
-		return 0, 0, err
+func isUserRequest(req string) bool { return req == "run" || req == "call" || req == "loadPackage" }
+
+func (p *workerThread) result(op string, r reply) (js.Value, error) {
+	if r.ok {
+		return r.v, nil
 	}
-	return r.Index(0).Int(), r.Index(1).Int(), nil
+	err := replyError(op, r.v)
+	if errors.Is(err, ErrWorkerDead) {
+		p.die(err) // the caller finds its views revoked already
+	}
+	return js.Undefined(), err
 }
 
-func (p *workerThread) export(ctx context.Context, name string) (bufferInfo, error) {
-	r, err := p.call(ctx, "View", helperModule, "export", name)
-	if err != nil {
-		return bufferInfo{}, err
+// replyError maps a failed reply to an *Error.
+func replyError(op string, v js.Value) *Error {
+	msg := v.Get("message").String()
+	switch jsinterop.ErrorName(v) {
+	case "WorkerDeadError":
+		return &Error{Op: op, Kind: ErrWorkerDead, Detail: msg,
+			Fix: "start a new worker with LoadWorker; the Python state and every view of the old heap are gone"}
+	case "WorkerClosedError":
+		return &Error{Op: op, Kind: ErrClosed, Detail: "the bridge was closed while the call waited"}
+	case "CanceledError":
+		return &Error{Op: op, Kind: ErrCanceled, Detail: msg}
 	}
-	info := bufferInfo{
-		status:   r.Index(0).String(),
-		format:   r.Index(1).String(),
-		kind:     r.Index(2).String()[0],
-		itemsize: r.Index(3).Int(),
-		nbytes:   r.Index(4).Int(),
-		handle:   r.Index(5).Int(),
-		addr:     r.Index(6).Int(),
+	if t := v.Get("pythonType"); t.Type() == js.TypeString && t.String() != "" {
+		tb := strings.TrimRight(v.Get("traceback").String(), "\n")
+		return &Error{Op: op, Kind: ErrPython, Err: &PythonError{Type: t.String(), Message: lastMessage(tb, t.String()), Traceback: tb}}
 	}
-	for i := 7; i < r.Length(); i++ {
-		info.shape = append(info.shape, r.Index(i).Int())
-	}
-	return info, nil
+	return &Error{Op: op, Kind: ErrWorker, Detail: jsinterop.ErrorName(v) + ": " + msg}
 }
 
-func (p *workerThread) prepare(ctx context.Context, name string, handle, offset, nbytes int, format string, shape []int) (int, error) {
-	r, err := p.call(ctx, "Share", helperModule, "prepare", withShape([]any{name, handle, offset, nbytes, format}, shape)...)
-	if err != nil {
-		return 0, err
-	}
-	return r.Int(), nil
-}
-
-func (p *workerThread) rebind(ctx context.Context, binding int) error {
-	_, err := p.call(ctx, "Share", helperModule, "rebind", binding)
-	return err
-}
-
-func (p *workerThread) forget(ctx context.Context, binding int) error {
-	_, err := p.call(ctx, "Share", helperModule, "forget", binding)
-	return err
-}
-
-func (p *workerThread) release(ctx context.Context, handle int) error {
-	_, err := p.call(ctx, "Free", helperModule, "release", handle)
-	return err
-}
-
-func (p *workerThread) refresh(ctx context.Context) (bool, error) {
-	r, err := p.call(ctx, "NumPy", helperModule, "refresh")
-	if err != nil {
-		return false, err
-	}
-	return r.Bool(), nil
-}
-
-func (p *workerThread) live(ctx context.Context) (int, error) {
-	r, err := p.call(ctx, "live", helperModule, "live")
-	if err != nil {
-		return 0, err
-	}
-	return r.Int(), nil
+func canceled(op, detail string, ctxErr error) *Error {
+	return &Error{Op: op, Kind: ErrCanceled, Detail: detail, Err: ctxErr}
 }
 
 func (p *workerThread) run(ctx context.Context, code string) error {
-	if _, err := p.w.Run(ctx, code); err != nil {
-		return p.fail("Run", err)
-	}
-	return nil
-}
-
-func (p *workerThread) resolve(ctx context.Context, name string) (int, string, error) {
-	r, err := p.call(ctx, "Func", helperModule, "resolve", name)
-	if err != nil {
-		return 0, "", err
-	}
-	h, problem := resolved(r)
-	return h, problem, nil
-}
-
-// invoke is one "call" request: the worker calls the helper's pre-bound
-// invoke (or invoke_name) with the flat arguments, parsing nothing.
-func (p *workerThread) invoke(ctx context.Context, op string, handle int, name, tags string, flat []any) (js.Value, error) {
-	fn, target := helperModule+".invoke", any(handle)
-	if handle == 0 {
-		fn, target = helperModule+".invoke_name", name
-	}
-	args := make([]any, 0, len(flat)+2)
-	args = append(append(args, target, tags), flat...)
-	v, err := p.w.Call(ctx, fn, args)
-	if err != nil {
-		return js.Undefined(), p.fail(op, err)
-	}
-	return v, nil
-}
-
-func (p *workerThread) unpin(ctx context.Context, handles []int) error {
-	_, err := p.call(ctx, "Func.Release", helperModule, "unpin", anys(handles)...)
+	_, err := p.request(ctx, "Run", "run", code)
 	return err
 }
 
 func (p *workerThread) loadPackages(ctx context.Context, packages []string) error {
-	var list strings.Builder
-	for i, name := range packages {
-		if i > 0 {
-			list.WriteString(", ")
-		}
-		list.WriteString(strconv.Quote(name))
-	}
-	code := "import pyodide_js as _sabkit_pjs\nfrom pyodide.ffi import to_js as _sabkit_to_js\n" +
-		"await _sabkit_pjs.loadPackage(_sabkit_to_js([" + list.String() + "]))\ndel _sabkit_pjs, _sabkit_to_js\n"
-	if _, err := p.w.Run(ctx, code); err != nil {
-		return p.fail("LoadPackage", err)
-	}
-	return nil
+	_, err := p.request(ctx, "LoadPackage", "loadPackage", anys(packages)...)
+	return err
 }
 
+// close ends the worker at once, whatever Python is doing: pending
+// requests fail with ErrClosed.
 func (p *workerThread) close() {
-	p.w.Close()
+	if p.client.Truthy() {
+		p.client.Call("terminate")
+	}
+	p.die(&Error{Op: "Close", Kind: ErrClosed, Detail: "the worker was closed"})
+	p.release()
 	// Go's references to the worker's heap (a js.Value is released when Go
 	// collects it) would otherwise keep the ended worker's shared memory
 	// alive until some later collection: WebKit reserves address space for
@@ -357,7 +395,8 @@ func (p *workerThread) close() {
 const isolationFix = jsinterop.IsolationFix + "; without isolation use Load (Pyodide on this thread, stock heap), " +
 	"where data crossing threads is copied"
 
-// fromSharedHeap converts an internal/sharedheap error into this package's.
+// fromSharedHeap converts an internal/sharedheap error (booting, loading)
+// into this package's.
 func fromSharedHeap(op string, err error) *Error {
 	var pe *sharedheap.PythonError
 	if errors.As(err, &pe) {
@@ -373,19 +412,14 @@ func fromSharedHeap(op string, err error) *Error {
 		return &Error{Op: op, Kind: ErrWorker, Err: err}
 	}
 	switch {
-	case errors.Is(se, sharedheap.ErrCanceled):
-		return &Error{Op: op, Kind: ErrCanceled, Detail: se.Detail, Err: se.Err}
-	case errors.Is(se, sharedheap.ErrDead):
-		return &Error{Op: op, Kind: ErrWorkerDead, Detail: se.Detail,
-			Fix: "start a new worker with LoadWorker; the Python state and every view of the old heap are gone"}
-	case errors.Is(se, sharedheap.ErrClosed):
-		return &Error{Op: op, Kind: ErrClosed, Detail: "the bridge was closed while the call waited"}
 	case errors.Is(se, sharedheap.ErrNotIsolated):
 		return &Error{Op: op, Kind: ErrNotIsolated, Detail: se.Detail, Fix: isolationFix}
 	case errors.Is(se, sharedheap.ErrLink), errors.Is(se, sharedheap.ErrFeature):
 		return &Error{Op: op, Kind: ErrVersion, Err: se,
 			Fix: "the shared heap is tested with Pyodide " + TestedRange() + "; Load without SharedHeap may still work"}
-	case errors.Is(se, sharedheap.ErrBoot), errors.Is(se, sharedheap.ErrNotShared), errors.Is(se, sharedheap.ErrRewrite):
+	case errors.Is(se, sharedheap.ErrNotShared):
+		return &Error{Op: op, Kind: ErrNotShared, Detail: se.Detail, Fix: se.Fix, Err: se.Err}
+	case errors.Is(se, sharedheap.ErrBoot), errors.Is(se, sharedheap.ErrRewrite):
 		return &Error{Op: op, Kind: ErrLoad, Detail: se.Detail, Fix: se.Fix, Err: se.Err}
 	}
 	return &Error{Op: op, Kind: ErrWorker, Detail: se.Detail, Fix: se.Fix, Err: se}

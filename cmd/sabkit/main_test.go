@@ -127,15 +127,16 @@ func TestServe(t *testing.T) {
 const sharedHeapPage = `<!doctype html>
 <meta charset="utf-8">
 <script src="/sharedheap/sharedheap.js"></script>
+<script src="/sharedheap/worker.js"></script>
 <script type="module">
 async function sharedWorker(prefix) {
   const waiting = new Map();
   const t = performance.now();
-  const c = await sabkitSharedHeap.startWorker({ indexURL: prefix, scriptURL: "/sharedheap/worker.js",
+  const c = await sabkitWorker.start({ indexURL: prefix, scriptURL: "/sharedheap/worker.js",
     onReply(id, ok, v) { const w = waiting.get(id); if (w) { waiting.delete(id); (ok ? w.resolve : w.reject)(v); } } });
   const ms = performance.now() - t;
-  const call = (req) => new Promise((resolve, reject) => waiting.set(c.call(req), { resolve, reject }));
-  const answer = await call({ op: "run", code: "6 * 7" });
+  const request = (op, args) => new Promise((resolve, reject) => waiting.set(c.request(op, args), { resolve, reject }));
+  const answer = await request("run", ["6 * 7"]);
   const r = { answer, shared: c.memory instanceof WebAssembly.Memory && c.memory.buffer instanceof SharedArrayBuffer,
     rewritten: c.stats.rewritten, passedThrough: c.stats.passedThrough, ms };
   c.terminate();

@@ -8,15 +8,16 @@ import (
 //go:embed assets/sharedheap.js assets/worker.js
 var assets embed.FS
 
-// Script is assets/sharedheap.js: the rewriter, the hooks, the shims, the
-// loader and the worker client under globalThis.sabkitSharedHeap. It is a
-// plain script: serve it for a <script> tag or importScripts, or evaluate it.
+// Script is assets/sharedheap.js: the rewriter, the hooks, the shims and
+// the Pyodide loader under globalThis.sabkitSharedHeap. It is a plain
+// script: serve it for a <script> tag or importScripts, or evaluate it.
 var Script = mustRead("assets/sharedheap.js")
 
-// WorkerScript is assets/worker.js, the worker bootstrap and RPC server. It
-// loads sharedheap.js from next to itself unless sabkitSharedHeap is
-// already defined, so it can be served beside it or run as Script followed
-// by WorkerScript in one Blob or Node eval.
+// WorkerScript is assets/worker.js, the worker protocol: the client
+// (globalThis.sabkitWorker) and, in a worker it started, the server. The
+// worker loads sharedheap.js from next to worker.js unless sabkitSharedHeap
+// is already defined, so it can be served beside it or run as Script
+// followed by WorkerScript in one Blob or Node eval.
 var WorkerScript = mustRead("assets/worker.js")
 
 // Assets returns the scripts as a file system, with sharedheap.js and

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/sharedheap"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -25,44 +26,39 @@ func TestCrossThread(t *testing.T) {
 		t.Errorf("Pyodide %s keeps its Memory in _module.%q, want \"memory\"", w.Version, w.MemoryProperty)
 	}
 	cases := []struct {
-		dtype string
-		check func(t *testing.T, w *sharedheap.Worker, a sharedheap.Array)
+		dtype, code string // Go's name, array module's typecode
+		size        int
+		check       func(t *testing.T, w *testWorker, a pyArray)
 	}{
-		{"uint8", crossThread[uint8]},
-		{"int16", crossThread[int16]},
-		{"int32", crossThread[int32]},
-		{"uint32", crossThread[uint32]},
-		{"float32", crossThread[float32]},
-		{"float64", crossThread[float64]},
-		{"int64", crossThread[int64]},
+		{"uint8", "B", 1, crossThread[uint8]},
+		{"int16", "h", 2, crossThread[int16]},
+		{"int32", "i", 4, crossThread[int32]},
+		{"uint32", "I", 4, crossThread[uint32]},
+		{"float32", "f", 4, crossThread[float32]},
+		{"float64", "d", 8, crossThread[float64]},
+		{"int64", "q", 8, crossThread[int64]},
 	}
 	for _, c := range cases {
 		t.Run(c.dtype, func(t *testing.T) {
-			ctx := ctxFor(t, time.Minute)
-			a, err := w.Alloc(ctx, "cross_"+c.dtype, c.dtype, 16, 256)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer w.Free(ctx, a.Name)
-			if a.NBytes != 16*256*a.ItemSize || a.Address <= 0 {
-				t.Fatalf("Alloc returned %+v", a)
+			a := newArray(t, w, "cross_"+c.dtype, c.code, 16*256)
+			if a.ItemSize != c.size {
+				t.Fatalf("array %q has itemsize %d, want %d", c.code, a.ItemSize, c.size)
 			}
 			c.check(t, w, a)
 		})
 	}
 }
 
-func crossThread[T sabview.Element](t *testing.T, w *sharedheap.Worker, a sharedheap.Array) {
-	n := a.NBytes / a.ItemSize
+func crossThread[T sabview.Element](t *testing.T, w *testWorker, a pyArray) {
+	n := a.N
 	v, err := sabview.FromMemory[T](w.Memory(), a.Address, n)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Python → this thread.
 	run(t, w, fmt.Sprintf(`
-a = _sabkit_arrays[%q][0]
-for i in range(len(a)):
-    a[i] = (i * 7 + 3) %% 120`, a.Name))
+for i in range(len(%[1]s)):
+    %[1]s[i] = (i * 7 + 3) %% 120`, a.Name))
 	got, err := v.ToSlice()
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +83,7 @@ for i in range(len(a)):
 		t.Fatal(err)
 	}
 	var sum float64
-	runJSON(t, w, fmt.Sprintf("sum(_sabkit_arrays[%q][0])", a.Name), &sum)
+	runJSON(t, w, fmt.Sprintf("sum(%s)", a.Name), &sum)
 	if int(sum) != want {
 		t.Errorf("Python sums %v over what this thread wrote, want %d", sum, want)
 	}
@@ -103,15 +99,10 @@ for i in range(len(a)):
 // changes, so no read may be stale.
 func TestGrowthStorm(t *testing.T) {
 	w := shared(t)
-	ctx := ctxFor(t, 3*time.Minute)
 	const steps, chunkMiB, n = 24, 16, 1 << 15
-	anchor, err := w.Alloc(ctx, "storm_anchor", "float64", 2, n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Free(ctx, anchor.Name)
+	anchor := newArray(t, w, "storm_anchor", "d", 2*n)
 	defer run(t, w, "del storm_keep")
-	run(t, w, "storm_keep = []\nstorm_anchor = _sabkit_arrays['storm_anchor'][0]")
+	run(t, w, "storm_keep = []")
 
 	mem := w.Memory()
 	pyHalf, err := sabview.FromMemory[float64](mem, anchor.Address, n) // Python writes here
@@ -176,40 +167,47 @@ wrong`, step, n, n, chunkMiB, n), &wrongInPython)
 	}
 }
 
-// TestReadCopies: Read hands over a copy, so later writes on either side do
-// not reach the other.
-func TestReadCopies(t *testing.T) {
+// TestRunResultCopies: a Run result reaches this thread as a copy (worker.js
+// converts bytes to a JSON-able array, and the reply is a structured clone),
+// so later writes on either side do not reach the other; a view over the
+// posted Memory, by contrast, sees Python's write.
+func TestRunResultCopies(t *testing.T) {
 	w := shared(t)
 	ctx := ctxFor(t, time.Minute)
-	a, err := w.Alloc(ctx, "read_copy", "uint8", 32)
+	a := newArray(t, w, "run_copy", "B", 32)
+	run(t, w, "for i in range(32):\n    run_copy[i] = i + 1")
+	cp, err := w.Run(ctx, "bytes(run_copy)")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer w.Free(ctx, a.Name)
-	run(t, w, "ra = _sabkit_arrays['read_copy'][0]\nfor i in range(32):\n    ra[i] = i + 1")
-	buf, err := w.Read(ctx, a.Name)
-	if err != nil {
-		t.Fatal(err)
+	if cp.Type() != js.TypeObject || cp.Length() != 32 {
+		t.Fatalf("bytes(run_copy) arrived as %s", jsinterop.Describe(cp))
 	}
-	got := make([]byte, 32)
-	u8 := js.Global().Get("Uint8Array").New(buf)
-	js.CopyBytesToGo(got, u8)
-	for i, x := range got {
-		if int(x) != i+1 {
+	for i := range 32 {
+		if x := cp.Index(i).Int(); x != i+1 {
 			t.Fatalf("copy byte %d = %d, Python wrote %d", i, x, i+1)
 		}
 	}
-	run(t, w, "ra[0] = 200")
-	u8.SetIndex(1, 201)
-	if x := u8.Index(0).Int(); x != 1 {
+	run(t, w, "run_copy[0] = 200")
+	cp.SetIndex(1, 201)
+	if x := cp.Index(0).Int(); x != 1 {
 		t.Errorf("Python's later write reached the copy: %d", x)
 	}
 	var second int
-	runJSON(t, w, "ra[1]", &second)
+	runJSON(t, w, "run_copy[1]", &second)
 	if second != 2 {
 		t.Errorf("a write into the copy reached Python: %d", second)
 	}
-	if _, err := w.Read(ctx, "no_such_array"); !errors.Is(err, sharedheap.ErrPython) {
-		t.Errorf("Read of an unknown name: %v", err)
+	v, err := sabview.FromMemory[uint8](w.Memory(), a.Address, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x, _ := v.At(0); x != 200 {
+		t.Errorf("a view over the heap reads %d, Python wrote 200", x)
+	}
+	_, err = w.Run(ctx, "bytes(no_such_array)")
+	var pe *sharedheap.PythonError
+	if !errors.Is(err, sharedheap.ErrPython) || !errors.As(err, &pe) || pe.Type != "NameError" {
+		t.Errorf("Run naming an unknown array: %v, want a NameError", err)
 	}
 }

@@ -29,8 +29,11 @@
 //     calls and shim hits.
 //
 // Go reaches the same code through Load (Pyodide on this thread, hooks and
-// shims installed first) and StartWorker (Pyodide in a DedicatedWorker, or a worker_threads Worker
-// under Node, that posts its heap's WebAssembly.Memory back). Pyodide 314
+// shims installed first) and WorkerNamespace: sabkitWorker, the client half
+// of worker.js (embedded as WorkerScript), whose start() boots Pyodide in a
+// DedicatedWorker, or a worker_threads Worker under Node, that posts its
+// heap's WebAssembly.Memory back. pyodidebridge drives that worker from Go;
+// FromJS maps the errors of both scripts to *Error. Pyodide 314
 // and 315 keep that Memory in pyodide._module.memory and define it in
 // pyodide.asm.wasm (the memory section is rewritten); 0.27 to 0.29 import it
 // and create it in JavaScript, so while Pyodide boots WebAssembly.Memory
@@ -41,11 +44,11 @@
 // # Aliasing and copying
 //
 //	Operation                                   Aliases or copies
-//	Worker.Memory (posted WebAssembly.Memory)   aliases the worker's whole heap
-//	sabview.FromMemory over Worker.Memory       aliases Python's array bytes
+//	client.memory (posted WebAssembly.Memory)   aliases the worker's whole heap
+//	sabview.FromMemory over client.memory       aliases Python's array bytes
 //	Heap.Memory (Load)                          aliases this thread's Pyodide heap
-//	Worker.Run result                           copies (structured clone of a JSON-able value)
-//	op read (tests only)                        copies: the worker slices and transfers the bytes
+//	run reply                                   copies (structured clone of a JSON-able value)
+//	call reply of bytes                         copies: the worker's copy is transferred
 //	shims                                       copy shared input into a private buffer
 //	shareMemory / rewrite                       copies the module when it changes it
 //
@@ -55,40 +58,42 @@
 // memory.buffer.byteLength (sabview.FromMemory does). Growing the heap from
 // another thread would leave Emscripten's own views stale.
 //
-// Every Worker call takes a context: when it ends, a request the worker has
-// not started is skipped, and a running Run gets KeyboardInterrupt through
-// Pyodide's interrupt buffer (ErrCanceled, matching the context's error). A
-// worker that dies is noticed without a call (Dead, Err; a Web Lock the
-// worker holds for its life, Pyodide's fatal-error hook, the worker's error
-// and exit events), and its pending and later calls fail with ErrDead.
-// Close terminates the worker at once.
+// The client's cancel(id) skips a request the worker has not started, and
+// gives a running user request (run, call, loadPackage) KeyboardInterrupt
+// through Pyodide's interrupt buffer. A worker that dies is noticed without
+// a request (a Web Lock the worker holds for its life, Pyodide's fatal-error
+// hook, the worker's error and exit events): onDeath runs, and its pending
+// and later requests fail with a WorkerDeadError. terminate() ends the
+// worker at once.
 //
 // Ordering: plain reads and writes through a shared view carry no ordering
-// across threads. A Worker's requests run one at a time, and postMessage
-// orders everything before a reply: what Python wrote before Run returned
-// is visible here after it returns, and what this thread wrote before
-// calling Run is visible to that Run. For concurrent hand-offs use Atomics
+// across threads. The worker serves requests one at a time, and the reply
+// (posted, or written to the shared channel with Atomics) orders
+// everything before it: what Python wrote before a run's reply is visible
+// here after it arrives, and what this thread wrote before sending the
+// request is visible to that run. For concurrent hand-offs use Atomics
 // (package atomicsx).
 //
 // # Worker protocol
 //
-// assets/worker.js documents it in its header: the parent posts
-// {op: "init", indexURL, shared, lockName, control}; the worker takes the
-// Web Lock lockName for its life, answers {type: "alive"}, then
-// {type: "ready", memory, version, shared, memoryProperty, stats} or
-// {type: "error", error}, and {type: "fatal", error} if Pyodide fails fatally
-// later; control is the shared block for interrupts and cancel marks. Then
-// requests {id, op, ...} with op run, alloc, free, read, stdin, info or close get
-// {id, ok, result} or {id, ok: false, error: {type, message, traceback}}
-// (or {id, ok: false, skipped: true} for a request canceled before it ran).
-// Python's output arrives as {type: "stdout" | "stderr", text}. input()
-// reads lines queued with op stdin (or a run's stdin field); an empty queue
+// assets/worker.js documents it in its header: the client posts
+// {op: "init", indexURL, shared, lockName, control, calls, helpers}; the
+// worker takes the Web Lock lockName for its life, answers {type: "alive"},
+// then {type: "ready", memory, version, shared, memoryProperty, stats} or
+// {type: "error", error}, and {type: "fatal", error} if Pyodide fails
+// fatally later; control is the shared block for interrupts and cancel
+// marks, calls the shared request channel. Then requests {id, op, args}
+// with op run, call, loadPackage, stdin, info, close or one the helper
+// module lists get {id, ok, result} or {id, ok: false, error: {type,
+// message, traceback}} (or {id, ok: false, skipped: true} for a request
+// canceled before it ran). Python's output arrives as {type: "stdout" |
+// "stderr", text}. input() reads lines queued with op stdin; an empty queue
 // is end of file.
 //
 // # Without isolation
 //
 // Outside a cross-origin-isolated page there is no SharedArrayBuffer and a
-// shared Memory cannot be posted: Load and StartWorker fail with
-// ErrNotIsolated naming the COOP/COEP headers. The fallback is the
+// shared Memory cannot be posted: Load and a shared worker's start() fail
+// with ErrNotIsolated (through FromJS) naming the COOP/COEP headers. The fallback is the
 // same-thread bridge (pyodidebridge), which copies between threads.
 package sharedheap

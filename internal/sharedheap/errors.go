@@ -26,21 +26,12 @@ var (
 	ErrBoot = errors.New("booting Pyodide failed")
 	// ErrNotShared: Pyodide booted, but its heap is not a SharedArrayBuffer.
 	ErrNotShared = errors.New("heap not shared")
-	// ErrWorker: the worker could not start or broke the protocol.
+	// ErrWorker: the worker could not start, or its script failed.
 	ErrWorker = errors.New("worker failed")
-	// ErrClosed: the worker was closed (Worker.Close).
-	ErrClosed = errors.New("worker closed")
-	// ErrDead: the worker died (a fatal Pyodide error such as a wasm trap,
-	// self.close(), terminate(), a crash); Detail says which was seen.
-	ErrDead = errors.New("worker died")
-	// ErrCanceled: the call's context ended. Err is the context's error, so
-	// errors.Is matches both; Detail says whether the call was skipped,
-	// interrupted (KeyboardInterrupt) or abandoned while Python ran on.
-	ErrCanceled = errors.New("call canceled")
 	// ErrPython: Python code raised an exception; Err is a *PythonError.
 	ErrPython = errors.New("exception raised in Python")
-	// ErrArgument: an argument was invalid (empty index URL, unknown dtype,
-	// bad shape, unknown array name).
+	// ErrArgument: an argument was invalid (an empty index URL, an unknown
+	// request).
 	ErrArgument = errors.New("invalid argument")
 )
 

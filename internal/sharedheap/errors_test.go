@@ -27,45 +27,34 @@ func TestBadInput(t *testing.T) {
 			_, err := sharedheap.Load(ctx, sharedheap.Options{})
 			return err
 		}, sharedheap.ErrArgument, "IndexURL"},
-		{"StartWorker without IndexURL", func(ctx context.Context) error {
-			_, err := sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{})
+		{"start without indexURL", func(ctx context.Context) error {
+			_, err := startWorker(ctx, workerConfig{Shared: true})
 			return err
-		}, sharedheap.ErrArgument, "IndexURL"},
-		{"StartWorker with a wrong IndexURL", func(ctx context.Context) error {
-			_, err := sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{IndexURL: url + "no-such-dir/", ScriptURL: workerScriptURL()})
+		}, sharedheap.ErrArgument, "indexURL"},
+		{"start with a wrong indexURL", func(ctx context.Context) error {
+			w, err := startWorker(ctx, workerConfig{IndexURL: url + "no-such-dir/", ScriptURL: workerScriptURL(), Shared: true})
+			if err == nil {
+				w.Close()
+			}
 			return err
 		}, sharedheap.ErrBoot, "no-such-dir/"},
-		{"StartWorker with a missing script", func(ctx context.Context) error {
+		{"start with a missing script", func(ctx context.Context) error {
+			script := workerScriptURL() + ".missing"
 			if workerScriptURL() == "" {
-				_, err := sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{IndexURL: url, ScriptURL: "/no/such/worker.js"})
-				return err
+				script = "/no/such/worker.js"
 			}
-			_, err := sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{IndexURL: url, ScriptURL: workerScriptURL() + ".missing"})
+			w, err := startWorker(ctx, workerConfig{IndexURL: url, ScriptURL: script, Shared: true})
+			if err == nil {
+				w.Close()
+			}
 			return err
 		}, sharedheap.ErrWorker, "worker"},
-		{"Alloc with an unknown dtype", func(ctx context.Context) error {
-			_, err := w.Alloc(ctx, "bad_dtype", "complex128", 4)
+		// These workers have no helper modules, so the bridge's requests
+		// (alloc, ...) are refused by name.
+		{"a request the worker does not serve", func(ctx context.Context) error {
+			_, err := w.request(ctx, "alloc", "name", "uint8", []any{4})
 			return err
-		}, sharedheap.ErrArgument, "float32"},
-		{"Alloc with a negative shape", func(ctx context.Context) error {
-			_, err := w.Alloc(ctx, "bad_shape", "uint8", 4, -1)
-			return err
-		}, sharedheap.ErrArgument, "non-negative"},
-		{"Alloc without a name", func(ctx context.Context) error {
-			_, err := w.Alloc(ctx, "", "uint8", 4)
-			return err
-		}, sharedheap.ErrArgument, "name"},
-		{"Alloc of a taken name", func(ctx context.Context) error {
-			if _, err := w.Alloc(ctx, "bad_twice", "uint8", 4); err != nil {
-				return err
-			}
-			defer w.Free(ctx, "bad_twice")
-			_, err := w.Alloc(ctx, "bad_twice", "uint8", 4)
-			return err
-		}, sharedheap.ErrPython, "free it first"},
-		{"Free of an unknown name", func(ctx context.Context) error {
-			return w.Free(ctx, "never_allocated")
-		}, sharedheap.ErrPython, "never_allocated"},
+		}, sharedheap.ErrArgument, `unknown request "alloc"`},
 		{"Run raising", func(ctx context.Context) error {
 			_, err := w.Run(ctx, "def f():\n    raise ValueError('boom ✓')\nf()")
 			return err

@@ -4,12 +4,13 @@ package sharedheap_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"syscall/js"
 	"time"
 
+	"github.com/sabkit/sabkit/internal/promise"
 	"github.com/sabkit/sabkit/internal/sharedheap"
-	"github.com/sabkit/sabkit/sabview"
 )
 
 // Once the hooks are installed, a module that imports memory is compiled to
@@ -35,27 +36,24 @@ func ExampleInstall() {
 	// 42
 }
 
-// Python runs in a worker; this thread views its array in place.
-func ExampleStartWorker() {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+// sabkitWorker (worker.js) is the worker protocol's client: Go reaches it
+// through WorkerNamespace, and FromJS maps what it throws or rejects with to
+// an *Error. Here start() is refused for want of an indexURL.
+func ExampleWorkerNamespace() {
+	ns, err := sharedheap.WorkerNamespace()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(ns.Get("WORKER_REQUESTS").Call("join", " "))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	w, err := sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{IndexURL: "/pyodide/", ScriptURL: "/sharedheap/worker.js"})
-	if err != nil {
-		fmt.Println(err) // ErrNotIsolated names the headers to send
-		return
-	}
-	defer w.Close()
-	addr, err := w.Run(ctx, "import array\nsamples = array.array('f', [0]) * 1024\nsamples.buffer_info()[0]")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	v, err := sabview.FromMemory[float32](w.Memory(), addr.Int(), 1024) // aliases Python's array
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	w.Run(ctx, "samples[3] = 1.5")
-	x, _ := v.At(3)
-	fmt.Println(x) // 1.5
+	_, err = promise.Await(ctx, ns.Call("start", map[string]any{}))
+	err = sharedheap.FromJS("start", err)
+	fmt.Println(errors.Is(err, sharedheap.ErrArgument))
+	fmt.Println(err)
+	// Output:
+	// run call loadPackage stdin info close
+	// true
+	// sharedheap.start: invalid argument: sabkitWorker.start: set options.indexURL to the folder that serves Pyodide
 }

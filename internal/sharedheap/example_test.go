@@ -23,12 +23,12 @@ func ExampleAssets() {
 
 // Errors carry what went wrong and what to do; branch on the kind.
 func ExampleError() {
-	var err error = &sharedheap.Error{Op: "StartWorker", Kind: sharedheap.ErrPython,
+	var err error = &sharedheap.Error{Op: "Run", Kind: sharedheap.ErrPython,
 		Err: &sharedheap.PythonError{Type: "ValueError", Message: "boom"}}
 	var pe *sharedheap.PythonError
 	fmt.Println(errors.Is(err, sharedheap.ErrPython), errors.As(err, &pe), pe.Type)
 	fmt.Println(err)
 	// Output:
 	// true true ValueError
-	// sharedheap.StartWorker: exception raised in Python: ValueError: boom
+	// sharedheap.Run: exception raised in Python: ValueError: boom
 }

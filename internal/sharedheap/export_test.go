@@ -34,7 +34,7 @@ func Install(opts InstallOptions) (Stats, error) {
 	}
 	v, err := jsinterop.Try(func() js.Value { return ns.Call("install", opts.js()) })
 	if err != nil {
-		return Stats{}, fromJS("Install", err)
+		return Stats{}, FromJS("Install", err)
 	}
 	return decodeStats("Install", v)
 }

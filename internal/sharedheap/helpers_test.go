@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/sabkit/sabkit/internal/jsenv"
-	"github.com/sabkit/sabkit/internal/sharedheap"
 )
 
 // Environment the host-side browser test sets (browser_test.go).
@@ -77,19 +76,21 @@ func ctxFor(t testing.TB, d time.Duration) context.Context {
 // seconds. Tests name their arrays uniquely and free them.
 var (
 	sharedOnce, stockOnce     sync.Once
-	sharedWorker, stockWorker *sharedheap.Worker
+	sharedWorker, stockWorker *testWorker
 	sharedErr, stockErr       error
 )
 
-func shared(t testing.TB) *sharedheap.Worker {
+// shared boots Pyodide on a shared heap in a worker started from the served
+// worker.js (in a browser) or the embedded scripts (under Node).
+func shared(t testing.TB) *testWorker {
 	t.Helper()
 	needIsolation(t)
 	url := pyodideURL(t)
 	sharedOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		sharedWorker, sharedErr = sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{
-			IndexURL: url, ScriptURL: workerScriptURL(),
+		sharedWorker, sharedErr = startWorker(ctx, workerConfig{
+			IndexURL: url, ScriptURL: workerScriptURL(), Shared: true,
 			Output: func(stream, text string) { os.Stderr.WriteString("[shared worker " + stream + "] " + text + "\n") },
 		})
 	})
@@ -99,15 +100,16 @@ func shared(t testing.TB) *sharedheap.Worker {
 	return sharedWorker
 }
 
-// stock boots unmodified Pyodide from the embedded scripts (a Blob worker in
-// a browser), so the served and the embedded bootstraps are both exercised.
-func stock(t testing.TB) *sharedheap.Worker {
+// stock boots unmodified Pyodide (shared: false) from the embedded scripts
+// (a Blob worker in a browser), so the served and the embedded bootstraps
+// are both exercised.
+func stock(t testing.TB) *testWorker {
 	t.Helper()
 	url := pyodideURL(t)
 	stockOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		stockWorker, stockErr = sharedheap.StartWorker(ctx, sharedheap.WorkerOptions{IndexURL: url, Stock: true})
+		stockWorker, stockErr = startWorker(ctx, workerConfig{IndexURL: url, Shared: false})
 	})
 	if stockErr != nil {
 		t.Fatal(stockErr)
@@ -115,14 +117,14 @@ func stock(t testing.TB) *sharedheap.Worker {
 	return stockWorker
 }
 
-func run(t testing.TB, w *sharedheap.Worker, code string) {
+func run(t testing.TB, w *testWorker, code string) {
 	t.Helper()
 	if _, err := w.Run(ctxFor(t, time.Minute), code); err != nil {
 		t.Fatalf("Python %q: %v", code, err)
 	}
 }
 
-func runJSON(t testing.TB, w *sharedheap.Worker, code string, out any) {
+func runJSON(t testing.TB, w *testWorker, code string, out any) {
 	t.Helper()
 	if err := w.RunJSON(ctxFor(t, time.Minute), code, out); err != nil {
 		t.Fatalf("Python %q: %v", code, err)
@@ -131,7 +133,7 @@ func runJSON(t testing.TB, w *sharedheap.Worker, code string, out any) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, w := range []*sharedheap.Worker{sharedWorker, stockWorker} {
+	for _, w := range []*testWorker{sharedWorker, stockWorker} {
 		if w != nil {
 			w.Close()
 		}

@@ -288,8 +288,11 @@ func TestNotIsolated(t *testing.T) {
 	url := pyodideURL(t)
 	_, err := sharedheap.Load(ctxFor(t, time.Minute), sharedheap.Options{IndexURL: url})
 	checkNotIsolated(t, "Load", err)
-	_, err = sharedheap.StartWorker(ctxFor(t, time.Minute), sharedheap.WorkerOptions{IndexURL: url, ScriptURL: workerScriptURL()})
-	checkNotIsolated(t, "StartWorker", err)
+	w, err := startWorker(ctxFor(t, time.Minute), workerConfig{IndexURL: url, ScriptURL: workerScriptURL(), Shared: true})
+	if err == nil {
+		w.Close()
+	}
+	checkNotIsolated(t, "sabkitWorker.start", err)
 }
 
 func checkNotIsolated(t *testing.T, op string, err error) {

@@ -27,6 +27,24 @@ func Namespace() (js.Value, error) {
 	return g.Get("sabkitSharedHeap"), nil
 }
 
+// WorkerNamespace returns globalThis.sabkitWorker (worker.js: the worker
+// protocol's client), evaluating Script and WorkerScript first when this
+// realm does not have them yet.
+func WorkerNamespace() (js.Value, error) {
+	if _, err := Namespace(); err != nil {
+		return js.Undefined(), err
+	}
+	g := js.Global()
+	if ns := g.Get("sabkitWorker"); ns.Type() == js.TypeObject {
+		return ns, nil
+	}
+	if _, err := jsinterop.Try(func() js.Value { return g.Get("Function").New(WorkerScript).Invoke() }); err != nil {
+		return js.Undefined(), &Error{Op: "WorkerNamespace", Kind: ErrArgument, Detail: "evaluating worker.js threw",
+			Err: err, Fix: "a Content-Security-Policy without 'unsafe-eval' blocks this: load worker.js with a <script> tag instead"}
+	}
+	return g.Get("sabkitWorker"), nil
+}
+
 // Shims selects whether Install patches the browser APIs that refuse views
 // on shared memory.
 type Shims int
@@ -124,18 +142,18 @@ func Load(ctx context.Context, opts Options) (*Heap, error) {
 	cfg.Set("indexURL", opts.IndexURL)
 	p, err := jsinterop.Try(func() js.Value { return ns.Call("loadPyodide", cfg) })
 	if err != nil {
-		return nil, fromJS(op, err)
+		return nil, FromJS(op, err)
 	}
 	r, err := promise.Await(ctx, p)
 	if err != nil {
-		return nil, fromJS(op, err)
+		return nil, FromJS(op, err)
 	}
 	return &Heap{Pyodide: r.Get("pyodide"), Memory: r.Get("memory"), MemoryProperty: r.Get("memoryProperty").String()}, nil
 }
 
-// fromJS maps a JavaScript error from sharedheap.js (thrown, or a promise's
-// rejection) to an *Error by its name.
-func fromJS(op string, err error) error {
+// FromJS maps a JavaScript error from sharedheap.js or worker.js (thrown,
+// or a promise's rejection) to an *Error by its name.
+func FromJS(op string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -169,7 +187,9 @@ func fromJS(op string, err error) error {
 	case "PyodideFeatureError":
 		return &Error{Op: op, Kind: ErrFeature, Detail: msg, Fix: "use a Pyodide release the shared heap is tested with"}
 	case "PyodideBootError":
-		return &Error{Op: op, Kind: ErrBoot, Detail: msg}
+		return &Error{Op: op, Kind: ErrBoot, Detail: msg,
+			Fix: "point IndexURL at the folder that serves Pyodide's files (the npm package's directory, or sabkit serve's /pyodide/), " +
+				"with Cross-Origin-Resource-Policy on a cross-origin-isolated page"}
 	case "SharedHeapMemoryError":
 		return &Error{Op: op, Kind: ErrBoot, Detail: msg, Fix: heapRefusedFix}
 	case "SharedHeapError":

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/sabkit/sabkit/internal/jsenv"
-	"github.com/sabkit/sabkit/internal/sharedheap"
 )
 
 // smokeScript exercises the stdlib paths that touch the browser APIs the
@@ -61,7 +60,7 @@ func TestStdlibSmoke(t *testing.T) {
 	}
 	const stdin = "Zoë ✓\n日本語 line\n"
 	results := map[string]string{}
-	for name, w := range map[string]*sharedheap.Worker{"shared": sw, "stock": st} {
+	for name, w := range map[string]*testWorker{"shared": sw, "stock": st} {
 		ctx := ctxFor(t, time.Minute)
 		if err := w.Stdin(ctx, stdin); err != nil {
 			t.Fatalf("%s: Stdin: %v", name, err)

@@ -20,17 +20,14 @@
 //   loadPyodide(options) -> Promise<{pyodide, memory, memoryProperty}>
 //       install + loadPyodide + a check that the heap is a
 //       SharedArrayBuffer.
-//   startWorker(options) -> Promise<client>
-//       Starts worker.js (the RPC protocol is described there) in a
-//       DedicatedWorker or a Node worker_threads Worker and resolves, once
-//       Pyodide is up, to {memory, version, shared, memoryProperty, stats,
-//       call(request) -> id, cancel(id), pending(), dead(), terminate()}.
-//       Replies go to options.onReply(id, ok, resultOrError), where an
-//       error's name is the Python exception type (with .pythonType and
-//       .traceback), "CanceledError", "WorkerDeadError" or
-//       "WorkerClosedError"; options.onDeath(error) runs once when the
-//       worker dies (noticed through a Web Lock it holds, a fatal-error
-//       message, or the worker's error and exit events).
+//       With shared: false, the same loader boots stock Pyodide (no hooks,
+//       no isolation needed) and memory is null.
+//   installHelpers(pyodide, {dir, main, modules: {name: source}}) -> {op: fn}
+//       Writes Python modules into dir, puts dir on sys.path, imports them
+//       and returns the functions that module main lists in REQUESTS, as
+//       PyProxies: the bridge's requests (worker.js describes them).
+//
+// The worker protocol, client and server, is worker.js.
 "use strict";
 (function (root) {
   const VERSION = "1";
@@ -746,23 +743,25 @@
   }
 
   async function findLoader(indexURL, opts) {
-    if (typeof opts.loadPyodide === "function") return opts.loadPyodide;
-    if (typeof globalThis.loadPyodide === "function") return globalThis.loadPyodide;
+    let req = null;
     if (isNode()) {
-      const req = typeof require === "function" ? require : globalThis.require;
+      req = typeof require === "function" ? require : globalThis.require;
       if (typeof req !== "function") throw bootError(indexURL, "require is unavailable to load pyodide.js", "pass options.loadPyodide");
       const fs = req("fs");
       // A missing file would otherwise surface as an unhandled rejection
-      // inside Pyodide, which ends the Node process. Pyodide's Emscripten
-      // glue is pyodide.asm.mjs from 314 on, pyodide.asm.js before.
+      // inside Pyodide, which ends the Node process, whichever loader runs.
+      // Pyodide's Emscripten glue is pyodide.asm.mjs from 314 on,
+      // pyodide.asm.js before.
       for (const f of ["pyodide.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]) {
         if (!fs.existsSync(indexURL + f)) throw bootError(indexURL, f + " not found", "no such file");
       }
       if (!fs.existsSync(indexURL + "pyodide.asm.mjs") && !fs.existsSync(indexURL + "pyodide.asm.js")) {
         throw bootError(indexURL, "neither pyodide.asm.mjs nor pyodide.asm.js found", "no such file");
       }
-      return req(indexURL + "pyodide.js").loadPyodide;
     }
+    if (typeof opts.loadPyodide === "function") return opts.loadPyodide;
+    if (typeof globalThis.loadPyodide === "function") return globalThis.loadPyodide;
+    if (req) return req(indexURL + "pyodide.js").loadPyodide;
     const importModule = new Function("u", "return import(u)");
     const mod = await importModule(indexURL + "pyodide.mjs");
     return mod.loadPyodide;
@@ -770,10 +769,11 @@
 
   async function loadPyodide(options) {
     const opts = Object.assign({}, options || {});
-    checkIsolation();
+    const shared = opts.shared !== false;
+    if (shared) checkIsolation();
     const indexURL = normalizeIndexURL(opts.indexURL);
-    install(opts);
-    const boot = watchBoot();
+    if (shared) install(opts);
+    const boot = shared ? watchBoot() : null;
     const restore = hideImportScripts();
     let pyodide;
     try {
@@ -784,19 +784,18 @@
         throw e && e.name === "PyodideBootError" ? e : bootError(indexURL, "loading pyodide.mjs", e);
       }
       const cfg = Object.assign({}, opts, { indexURL });
-      delete cfg.loadPyodide;
-      delete cfg.shims;
-      delete cfg.maxPages;
+      for (const k of ["loadPyodide", "shims", "maxPages", "shared"]) delete cfg[k];
       try {
-        pyodide = await Promise.race([loader(cfg), boot.failed]);
+        pyodide = await (boot ? Promise.race([loader(cfg), boot.failed]) : loader(cfg));
       } catch (e) {
         if (stats.failed > 0 || (e && (e.name === "SharedHeapLinkError" || e.name === "SharedHeapMemoryError"))) throw e;
         throw bootError(indexURL, "loadPyodide", e);
       }
     } finally {
-      boot.end();
+      if (boot) boot.end();
       restore();
     }
+    if (!shared) return { pyodide, memory: null, memoryProperty: "" };
     const m = pyodide && pyodide._module;
     if (!m || !(m.HEAPU8 instanceof Uint8Array)) {
       const e = new Error("sabkitSharedHeap: Pyodide " + (pyodide && pyodide.version) +
@@ -815,6 +814,38 @@
     return { pyodide, memory: found.memory, memoryProperty: found.property };
   }
 
+  // installHelpers writes the Python helper modules into Pyodide's file
+  // system, imports them, and returns the request functions of the main
+  // one, held here by reference: nothing the user binds in __main__
+  // reaches them.
+  function installHelpers(pyodide, helpers) {
+    const dir = String(helpers.dir);
+    pyodide.FS.mkdirTree(dir);
+    for (const [name, source] of Object.entries(helpers.modules)) pyodide.FS.writeFile(dir + "/" + name + ".py", source);
+    const sys = pyodide.pyimport("sys");
+    const path = sys.path;
+    if (!path.toJs().includes(dir)) path.insert(0, dir);
+    path.destroy();
+    sys.destroy();
+    const importlib = pyodide.pyimport("importlib");
+    importlib.invalidate_caches();
+    importlib.destroy();
+    for (const name of Object.keys(helpers.modules)) {
+      if (name !== helpers.main) pyodide.pyimport(name).destroy();
+    }
+    const main = pyodide.pyimport(String(helpers.main));
+    const names = main.REQUESTS;
+    const fns = {};
+    for (const name of names) {
+      const f = main[name];
+      // An attribute proxy is borrowed from main: keep a copy that outlives it.
+      fns[name] = typeof f.copy === "function" ? f.copy() : f;
+    }
+    names.destroy();
+    main.destroy();
+    return fns;
+  }
+
   // findMemory returns the WebAssembly.Memory behind pyodide's heap and the
   // property of pyodide._module that holds it: "" when Pyodide keeps it
   // private and it is one of the memories created during boot (created).
@@ -831,295 +862,6 @@
     return { memory: null, property: "" };
   }
 
-  // ---- The worker client. ----
-
-  function remoteError(err, where) {
-    const e = new Error((where ? where + ": " : "") + (err && err.message || String(err)));
-    e.name = (err && err.type) || "Error";
-    e.pythonType = err && err.traceback && err.traceback.startsWith("Traceback") ? err.type : "";
-    e.traceback = (err && err.traceback) || "";
-    return e;
-  }
-
-  function workerError(name, why) {
-    const e = new Error("sabkitSharedHeap worker: " + why);
-    e.name = name;
-    return e;
-  }
-
-  // The control block shared with the worker (Int32 slots): Pyodide's
-  // interrupt buffer, the id of the request being served, a spin lock that
-  // makes "is id still being served? then interrupt it" one step against the
-  // worker moving to its next request (so an interrupt never lands in the
-  // wrong request), and cancel marks (slot CTL_CANCEL + id % CTL_SLOTS holds
-  // id once that request is cancelled). A worker skips a request it finds
-  // marked. Both sides hold the lock for a few instructions only.
-  const CTL_INTERRUPT = 0, CTL_SERVING = 1, CTL_LOCK = 2, CTL_CANCEL = 3, CTL_SLOTS = 1024;
-
-  // The call channel, a second shared block that carries "call" requests
-  // and their replies without postMessage while the worker listens for
-  // them: after serving a call it blocks in Atomics.wait on CH_STATE for up
-  // to CH_LISTEN_MS, so a burst of calls costs two Atomics wake-ups each
-  // instead of two message tasks. Int32 slots: CH_STATE (CH_IDLE: not
-  // listening; CH_LISTENING; CH_REQUEST: a request is written; CH_BUSY: the
-  // worker took it), CH_LEN (bytes of the request, then of the reply; -1:
-  // the reply went by postMessage), CH_REPLY (id of the last reply written),
-  // CH_POSTED (messages the client posted). The request or reply, JSON in
-  // UTF-8, follows the header. The client uses the channel only when nothing
-  // else is pending, so requests stay in order; it counts every message it
-  // posts and wakes the worker, which stops listening while a message it
-  // has not yet received or served is on its way.
-  const CH_STATE = 0, CH_LEN = 1, CH_REPLY = 2, CH_POSTED = 3, CH_HEADER = 16, CH_BYTES = 1 << 16;
-  const CH_IDLE = 0, CH_LISTENING = 1, CH_REQUEST = 2, CH_BUSY = 3;
-  const CH_LISTEN_MS = 20;
-  // Both sides spin this long before they sleep (the worker for the next
-  // request, the client for the reply): waking a sleeping thread costs more
-  // than a no-op call.
-  const CH_SPIN_MS = 0.2;
-  // A lost waitAsync wake-up (seen in WebKit) costs at most this long.
-  const CH_RECHECK_MS = 100;
-  let chEncoder = null, chDecoder = null;
-
-  // channelWrite puts msg into the channel as JSON, or returns false when
-  // it does not fit.
-  function channelWrite(ch, msg) {
-    if (!chEncoder) chEncoder = new TextEncoder();
-    const bytes = chEncoder.encode(JSON.stringify(msg));
-    if (bytes.length > CH_BYTES) return false;
-    new Uint8Array(ch.buffer, CH_HEADER, bytes.length).set(bytes);
-    Atomics.store(ch, CH_LEN, bytes.length);
-    return true;
-  }
-
-  // channelRead parses the JSON in the channel (CH_LEN bytes).
-  function channelRead(ch) {
-    if (!chDecoder) chDecoder = new TextDecoder();
-    const n = Atomics.load(ch, CH_LEN);
-    // TextDecoder refuses shared views: decode a private copy.
-    return JSON.parse(chDecoder.decode(new Uint8Array(ch.buffer, CH_HEADER, n).slice()));
-  }
-
-  // channelArgs reports whether a request survives JSON unchanged: numbers
-  // (finite), strings, booleans and null only.
-  function channelArgs(args) {
-    if (!Array.isArray(args)) return false;
-    for (const a of args) {
-      const t = typeof a;
-      if (a === null || t === "string" || t === "boolean") continue;
-      if (t === "number" && Number.isFinite(a) && !Object.is(a, -0)) continue;
-      return false;
-    }
-    return true;
-  }
-
-  let workerSerial = 0;
-
-  function startWorker(options) {
-    const o = Object.assign({}, options || {});
-    if (typeof o.indexURL !== "string" || o.indexURL === "") {
-      return Promise.reject(new TypeError("sabkitSharedHeap.startWorker: set options.indexURL to the folder that serves Pyodide"));
-    }
-    // The callbacks may be Go functions that are released after terminate():
-    // detach drops them first.
-    let onReply = typeof o.onReply === "function" ? o.onReply : () => {};
-    let onDeath = typeof o.onDeath === "function" ? o.onDeath : () => {};
-    let onOutput = typeof o.onOutput === "function" ? o.onOutput : () => {};
-    const detach = () => { onReply = onDeath = onOutput = () => {}; };
-    let indexURL = o.indexURL;
-    let w;
-    let port;
-    // The worker holds this Web Lock for its whole life; the lock manager
-    // releases it when the worker ends for any reason (close(), terminate(),
-    // a crash), which is how a dead worker is noticed without a call.
-    const lockName = typeof navigator === "object" && navigator && navigator.locks ?
-      "sabkit-worker-" + (++workerSerial) + "-" + Math.random().toString(36).slice(2) : "";
-    try {
-      if (isNode()) {
-        const req = typeof require === "function" ? require : globalThis.require;
-        indexURL = req("path").resolve(indexURL) + "/";
-        const { Worker } = req("worker_threads");
-        w = o.scriptURL ? new Worker(o.scriptURL) : new Worker(o.source, { eval: true });
-        port = {
-          post: (m) => w.postMessage(m),
-          on: (onMessage, onFailure) => {
-            w.on("message", onMessage);
-            w.on("error", (e) => onFailure("the worker threw: " + (e && e.message || e)));
-            w.on("exit", (code) => onFailure("the worker exited (code " + code + ")"));
-          },
-          terminate: () => w.terminate(),
-        };
-      } else {
-        indexURL = new URL(indexURL.endsWith("/") ? indexURL : indexURL + "/", location.href).href;
-        let url = o.scriptURL;
-        if (!url) url = URL.createObjectURL(new Blob([o.source], { type: "text/javascript" }));
-        w = new Worker(url);
-        port = {
-          post: (m) => w.postMessage(m),
-          on: (onMessage, onFailure) => {
-            w.addEventListener("message", (e) => onMessage(e.data));
-            w.addEventListener("messageerror", () => onFailure("a message from the worker could not be deserialized"));
-            w.addEventListener("error", (e) => {
-              e.preventDefault();
-              onFailure(e.message ? "the worker threw: " + e.message : "the worker script " + (o.scriptURL || "(blob)") + " failed to load or threw at startup");
-            });
-          },
-          terminate: () => w.terminate(),
-        };
-      }
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    const ctl = typeof SharedArrayBuffer === "function" ? new Int32Array(new SharedArrayBuffer(4 * (CTL_CANCEL + CTL_SLOTS))) : null;
-    // The call channel needs Atomics.waitAsync here: this thread must not block.
-    const ch = ctl && typeof Atomics.waitAsync === "function" && o.callChannel !== false ?
-      new Int32Array(new SharedArrayBuffer(CH_HEADER + CH_BYTES)) : null;
-    const pending = new Map(); // id -> op
-    let nextId = 0;
-    let failed = null;
-    return new Promise((resolve, reject) => {
-      let client = null;
-      const settle = (id, ok, value) => {
-        if (!pending.delete(id)) return;
-        onReply(id, ok, value);
-      };
-      const failAll = (err) => {
-        for (const id of Array.from(pending.keys())) settle(id, false, err);
-      };
-      // end: the worker is gone (or must go); every call fails with err.
-      const end = (err, dead) => {
-        if (failed) return;
-        failed = err;
-        port.terminate();
-        failAll(err);
-        if (!client) {
-          detach();
-          reject(err);
-        } else if (dead) onDeath(err);
-      };
-      const fail = (why) => end(workerError("WorkerDeadError", why), true);
-      const settleReply = (m) => {
-        settle(m.id, !!m.ok, m.ok ? m.result : m.skipped ?
-          workerError("CanceledError", "the call was canceled before the worker started it") : remoteError(m.error, ""));
-      };
-      // sendOnChannel hands a call to a listening worker; false: post it.
-      const sendOnChannel = (request, id) => {
-        if (!ch || request.op !== "call" || pending.size !== 1 || !channelArgs(request.args) ||
-            Atomics.load(ch, CH_STATE) !== CH_LISTENING) return false;
-        const last = Atomics.load(ch, CH_REPLY);
-        if (!channelWrite(ch, Object.assign({}, request, { id }))) return false;
-        if (Atomics.compareExchange(ch, CH_STATE, CH_LISTENING, CH_REQUEST) !== CH_LISTENING) return false;
-        Atomics.notify(ch, CH_STATE);
-        channels++;
-        const spinUntil = performance.now() + CH_SPIN_MS;
-        while (Atomics.load(ch, CH_REPLY) !== id && performance.now() < spinUntil);
-        // The reply is settled from a later task or microtask, never inside
-        // call(): its caller may hold a lock that onReply takes.
-        const wait = () => {
-          const w = Atomics.waitAsync(ch, CH_REPLY, last, CH_RECHECK_MS);
-          if (w.async) w.value.then(check); else Promise.resolve().then(check);
-        };
-        const check = () => {
-          if (!pending.has(id) || failed) return;
-          if (Atomics.load(ch, CH_REPLY) !== id) return wait();
-          if (Atomics.load(ch, CH_LEN) < 0) return; // the reply comes by postMessage
-          settleReply(channelRead(ch));
-        };
-        wait();
-        return true;
-      };
-      let channels = 0;
-      port.on((m) => {
-        if (!m || typeof m !== "object" || failed) return;
-        if (m.type === "alive") {
-          if (lockName) {
-            navigator.locks.request(lockName, () => {
-              fail("the worker ended: it closed itself (self.close() or js.close()), was terminated, or crashed");
-            }).catch(() => {});
-          }
-        } else if (m.type === "ready") {
-          client = {
-            memory: m.memory, version: m.version, shared: m.shared, memoryProperty: m.memoryProperty, stats: m.stats,
-            worker: w,
-            // call posts a request and returns its id; the reply goes to
-            // options.onReply(id, ok, resultOrError).
-            call(request) {
-              const id = ++nextId;
-              if (failed) {
-                Promise.resolve().then(() => onReply(id, false, failed));
-                return id;
-              }
-              pending.set(id, request.toEnd ? "toEnd" : String(request.op));
-              if (sendOnChannel(request, id)) return id;
-              port.post(Object.assign({}, request, { id }));
-              // A listening worker reads no messages: make it stop.
-              if (ch) {
-                Atomics.add(ch, CH_POSTED, 1);
-                Atomics.notify(ch, CH_STATE);
-              }
-              return id;
-            },
-            // cancel stops waiting for request id. A request the worker has
-            // not started is marked so the worker skips it ("skipped"); a
-            // running "run" or "call" gets KeyboardInterrupt through the interrupt
-            // buffer ("interrupted", its reply follows); a request sent with
-            // toEnd that the worker has started runs to its end and its reply
-            // still arrives ("finishing": its effects must not be lost);
-            // other running requests finish unobserved ("abandoned").
-            cancel(id) {
-              const op = pending.get(id);
-              if (op === undefined) return "done";
-              if (ctl) {
-                Atomics.store(ctl, CTL_CANCEL + id % CTL_SLOTS, id);
-                while (Atomics.compareExchange(ctl, CTL_LOCK, 0, 1) !== 0);
-                const serving = Atomics.load(ctl, CTL_SERVING);
-                const interruptible = op === "run" || op === "call";
-                if (serving === id && interruptible) Atomics.store(ctl, CTL_INTERRUPT, 2);
-                Atomics.store(ctl, CTL_LOCK, 0);
-                if (serving < id) {
-                  settle(id, false, workerError("CanceledError", "the call was canceled before the worker started it"));
-                  return "skipped";
-                }
-                if (serving === id && interruptible) return "interrupted";
-                if (op === "toEnd") return "finishing";
-              }
-              settle(id, false, workerError("CanceledError", "the call was abandoned while the worker ran it"));
-              return "abandoned";
-            },
-            // abandon stops waiting for request id whatever it is doing.
-            abandon(id) {
-              settle(id, false, workerError("CanceledError", "the call was abandoned while the worker ran it"));
-            },
-            pending: () => pending.size,
-            // channelCalls counts calls sent on the call channel.
-            channelCalls: () => channels,
-            dead: () => failed !== null,
-            // terminate ends the worker now; pending calls fail.
-            terminate() {
-              end(workerError("WorkerClosedError", "the worker was closed"), false);
-              detach();
-            },
-          };
-          resolve(client);
-        } else if (m.type === "fatal") {
-          fail("Pyodide suffered a fatal error and the worker ended: " + ((m.error && m.error.message) || "unknown"));
-        } else if (m.type === "error") {
-          end(remoteError(m.error, ""), true);
-        } else if (m.type === "stdout" || m.type === "stderr") {
-          onOutput(m.type, m.text);
-        } else if (m.id !== undefined && pending.has(m.id)) {
-          settleReply(m);
-        }
-      }, fail);
-      port.post({ op: "init", indexURL, shared: o.shared !== false, lockName, control: ctl, calls: ch });
-    });
-  }
-
-  // discardWorker ends the worker of a startWorker promise nobody waits
-  // for any more, whenever it settles.
-  function discardWorker(p) {
-    Promise.resolve(p).then((c) => c.terminate(), () => {});
-  }
-
   const api = {
     scriptVersion: VERSION,
     ShareError,
@@ -1131,12 +873,9 @@
     stats: copyStats,
     resetStats,
     loadPyodide,
-    startWorker,
-    discardWorker,
+    installHelpers,
     findMemory,
     checkIsolation,
-    channel: { write: channelWrite, read: channelRead, STATE: CH_STATE, LEN: CH_LEN, REPLY: CH_REPLY, POSTED: CH_POSTED,
-      IDLE: CH_IDLE, LISTENING: CH_LISTENING, REQUEST: CH_REQUEST, BUSY: CH_BUSY, LISTEN_MS: CH_LISTEN_MS, SPIN_MS: CH_SPIN_MS },
     isSharedView,
     ISOLATION_FIX,
   };

@@ -1,415 +1,683 @@
-// worker.js: boots Pyodide in a worker and serves a small RPC over
-// postMessage. Runs as a classic DedicatedWorker script (next to
-// sharedheap.js, or with sharedheap.js prepended in one Blob) and as a Node
-// worker_threads script (file or eval).
+// worker.js: sabkit's worker protocol, both halves, in one plain script.
 //
-// Start: the parent posts {op: "init", indexURL, shared = true, lockName,
-// control, calls}. The worker first takes the Web Lock lockName and holds it until
-// it ends, so the parent learns of its death by being granted the lock;
-// then it posts {type: "alive"}. With shared, Pyodide boots on a shared heap
-// (sabkitSharedHeap.loadPyodide); without, stock Pyodide boots (for
-// comparisons). control is an Int32Array over a SharedArrayBuffer: slot 0
-// becomes Pyodide's interrupt buffer (the parent stores 2 there to raise
-// KeyboardInterrupt in the running code), slot 1 holds the id of the
-// request being served, slot 2 is a spin lock held around changing slot 1
-// and clearing slot 0 here and around checking slot 1 and setting slot 0 in
-// the parent, and slot 3 + id % 1024 holds id when the parent cancelled that
-// request before it started (the worker then skips it and answers {id, ok:
-// false, skipped: true}). calls, when set, is the call channel that
-// sharedheap.js describes: after each "call" the worker listens on it for
-// a while, and requests and replies that arrive there are the same objects
-// as the messages below. The worker answers
+// It defines globalThis.sabkitWorker (module.exports under CommonJS):
+//
+//   start(options) -> Promise<client>
+//       Starts this script in a DedicatedWorker (a worker_threads Worker
+//       under Node), boots Pyodide there (on a shared heap unless
+//       options.shared is false) and resolves once Python is ready to
+//       {memory, version, shared, memoryProperty, stats, worker,
+//       request(op, args) -> id, cancel(id), abandon(id), counts(), dead(),
+//       terminate()}. Options: indexURL, scriptURL (or source: this script
+//       after sharedheap.js), shared, channel (false: postMessage only),
+//       helpers, onReply(id, ok, resultOrError), onDeath(error),
+//       onOutput(stream, text). An error's name is the Python exception
+//       type (with .pythonType and .traceback), "CanceledError",
+//       "WorkerDeadError" or "WorkerClosedError"; interrupted is set on one
+//       that ends a canceled request Python was running.
+//   discard(promise)
+//       Ends the worker of a start() nobody waits for any more.
+//   REQUESTS, USER_REQUESTS
+//       The vocabulary below.
+//
+// Run as the main script of a worker that start() created (the worker is
+// named "sabkit-pyodide"; under Node it gets workerData {sabkit: "pyodide"}),
+// it serves the requests instead. It needs sharedheap.js (the loader, the
+// hooks and the shims): a worker imports it from next to this script unless
+// sabkitSharedHeap is already defined, which is how a Blob holding both runs.
+//
+// ## Requests
+//
+// Every request is {id, op, args}, args an array of JSON values (and, for
+// call, typed arrays), answered in order, one at a time, with
+//   {id, ok: true, result}
+//   {id, ok: false, error: {type, message, traceback}}
+//   {id, ok: false, skipped: true}            canceled before it started
+//   {id, ok: false, interrupted: true, error} canceled while it ran: Python
+//                                             raised KeyboardInterrupt
+// The ops:
+//   run [code]            the user's code: runPython(code), or
+//                         runPythonAsync(code) when it mentions await;
+//                         result is the value converted to JSON-able JS
+//                         (dicts become objects), or its repr() as a string.
+//                         The only request that parses Python source.
+//   call [target, tags, ...flat]
+//                         the user's code: a Python callable by handle or
+//                         dotted name (the helper's call); a str result
+//                         arrives as is, bytes as a transferred Uint8Array.
+//   loadPackage [names]   pyodide.loadPackage(names).
+//   stdin [text]          queues text for input() and sys.stdin, line by
+//                         line; an empty queue reads as end of file.
+//   info []               {heapBytes, shared, stats}.
+//   close []              answers, then ends the worker.
+//   any name the helper module lists in REQUESTS (alloc, export, release,
+//   ...): that function of the module, called with args through the PyProxy
+//   the worker took at boot. Nothing is looked up in __main__, nothing is
+//   parsed.
+// run, call and loadPackage run the user's code: cancel interrupts them.
+// The helper's requests are the bridge's bookkeeping: once started they run
+// to their end and their reply is delivered, so the caller can register or
+// roll back what they did; a stale interrupt never lands in them.
+//
+// ## Boot
+//
+// The client posts {op: "init", indexURL, shared, lockName, control, calls,
+// helpers}. The worker takes the Web Lock lockName for its whole life (the
+// client learns of its death by being granted it), posts {type: "alive"},
+// boots Pyodide, installs helpers ({dir, main, modules: {name: source}})
+// into dir, imports them and answers
 //   {type: "ready", memory, version, shared, memoryProperty, stats}
-// where memory is the heap's WebAssembly.Memory (null when not shared: a
-// non-shared Memory cannot be posted), or
-//   {type: "error", error: {type, message}}
-// and it forwards Python output as {type: "stdout" | "stderr", text}.
-// When Pyodide suffers a fatal error (a wasm trap, for one) the worker posts
-// {type: "fatal", error} and ends, since that Pyodide cannot run again.
+// (memory is null for a stock heap, which cannot be posted), or
+//   {type: "error", error}. It forwards output as {type: "stdout" |
+// "stderr", text}, and on a fatal Pyodide error (a wasm trap) posts
+// {type: "fatal", error} and ends: that Pyodide cannot run again.
 //
-// Requests {id, op, ...} are served one at a time, in order; each gets
-// {id, ok: true, result} or {id, ok: false, error: {type, message, traceback}}:
-//   {op: "run", code, stdin?}   runPython(code), or runPythonAsync(code) when
-//                               it mentions await; result is the value
-//                               converted to JSON-able JS (dicts become
-//                               objects), or its repr() when it has no such
-//                               form. stdin text is queued first.
-//   {op: "alloc", name, dtype, shape}
-//                               a zeroed array.array kept alive (and pinned
-//                               by a memoryview, so its address is stable)
-//                               under name; result {address, nbytes,
-//                               itemsize, dtype, shape}. dtype: int8 uint8
-//                               int16 uint16 int32 uint32 int64 uint64
-//                               float32 float64.
-//   {op: "free", name}          drops it; its bytes may be reused.
-//   {op: "read", name}          a copy of its bytes as a transferred
-//                               ArrayBuffer: the postMessage path, for
-//                               threads that cannot share the heap.
-//   {op: "call", fn, args}      calls the Python callable at the dotted
-//                               path fn ("module.attr", resolved once and
-//                               kept) with args as Pyodide converts them
-//                               (numbers, strings, booleans, null, typed
-//                               arrays as JsProxies); no source is parsed.
-//                               A str result is returned as is, a typed
-//                               array's buffer is transferred; like run, it
-//                               can be interrupted.
-//   {op: "stdin", text}         queues text for input() and sys.stdin; an
-//                               empty queue reads as end of file.
-//   {op: "info"}                {heapBytes, shared, stats}
-//   {op: "close"}               answers, then ends the worker.
-// Only this worker grows the heap; other threads re-derive their views when
-// memory.buffer.byteLength changes.
+// ## Shared memory
+//
+// control (Int32 slots): CTL_INTERRUPT is Pyodide's interrupt buffer;
+// CTL_SERVING the id of the request being served or last served; CTL_LOCK a
+// spin lock around changing CTL_SERVING (and clearing the interrupt) in the
+// worker and around "is id being served? then interrupt it" in the client,
+// so an interrupt never lands in another request; CTL_CANCEL + id %
+// CTL_SLOTS holds id once that request is canceled.
+//
+// calls, where both threads have Atomics.waitAsync, carries requests and
+// replies without postMessage. CH_STATE: CH_LISTENING (the worker takes a
+// request), CH_REQUEST (one is written), CH_BUSY (the worker took it);
+// CH_LEN: bytes of the request, then of the reply (-1: the reply went by
+// postMessage); CH_REPLY: id of the last reply; CH_POSTED: messages the
+// client posted. The request or reply, JSON in UTF-8, follows the header.
+// The worker waits on CH_STATE with Atomics.waitAsync, so it listens the
+// whole time and its event loop still receives messages. The client writes
+// a request there only when it has nothing else pending, so requests stay
+// in order.
 "use strict";
-(function () {
-  const isNode = typeof process === "object" && process !== null && !!process.versions && typeof process.versions.node === "string" &&
-    typeof require === "function";
-  let port; // {post(msg), onMessage(fn), close()}
-  if (isNode) {
-    const wt = require("worker_threads");
-    if (!globalThis.sabkitSharedHeap) {
-      const path = require("path");
-      require(path.join(typeof __dirname === "string" ? __dirname : ".", "sharedheap.js"));
-    }
-    port = {
-      post: (m, transfer) => wt.parentPort.postMessage(m, transfer),
-      onMessage: (fn) => wt.parentPort.on("message", fn),
-      close: () => process.exit(0),
-    };
-  } else {
-    if (!globalThis.sabkitSharedHeap) importScripts(new URL("sharedheap.js", self.location.href).href);
-    port = {
-      post: (m, transfer) => self.postMessage(m, transfer || []),
-      onMessage: (fn) => self.addEventListener("message", (e) => fn(e.data)),
-      close: () => self.close(),
-    };
-  }
-  const SH = globalThis.sabkitSharedHeap;
+(function (root) {
+  const isNode = typeof process === "object" && process !== null && !!process.versions &&
+    typeof process.versions.node === "string";
+  const nodeRequire = () => (typeof require === "function" ? require : globalThis.require);
 
-  const DTYPES = {
-    int8: "b", uint8: "B", int16: "h", uint16: "H", int32: "i", uint32: "I",
-    int64: "q", uint64: "Q", float32: "f", float64: "d",
-  };
+  // ---- The vocabulary ----
 
-  // Python side of alloc/free: arrays live in a dict, each pinned by a
-  // memoryview so Python cannot move or resize it while it is exported.
-  const PY_HELPERS = `
-import array as _array
-_sabkit_arrays = {}
-def _sabkit_alloc(name, typecode, count):
-    if name in _sabkit_arrays:
-        raise KeyError(f"{name!r} is already allocated; free it first")
-    a = _array.array(typecode, [0]) * count
-    _sabkit_arrays[name] = (a, memoryview(a))
-    return [a.buffer_info()[0], count * a.itemsize, a.itemsize]
-def _sabkit_region(name):
-    if name not in _sabkit_arrays:
-        raise KeyError(f"no array named {name!r}")
-    a = _sabkit_arrays[name][0]
-    return [a.buffer_info()[0], len(a) * a.itemsize]
-def _sabkit_free(name):
-    if name not in _sabkit_arrays:
-        raise KeyError(f"no array named {name!r}")
-    a, view = _sabkit_arrays.pop(name)
-    view.release()
-`;
+  const WORKER_REQUESTS = ["run", "call", "loadPackage", "stdin", "info", "close"];
+  const USER_REQUESTS = ["run", "call", "loadPackage"];
+  const isUser = (op) => op === "run" || op === "call" || op === "loadPackage";
 
-  let pyodide = null;
-  let shared = false;
-  let memory = null;
-  const stdinQueue = [];
-
-  function describe(e) {
-    if (e && e.type !== undefined && typeof e.message === "string" && e.constructor && e.constructor.name === "PythonError") {
-      const lines = e.message.trimEnd().split("\n");
-      const type = String(e.type);
-      let message = lines[lines.length - 1];
-      if (message.startsWith(type + ": ")) message = message.slice(type.length + 2);
-      return { type, message, traceback: e.message };
-    }
-    return { type: (e && e.name) || "Error", message: (e && e.message) || String(e), traceback: (e && e.stack) || "" };
-  }
-
-  function convert(v) {
-    if (v === undefined || v === null) return null;
-    if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-    if (typeof v !== "object" && typeof v !== "function") return v;
-    if (v && typeof v.toJs === "function" && typeof v.destroy === "function") { // a PyProxy
-      try {
-        const js = v.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
-        JSON.stringify(js, (k, x) => (typeof x === "bigint" ? x.toString() : x)); // JSON-able, or throws
-        return jsonable(js);
-      } catch (e) {
-        return pyodide.globals.get("repr")(v);
-      } finally {
-        v.destroy();
-      }
-    }
-    return jsonable(v);
-  }
-
-  function jsonable(v) {
-    return JSON.parse(JSON.stringify(v, (k, x) => {
-      if (typeof x === "bigint") return Number.isSafeInteger(Number(x)) ? Number(x) : x.toString();
-      if (ArrayBuffer.isView(x)) return Array.from(x, (y) => (typeof y === "bigint" ? y.toString() : y));
-      if (x instanceof Map) return Object.fromEntries(x);
-      if (x instanceof Set) return Array.from(x);
-      return x;
-    }));
-  }
-
-  async function init(msg) {
-    const indexURL = msg.indexURL;
-    shared = msg.shared !== false;
-    if (shared) {
-      const r = await SH.loadPyodide({ indexURL });
-      pyodide = r.pyodide;
-      memory = r.memory;
-      return r.memoryProperty;
-    }
-    // Stock Pyodide, same loader path minus the hooks.
-    if (isNode) {
-      pyodide = await require(indexURL.replace(/\/?$/, "/") + "pyodide.js").loadPyodide({ indexURL });
-    } else {
-      const saved = globalThis.importScripts;
-      globalThis.importScripts = () => { throw new TypeError("hidden"); };
-      try {
-        const mod = await new Function("u", "return import(u)")(new URL(indexURL.replace(/\/?$/, "/") + "pyodide.mjs", self.location.href).href);
-        pyodide = await mod.loadPyodide({ indexURL: new URL(indexURL, self.location.href).href });
-      } finally {
-        globalThis.importScripts = saved;
-      }
-    }
-    return "";
-  }
-
-  async function serve(msg) {
-    switch (msg.op) {
-      case "run":
-        if (typeof msg.stdin === "string") stdinQueue.push(...splitLines(msg.stdin));
-        // Code without top-level await runs synchronously: a KeyboardInterrupt
-        // then unwinds plain frames, never the event-loop machinery of
-        // runPythonAsync, which an interrupt can leave unsettled.
-        return convert(/\bawait\b/.test(String(msg.code)) ? await pyodide.runPythonAsync(String(msg.code)) : pyodide.runPython(String(msg.code)));
-      case "alloc": {
-        const tc = DTYPES[msg.dtype];
-        if (!tc) throw new TypeError("unknown dtype " + JSON.stringify(msg.dtype) + "; use one of " + Object.keys(DTYPES).join(", "));
-        const shape = Array.isArray(msg.shape) ? msg.shape : [msg.shape];
-        let count = 1;
-        for (const n of shape) {
-          if (!Number.isSafeInteger(n) || n < 0) throw new RangeError("shape " + JSON.stringify(msg.shape) + " must hold non-negative integers");
-          count *= n;
-        }
-        if (typeof msg.name !== "string" || msg.name === "") throw new TypeError("alloc needs a non-empty name");
-        const r = pyodide.globals.get("_sabkit_alloc")(msg.name, tc, count);
-        const [address, nbytes, itemsize] = r.toJs();
-        r.destroy();
-        return { address, nbytes, itemsize, dtype: msg.dtype, shape };
-      }
-      case "free":
-        pyodide.globals.get("_sabkit_free")(String(msg.name));
-        return null;
-      case "read": {
-        const r = pyodide.globals.get("_sabkit_region")(String(msg.name));
-        const [address, nbytes] = r.toJs();
-        r.destroy();
-        return new Transfer(pyodide._module.HEAPU8.slice(address, address + nbytes).buffer);
-      }
-      case "call":
-        return callOp(msg);
-      case "stdin":
-        stdinQueue.push(...splitLines(String(msg.text)));
-        return stdinQueue.length;
-      case "info":
-        return { heapBytes: pyodide._module.HEAPU8.buffer.byteLength, shared, stats: SH.stats() };
-      default:
-        throw new TypeError("unknown op " + JSON.stringify(msg.op) + "; use run, call, alloc, free, read, stdin, info or close");
-    }
-  }
-
-  function callOp(msg) {
-    const r = callable(String(msg.fn))(...(Array.isArray(msg.args) ? msg.args : []));
-    if (ArrayBuffer.isView(r)) return new Transfer(r.buffer.byteLength === r.byteLength ? r.buffer : r.slice().buffer);
-    return convert(r);
-  }
-
-  // callables maps a dotted path to its PyProxy, looked up on first use.
-  const callables = new Map();
-  function callable(path) {
-    let fn = callables.get(path);
-    if (fn) return fn;
-    const dot = path.lastIndexOf(".");
-    if (dot <= 0) throw new TypeError("call needs a dotted path module.function, got " + JSON.stringify(path));
-    const mod = pyodide.pyimport(path.slice(0, dot));
-    const attr = mod[path.slice(dot + 1)];
-    // The attribute is borrowed from mod: keep a copy that outlives it.
-    fn = attr && typeof attr.copy === "function" ? attr.copy() : attr;
-    mod.destroy();
-    if (typeof fn !== "function") throw new TypeError(path + " is not a Python callable");
-    callables.set(path, fn);
-    return fn;
-  }
-
-  // Pyodide's stdin callback returns one line at a time; keep the newlines.
-  function splitLines(text) {
-    const parts = text.match(/[^\n]*\n|[^\n]+$/g);
-    return parts || [];
-  }
-
-  // Transfer marks a result whose ArrayBuffer moves to the parent instead of
-  // being cloned a second time.
-  class Transfer {
-    constructor(buffer) { this.buffer = buffer; }
-  }
+  // ---- Shared memory ----
 
   const CTL_INTERRUPT = 0, CTL_SERVING = 1, CTL_LOCK = 2, CTL_CANCEL = 3, CTL_SLOTS = 1024;
-  let ctl = null;
+  const CH_STATE = 0, CH_LEN = 1, CH_REPLY = 2, CH_POSTED = 3, CH_HEADER = 16, CH_BYTES = 1 << 16;
+  const CH_LISTENING = 1, CH_REQUEST = 2, CH_BUSY = 3;
+  // Both sides spin this long before they sleep (the worker for the next
+  // request, the client for the reply): waking a sleeping thread costs more
+  // than a whole small request.
+  const CH_SPIN_MS = 0.2;
+  // waitAsync wake-ups can be lost (WebKit): every wait re-checks this often.
+  const CH_RECHECK_MS = 100;
 
-  // holdLock takes the Web Lock named name for the worker's whole life.
-  function holdLock(name) {
-    if (!name || typeof navigator !== "object" || !navigator || !navigator.locks) return Promise.resolve();
-    return new Promise((granted) => {
-      navigator.locks.request(name, () => {
-        granted();
-        return new Promise(() => {});
-      }).catch(() => {});
+  const lock = (ctl) => { while (Atomics.compareExchange(ctl, CTL_LOCK, 0, 1) !== 0); };
+  const unlock = (ctl) => Atomics.store(ctl, CTL_LOCK, 0);
+  const marked = (ctl, id) => Atomics.load(ctl, CTL_CANCEL + id % CTL_SLOTS) === id;
+
+  let encoder = null, decoder = null;
+
+  // channelWrite puts msg into the channel as JSON, or returns false when
+  // it does not fit.
+  function channelWrite(ch, msg) {
+    if (!encoder) encoder = new TextEncoder();
+    const bytes = encoder.encode(JSON.stringify(msg));
+    if (bytes.length > CH_BYTES) return false;
+    new Uint8Array(ch.buffer, CH_HEADER, bytes.length).set(bytes);
+    Atomics.store(ch, CH_LEN, bytes.length);
+    return true;
+  }
+
+  function channelRead(ch) {
+    if (!decoder) decoder = new TextDecoder();
+    const n = Atomics.load(ch, CH_LEN);
+    // TextDecoder refuses shared views in some engines: decode a copy.
+    return JSON.parse(decoder.decode(new Uint8Array(ch.buffer, CH_HEADER, n).slice()));
+  }
+
+  // jsonArgs reports whether args survive JSON unchanged.
+  function jsonArgs(args) {
+    if (!Array.isArray(args)) return false;
+    for (const a of args) {
+      const t = typeof a;
+      if (a === null || t === "string" || t === "boolean") continue;
+      if (t === "number" && Number.isFinite(a) && !Object.is(a, -0)) continue;
+      if (Array.isArray(a) && jsonArgs(a)) continue;
+      return false;
+    }
+    return true;
+  }
+
+  function namedError(name, message) {
+    const e = new Error(message);
+    e.name = name;
+    return e;
+  }
+
+  // remoteError turns a reply's {type, message, traceback} into an Error
+  // named for the Python exception (pythonType is set only for one).
+  function remoteError(err) {
+    const e = new Error((err && err.message) || String(err));
+    e.name = (err && err.type) || "Error";
+    e.traceback = (err && err.traceback) || "";
+    e.pythonType = e.traceback.startsWith("Traceback") ? e.name : "";
+    return e;
+  }
+
+  // ---- The client ----
+
+  let serial = 0;
+
+  function start(options) {
+    const o = Object.assign({}, options || {});
+    if (typeof o.indexURL !== "string" || o.indexURL === "") {
+      return Promise.reject(new TypeError("sabkitWorker.start: set options.indexURL to the folder that serves Pyodide"));
+    }
+    // The callbacks may be Go functions released after terminate().
+    let onReply = typeof o.onReply === "function" ? o.onReply : () => {};
+    let onDeath = typeof o.onDeath === "function" ? o.onDeath : () => {};
+    let onOutput = typeof o.onOutput === "function" ? o.onOutput : () => {};
+    const detach = () => { onReply = onDeath = onOutput = () => {}; };
+    let indexURL = o.indexURL;
+    let w, port;
+    // The worker holds this Web Lock for its whole life; the lock manager
+    // releases it when the worker ends for any reason (close(), terminate(),
+    // a crash), which is how a dead worker is noticed without a request.
+    const lockName = typeof navigator === "object" && navigator && navigator.locks ?
+      "sabkit-worker-" + (++serial) + "-" + Math.random().toString(36).slice(2) : "";
+    try {
+      if (isNode) {
+        const req = nodeRequire();
+        indexURL = req("path").resolve(indexURL) + "/";
+        const { Worker } = req("worker_threads");
+        const wopts = { workerData: { sabkit: "pyodide" } };
+        w = o.scriptURL ? new Worker(o.scriptURL, wopts) : new Worker(o.source, Object.assign({ eval: true }, wopts));
+        port = {
+          post: (m) => w.postMessage(m),
+          on: (onMessage, onFailure) => {
+            w.on("message", onMessage);
+            w.on("error", (e) => onFailure("the worker threw: " + (e && e.message || e)));
+            w.on("exit", (code) => onFailure("the worker exited (code " + code + ")"));
+          },
+          terminate: () => w.terminate(),
+        };
+      } else {
+        indexURL = new URL(indexURL.endsWith("/") ? indexURL : indexURL + "/", location.href).href;
+        let url = o.scriptURL;
+        if (!url) url = URL.createObjectURL(new Blob([o.source], { type: "text/javascript" }));
+        w = new Worker(url, { name: "sabkit-pyodide" });
+        port = {
+          post: (m) => w.postMessage(m),
+          on: (onMessage, onFailure) => {
+            w.addEventListener("message", (e) => onMessage(e.data));
+            w.addEventListener("messageerror", () => onFailure("a message from the worker could not be deserialized"));
+            w.addEventListener("error", (e) => {
+              e.preventDefault();
+              onFailure(e.message ? "the worker threw: " + e.message :
+                "the worker script " + (o.scriptURL || "(blob)") + " failed to load or threw at startup");
+            });
+          },
+          terminate: () => w.terminate(),
+        };
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const ctl = typeof SharedArrayBuffer === "function" ? new Int32Array(new SharedArrayBuffer(4 * (CTL_CANCEL + CTL_SLOTS))) : null;
+    // The channel needs Atomics.waitAsync: this thread must not block, and
+    // the worker listens with it.
+    const ch = ctl && typeof Atomics.waitAsync === "function" && o.channel !== false ?
+      new Int32Array(new SharedArrayBuffer(CH_HEADER + CH_BYTES)) : null;
+    const pending = new Map(); // id -> op
+    let nextId = 0;
+    let failed = null;
+    let onChannel = 0, posted = 0;
+    return new Promise((resolve, reject) => {
+      let client = null;
+      const settle = (id, ok, value) => {
+        if (!pending.delete(id)) return;
+        onReply(id, ok, value);
+      };
+      const end = (err, dead) => {
+        if (failed) return;
+        failed = err;
+        port.terminate();
+        for (const id of Array.from(pending.keys())) settle(id, false, err);
+        if (!client) {
+          detach();
+          reject(err);
+        } else if (dead) onDeath(err);
+      };
+      const fail = (why) => end(namedError("WorkerDeadError", "the worker died: " + why), true);
+      const skipped = () => namedError("CanceledError", "skipped: the worker had not started it");
+      const settleReply = (m) => {
+        if (m.ok) return settle(m.id, true, m.result);
+        if (m.skipped) return settle(m.id, false, skipped());
+        const e = remoteError(m.error);
+        if (m.interrupted) e.interrupted = true;
+        settle(m.id, false, e);
+      };
+      // sendOnChannel hands a request to the listening worker; false: post it.
+      const sendOnChannel = (request, id) => {
+        if (!ch || pending.size !== 1 || !jsonArgs(request.args) || Atomics.load(ch, CH_STATE) !== CH_LISTENING) return false;
+        const last = Atomics.load(ch, CH_REPLY);
+        if (!channelWrite(ch, { id, op: request.op, args: request.args })) return false;
+        if (Atomics.compareExchange(ch, CH_STATE, CH_LISTENING, CH_REQUEST) !== CH_LISTENING) return false;
+        Atomics.notify(ch, CH_STATE);
+        onChannel++;
+        const spinUntil = performance.now() + CH_SPIN_MS;
+        while (Atomics.load(ch, CH_REPLY) !== id && performance.now() < spinUntil);
+        // The reply is settled from a later microtask or task, never inside
+        // call(): its caller may hold a lock that onReply takes.
+        const wait = () => {
+          const r = Atomics.waitAsync(ch, CH_REPLY, last, CH_RECHECK_MS);
+          if (r.async) r.value.then(check); else Promise.resolve().then(check);
+        };
+        const check = () => {
+          if (!pending.has(id) || failed) return;
+          if (Atomics.load(ch, CH_REPLY) !== id) return wait();
+          if (Atomics.load(ch, CH_LEN) < 0) return; // the reply comes by postMessage
+          settleReply(channelRead(ch));
+        };
+        if (Atomics.load(ch, CH_REPLY) === id) Promise.resolve().then(check);
+        else wait();
+        return true;
+      };
+      port.on((m) => {
+        if (!m || typeof m !== "object" || failed) return;
+        if (m.type === "alive") {
+          if (lockName) {
+            navigator.locks.request(lockName, () => {
+              fail("it closed itself (self.close() or js.close()), was terminated, or crashed");
+            }).catch(() => {});
+          }
+        } else if (m.type === "ready") {
+          client = {
+            memory: m.memory, version: m.version, shared: m.shared, memoryProperty: m.memoryProperty, stats: m.stats,
+            worker: w,
+            // request sends {op, args} and returns its id; the reply goes
+            // to options.onReply(id, ok, resultOrError).
+            request(op, args) {
+              const id = ++nextId;
+              if (failed) {
+                Promise.resolve().then(() => onReply(id, false, failed));
+                return id;
+              }
+              pending.set(id, String(op));
+              const request = { op: String(op), args: Array.isArray(args) ? args : [] };
+              if (sendOnChannel(request, id)) return id;
+              try {
+                port.post({ id, op: request.op, args: request.args });
+              } catch (e) {
+                // The worker serves ids in order: it still needs this one.
+                port.post({ id, op: "none", args: [] });
+                Promise.resolve().then(() => settle(id, false, e));
+              }
+              posted++;
+              if (ch) Atomics.add(ch, CH_POSTED, 1); // ends the worker's spin
+              return id;
+            },
+            // cancel stops request id: "skipped" (the worker had not
+            // started it; settled now), "interrupted" (a user request
+            // running now got KeyboardInterrupt; its reply follows),
+            // "finishing" (it ran or runs to its end; its reply follows) or
+            // "done" (already answered).
+            cancel(id) {
+              const op = pending.get(id);
+              if (op === undefined) return "done";
+              if (!ctl) {
+                settle(id, false, namedError("CanceledError", "abandoned: this thread has no SharedArrayBuffer to cancel with"));
+                return "skipped";
+              }
+              Atomics.store(ctl, CTL_CANCEL + id % CTL_SLOTS, id);
+              lock(ctl);
+              const serving = Atomics.load(ctl, CTL_SERVING);
+              const interrupt = serving === id && isUser(op);
+              if (interrupt) Atomics.store(ctl, CTL_INTERRUPT, 2);
+              unlock(ctl);
+              if (serving < id) {
+                settle(id, false, skipped());
+                return "skipped";
+              }
+              return interrupt ? "interrupted" : "finishing";
+            },
+            // abandon stops waiting for request id whatever it is doing.
+            abandon(id) {
+              settle(id, false, namedError("CanceledError", "abandoned while the worker ran it"));
+            },
+            // counts: requests pending, sent on the channel, posted.
+            counts: () => ({ pending: pending.size, channel: onChannel, posted }),
+            dead: () => failed !== null,
+            // terminate ends the worker now; pending requests fail.
+            terminate() {
+              end(namedError("WorkerClosedError", "the worker was closed"), false);
+              detach();
+            },
+          };
+          resolve(client);
+        } else if (m.type === "fatal") {
+          fail("Pyodide suffered a fatal error: " + ((m.error && m.error.message) || "unknown"));
+        } else if (m.type === "error") {
+          end(remoteError(m.error), true);
+        } else if (m.type === "stdout" || m.type === "stderr") {
+          onOutput(m.type, m.text);
+        } else if (m.id !== undefined && pending.has(m.id)) {
+          settleReply(m);
+        }
+      }, fail);
+      port.post({ op: "init", indexURL, shared: o.shared !== false, lockName, control: ctl, calls: ch, helpers: o.helpers || null });
     });
   }
 
-  // begin marks msg as the request being served (so an interrupt reaches
-  // it and nothing else) and reports whether it was cancelled before it
-  // started.
-  function begin(msg) {
-    if (!ctl) return false;
-    while (Atomics.compareExchange(ctl, CTL_LOCK, 0, 1) !== 0);
-    Atomics.store(ctl, CTL_SERVING, msg.id);
-    Atomics.store(ctl, CTL_INTERRUPT, 0);
-    Atomics.store(ctl, CTL_LOCK, 0);
-    return Atomics.load(ctl, CTL_CANCEL + msg.id % CTL_SLOTS) === msg.id;
+  function discard(p) {
+    Promise.resolve(p).then((c) => c.terminate(), () => {});
   }
 
-  // reply posts the answer to request id.
-  function reply(id, result) {
-    if (result instanceof Transfer) port.post({ id, ok: true, result: result.buffer }, [result.buffer]);
-    else port.post({ id, ok: true, result });
-  }
+  // ---- The server ----
 
-  // listen serves calls from the call channel until none came for
-  // LISTEN_MS or a message is on its way (received and not served yet, or
-  // posted and not received). It blocks this worker's event loop meanwhile,
-  // which is why the client counts and signals every message it posts.
-  let calls = null;
-  let fatal = false; // Pyodide reported a fatal error: the worker is ending
-  let received = 0; // requests received by message
-  let queued = 0; // of which not yet started
-  const quiet = () => queued === 0 && Atomics.load(calls, SH.channel.POSTED) === received;
-  // open marks the channel as listened to before the reply goes out, so
-  // the client's next call, sent as soon as it has the reply, finds it open.
-  function open() {
-    if (quiet()) Atomics.store(calls, SH.channel.STATE, SH.channel.LISTENING);
-  }
-  function listen() {
-    const C = SH.channel;
-    let until = performance.now() + C.LISTEN_MS;
-    let spinUntil = performance.now() + C.SPIN_MS;
-    if (Atomics.load(calls, C.STATE) === C.IDLE) return;
-    for (;;) {
-      while (Atomics.load(calls, C.STATE) === C.LISTENING && performance.now() < spinUntil);
-      const left = until - performance.now();
-      if (left > 0 && quiet()) Atomics.wait(calls, C.STATE, C.LISTENING, left);
-      if (fatal) return;
-      if (Atomics.load(calls, C.STATE) === C.REQUEST) {
-        Atomics.store(calls, C.STATE, C.BUSY);
-        serveChannel(C);
-        until = performance.now() + C.LISTEN_MS;
-        spinUntil = performance.now() + C.SPIN_MS;
-      } else if ((!quiet() || performance.now() >= until) &&
-          Atomics.compareExchange(calls, C.STATE, C.LISTENING, C.IDLE) === C.LISTENING) {
-        return; // else a request came in just now: serve it first
+  function serve(port) {
+    const SH = root.sabkitSharedHeap;
+    let pyodide = null, shared = false, memory = null;
+    let helpers = null; // op -> PyProxy of the helper module's function
+    let ctl = null, calls = null;
+    let fatal = false;
+    let current = null; // the request being served
+    let printed = 0; // output messages posted
+    const stdinQueue = [];
+
+    function describe(e) {
+      if (e && e.type !== undefined && typeof e.message === "string" && e.constructor && e.constructor.name === "PythonError") {
+        const lines = e.message.trimEnd().split("\n");
+        const type = String(e.type);
+        let message = lines[lines.length - 1];
+        if (message.startsWith(type + ": ")) message = message.slice(type.length + 2);
+        return { type, message, traceback: e.message };
       }
+      return { type: (e && e.name) || "Error", message: (e && e.message) || String(e), traceback: (e && e.stack) || "" };
     }
-  }
 
-  function serveChannel(C) {
-    let msg = null, answer;
-    try {
-      msg = C.read(calls);
-      if (begin(msg)) answer = { id: msg.id, ok: false, skipped: true };
-      else {
-        const result = callOp(msg);
-        answer = result instanceof Transfer ? null : { id: msg.id, ok: true, result };
-        if (!answer) reply(msg.id, result);
-      }
-    } catch (e) {
-      answer = { id: msg ? msg.id : 0, ok: false, error: describe(e) };
-    }
-    // After a fatal error the client must hear "fatal" (posted) first.
-    if (fatal) return;
-    if (!answer || !C.write(calls, answer)) {
-      if (answer) port.post(answer);
-      Atomics.store(calls, C.LEN, -1);
-    }
-    Atomics.store(calls, C.STATE, C.LISTENING); // before the reply: see open
-    Atomics.store(calls, C.REPLY, msg ? msg.id : 0);
-    Atomics.notify(calls, C.REPLY);
-  }
+    const isPrimitive = (x) => x === null || (typeof x !== "object" && typeof x !== "function" && typeof x !== "bigint");
 
-  let chain = Promise.resolve();
-  let booted = null;
-  port.onMessage((msg) => {
-    if (!msg || typeof msg !== "object") return;
-    if (msg.op === "init") {
-      if (booted) return;
-      if (msg.control instanceof Int32Array) ctl = msg.control;
-      if (msg.calls instanceof Int32Array) calls = msg.calls;
-      booted = holdLock(msg.lockName).then(() => {
-        port.post({ type: "alive" });
-        return init(msg);
-      }).then((memoryProperty) => {
-        if (pyodide._api) {
-          pyodide._api.on_fatal = (e) => {
-            fatal = true;
-            port.post({ type: "fatal", error: describe(e) });
-            port.close();
-          };
+    // convert turns a result into something postMessage and JSON carry:
+    // PyProxies become JS values (destroyed after), or their repr().
+    function convert(v) {
+      if (v === undefined || v === null) return null;
+      if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+      if (typeof v !== "object" && typeof v !== "function") return v;
+      if (typeof v.toJs === "function" && typeof v.destroy === "function") { // a PyProxy
+        try {
+          const js = v.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+          if (Array.isArray(js) && js.every(isPrimitive)) return js; // tuples of the helper's answers
+          JSON.stringify(js, (k, x) => (typeof x === "bigint" ? x.toString() : x)); // JSON-able, or throws
+          return jsonable(js);
+        } catch (e) {
+          return pyodide.globals.get("repr")(v);
+        } finally {
+          v.destroy();
         }
-        if (ctl) pyodide.setInterruptBuffer(new Int32Array(ctl.buffer, 0, 1));
-        pyodide.setStdin({ stdin: () => (stdinQueue.length ? stdinQueue.shift() : undefined), autoEOF: true });
-        pyodide.setStdout({ batched: (text) => port.post({ type: "stdout", text }) });
-        pyodide.setStderr({ batched: (text) => port.post({ type: "stderr", text }) });
-        pyodide.runPython(PY_HELPERS);
-        port.post({ type: "ready", memory, version: pyodide.version, shared, memoryProperty, stats: SH.stats() });
-      }, (e) => {
-        port.post({ type: "error", error: describe(e) });
-      });
-      return;
+      }
+      return jsonable(v);
     }
-    if (msg.id === undefined) return;
-    received++;
-    queued++;
-    chain = chain.then(async () => {
-      queued--;
-      if (!booted) throw new Error("the worker has not been sent {op: \"init\"}");
-      await booted;
-      if (!pyodide) throw new Error("Pyodide did not boot in this worker");
-      if (begin(msg)) {
-        port.post({ id: msg.id, ok: false, skipped: true });
-        return;
+
+    function jsonable(v) {
+      return JSON.parse(JSON.stringify(v, (k, x) => {
+        if (typeof x === "bigint") return Number.isSafeInteger(Number(x)) ? Number(x) : x.toString();
+        if (ArrayBuffer.isView(x)) return Array.from(x, (y) => (typeof y === "bigint" ? y.toString() : y));
+        if (x instanceof Map) return Object.fromEntries(x);
+        if (x instanceof Set) return Array.from(x);
+        return x;
+      }));
+    }
+
+    // Transfer marks a result whose ArrayBuffer moves to the client.
+    class Transfer {
+      constructor(buffer) { this.buffer = buffer; }
+    }
+
+    async function boot(msg) {
+      shared = msg.shared !== false;
+      const r = await SH.loadPyodide({ indexURL: msg.indexURL, shared });
+      pyodide = r.pyodide;
+      memory = r.memory;
+      if (pyodide._api) {
+        pyodide._api.on_fatal = (e) => {
+          fatal = true;
+          port.post({ type: "fatal", error: describe(e) });
+          port.close();
+        };
       }
-      if (msg.op === "close") {
-        port.post({ id: msg.id, ok: true, result: null });
-        port.close();
-        return;
+      if (ctl) pyodide.setInterruptBuffer(new Int32Array(ctl.buffer, 0, 1));
+      pyodide.setStdin({ stdin: () => (stdinQueue.length ? stdinQueue.shift() : undefined), autoEOF: true });
+      pyodide.setStdout({ batched: (text) => { printed++; port.post({ type: "stdout", text }); } });
+      pyodide.setStderr({ batched: (text) => { printed++; port.post({ type: "stderr", text }); } });
+      if (msg.helpers) {
+        helpers = SH.installHelpers(pyodide, msg.helpers);
+        // An interrupt Python read but had not acted on when its request
+        // ended would otherwise raise in the next one: only a canceled user
+        // request takes KeyboardInterrupt.
+        const mod = pyodide.pyimport(String(msg.helpers.main));
+        if (typeof mod.guard_interrupts === "function") mod.guard_interrupts(interruptWanted);
+        mod.destroy();
       }
-      const isCall = msg.op === "call" && calls !== null;
+      return r.memoryProperty;
+    }
+
+    function interruptWanted() {
+      return current !== null && isUser(current.op) && ctl !== null && marked(ctl, current.id);
+    }
+
+    async function run(msg) {
+      const args = Array.isArray(msg.args) ? msg.args : [];
+      switch (msg.op) {
+        case "run": {
+          const code = String(args[0]);
+          // Code without top-level await runs synchronously: an interrupt
+          // then unwinds plain frames, never runPythonAsync's event loop.
+          return convert(/\bawait\b/.test(code) ? await pyodide.runPythonAsync(code) : pyodide.runPython(code));
+        }
+        case "loadPackage":
+          await pyodide.loadPackage(args.map(String));
+          return null;
+        case "stdin":
+          stdinQueue.push(...splitLines(String(args[0])));
+          return stdinQueue.length;
+        case "info":
+          return { heapBytes: pyodide._module.HEAPU8.buffer.byteLength, shared, stats: SH.stats() };
+      }
+      const fn = helpers && Object.prototype.hasOwnProperty.call(helpers, msg.op) ? helpers[msg.op] : null;
+      if (!fn) {
+        throw new TypeError("unknown request " + JSON.stringify(msg.op) + "; the worker serves " +
+          WORKER_REQUESTS.concat(helpers ? Object.keys(helpers) : []).join(", "));
+      }
+      const r = fn(...args);
+      if (ArrayBuffer.isView(r)) return new Transfer(r.buffer.byteLength === r.byteLength ? r.buffer : r.slice().buffer);
+      return convert(r);
+    }
+
+    function splitLines(text) {
+      return text.match(/[^\n]*\n|[^\n]+$/g) || [];
+    }
+
+    // begin makes msg the request being served (an interrupt reaches it and
+    // nothing else) and reports whether it was canceled before it started.
+    function begin(msg) {
+      current = msg;
+      if (!ctl) return false;
+      lock(ctl);
+      Atomics.store(ctl, CTL_SERVING, msg.id);
+      Atomics.store(ctl, CTL_INTERRUPT, 0);
+      unlock(ctl);
+      return marked(ctl, msg.id);
+    }
+
+    async function answer(msg) {
+      if (begin(msg)) return { id: msg.id, ok: false, skipped: true };
       try {
-        const result = await serve(msg);
-        if (isCall) open();
-        reply(msg.id, result);
+        return { id: msg.id, ok: true, result: await run(msg) };
       } catch (e) {
-        if (isCall) open();
-        port.post({ id: msg.id, ok: false, error: describe(e) });
+        const a = { id: msg.id, ok: false, error: describe(e) };
+        if (a.error.type === "KeyboardInterrupt" && ctl && marked(ctl, msg.id)) a.interrupted = true;
+        return a;
+      } finally {
+        current = null;
       }
-      if (isCall) listen();
-    }).catch((e) => port.post({ id: msg.id, ok: false, error: describe(e) }));
-  });
-})();
+    }
+
+    function post(a) {
+      const r = a.result;
+      if (r instanceof Transfer) port.post({ id: a.id, ok: true, result: r.buffer }, [r.buffer]);
+      else port.post(a);
+    }
+
+    // The queue: requests by message and by channel, served in the order
+    // of their ids. A request on the channel can arrive before earlier ones
+    // still on their way by message (the client settles a skipped request
+    // at once, but its message still travels): it waits for them, so the
+    // request being served only moves forward, which cancel relies on.
+    let chain = Promise.resolve();
+    let queued = 0;
+    let expected = 1;
+    const early = new Map();
+    function receive(msg, viaChannel) {
+      if (msg.id !== expected) {
+        early.set(msg.id, viaChannel ? { msg, viaChannel } : { msg });
+        return;
+      }
+      enqueue(msg, viaChannel);
+      for (expected++; early.has(expected); expected++) {
+        const e = early.get(expected);
+        early.delete(expected);
+        enqueue(e.msg, !!e.viaChannel);
+      }
+    }
+    function enqueue(msg, viaChannel) {
+      queued++;
+      chain = chain.then(async () => {
+        queued--;
+        if (msg.op === "none") return; // an id whose request could not be sent
+        if (msg.op === "close") {
+          begin(msg);
+          port.post({ id: msg.id, ok: true, result: null });
+          port.close();
+          return;
+        }
+        const before = printed;
+        const a = await answer(msg);
+        if (fatal) return; // the client must hear "fatal" (posted) first
+        if (viaChannel) {
+          // A reply after output goes the same way, so it arrives after it.
+          if (printed !== before || a.result instanceof Transfer || !channelWrite(calls, a)) {
+            post(a);
+            Atomics.store(calls, CH_LEN, -1);
+          }
+          Atomics.store(calls, CH_STATE, CH_LISTENING); // before the reply: the next request finds it open
+          Atomics.store(calls, CH_REPLY, msg.id);
+          Atomics.notify(calls, CH_REPLY);
+        } else {
+          post(a);
+        }
+        if (queued === 0) listen();
+      }).catch((e) => port.post({ id: msg.id, ok: false, error: describe(e) }));
+    }
+
+    // listen spins briefly for the next request on the channel, then waits
+    // for it with Atomics.waitAsync, which leaves the event loop free.
+    let waiting = false;
+    function listen() {
+      if (!calls || fatal || waiting) return;
+      const posted = Atomics.load(calls, CH_POSTED);
+      const until = performance.now() + CH_SPIN_MS;
+      while (Atomics.load(calls, CH_STATE) !== CH_REQUEST && Atomics.load(calls, CH_POSTED) === posted &&
+        performance.now() < until);
+      wait();
+    }
+    function wait() {
+      waiting = false;
+      if (fatal) return;
+      const state = Atomics.compareExchange(calls, CH_STATE, CH_REQUEST, CH_BUSY);
+      if (state === CH_REQUEST) {
+        receive(channelRead(calls), true);
+        return;
+      }
+      // CH_BUSY: a request taken from the channel waits for earlier ones;
+      // serving it ends with listen().
+      if (state !== CH_LISTENING) return;
+      waiting = true;
+      const r = Atomics.waitAsync(calls, CH_STATE, CH_LISTENING, CH_RECHECK_MS);
+      if (r.async) r.value.then(wait); else Promise.resolve().then(wait);
+    }
+
+    // holdLock takes the Web Lock name for the worker's whole life.
+    function holdLock(name) {
+      if (!name || typeof navigator !== "object" || !navigator || !navigator.locks) return Promise.resolve();
+      return new Promise((granted) => {
+        navigator.locks.request(name, () => {
+          granted();
+          return new Promise(() => {});
+        }).catch(() => {});
+      });
+    }
+
+    let booted = null;
+    port.onMessage((msg) => {
+      if (!msg || typeof msg !== "object") return;
+      if (msg.op === "init") {
+        if (booted) return;
+        if (msg.control instanceof Int32Array) ctl = msg.control;
+        if (msg.calls instanceof Int32Array && typeof Atomics.waitAsync === "function") {
+          calls = msg.calls;
+          Atomics.store(calls, CH_STATE, CH_LISTENING);
+        }
+        booted = holdLock(msg.lockName).then(() => {
+          port.post({ type: "alive" });
+          return boot(msg);
+        }).then((memoryProperty) => {
+          port.post({ type: "ready", memory, version: pyodide.version, shared, memoryProperty, stats: SH.stats() });
+          listen();
+        }, (e) => {
+          port.post({ type: "error", error: describe(e) });
+        });
+        return;
+      }
+      if (msg.id === undefined) return;
+      if (!booted || !pyodide) {
+        port.post({ id: msg.id, ok: false, error: { type: "Error", message: "the worker has not booted Pyodide", traceback: "" } });
+        return;
+      }
+      receive(msg, false);
+    });
+  }
+
+  // ---- Entry ----
+
+  const api = { start, discard, WORKER_REQUESTS, USER_REQUESTS };
+  root.sabkitWorker = api;
+  if (typeof module === "object" && module && module.exports) module.exports = api;
+
+  if (isNode) {
+    let wt = null;
+    try { wt = nodeRequire()("worker_threads"); } catch (e) { wt = null; }
+    if (wt && !wt.isMainThread && wt.workerData && wt.workerData.sabkit === "pyodide") {
+      if (!root.sabkitSharedHeap) {
+        const path = nodeRequire()("path");
+        nodeRequire()(path.join(typeof __dirname === "string" ? __dirname : ".", "sharedheap.js"));
+      }
+      serve({
+        post: (m, transfer) => wt.parentPort.postMessage(m, transfer),
+        onMessage: (fn) => wt.parentPort.on("message", fn),
+        close: () => process.exit(0),
+      });
+    }
+  } else if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope && self.name === "sabkit-pyodide") {
+    if (!root.sabkitSharedHeap) importScripts(new URL("sharedheap.js", self.location.href).href);
+    serve({
+      post: (m, transfer) => self.postMessage(m, transfer || []),
+      onMessage: (fn) => self.addEventListener("message", (e) => fn(e.data)),
+      close: () => self.close(),
+    });
+  }
+})(typeof globalThis !== "undefined" ? globalThis : this);
