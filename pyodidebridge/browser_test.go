@@ -54,10 +54,11 @@ func TestBrowser(t *testing.T) {
 	serve := map[string]string{"/pyodide/": pyodideDir(t),
 		"/pyodide-broken/": fakePyodide(t, "314.0.7", `throw new Error("this pyodide.mjs fails on purpose");`),
 		"/fake-pyodide/":   "testdata/fake-pyodide",
-		"/peers/":          filepath.Join("..", "testdata", "peers")}
+		"/peers/":          filepath.Join("..", "testdata", "peers"),
+		"/floor/":          filepath.Join("testdata", "floor")}
 	env := map[string]string{"SABKIT_PYODIDE_URL": "/pyodide/",
 		"SABKIT_BROKEN_PYODIDE_URL": "/pyodide-broken/", "SABKIT_FAKE_PYODIDE_URL": "/fake-pyodide/",
-		"SABKIT_PEERS_URL": "/peers/"}
+		"SABKIT_PEERS_URL": "/peers/", "SABKIT_FLOOR_URL": "/floor/"}
 	if sizes := os.Getenv("SABKIT_BENCH_SIZES"); sizes != "" {
 		env["SABKIT_BENCH_SIZES"] = sizes
 	}

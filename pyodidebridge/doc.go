@@ -70,16 +70,25 @@
 //
 // # Talking to Python
 //
-// Attach installs a small helper module (embedded in the Go binary) into
-// Pyodide's file system and binds its functions once; Alloc, View, Share,
-// CopyIn, CopyOut and Free call them with numbers and strings, so no Python
-// source is parsed when data changes hands (a worker bridge sends each call
-// as a one-line request that the worker parses, next to a postMessage round
-// trip). Run executes Python source (and parses it each time): use it for
-// setup. Call and Func call a Python callable by dotted name with numbers,
-// strings, bytes, None and heap views as arguments, parsing nothing: on a
-// worker bridge a call goes over a shared call channel (Atomics) while the
-// worker listens after its previous call, and by postMessage otherwise.
+// Every operation of the bridge is one request of a fixed vocabulary to a
+// small helper module (sabkit_bridge.py, embedded in the Go binary):
+// alloc, export, prepare, rebind, forget, release, numpy, resolve, unpin,
+// call and region, with numbers and strings as arguments. Attach and
+// LoadWorker install the module into Pyodide's file system and take its
+// request functions once, by reference, outside __main__: nothing the user
+// binds or deletes in __main__ (__import__, __builtins__, len) changes how
+// they run, and no Python source is parsed for them. Run is the one
+// operation that parses source, the user's own: use it for setup. Call and
+// Func call a Python callable by dotted name with numbers, strings, bytes,
+// None and heap views as arguments.
+//
+// On a worker bridge every request travels the same way, through one client
+// (internal/sharedheap's worker.js lists the vocabulary): over a shared
+// channel with Atomics while the worker spins for the next request and
+// nothing else is pending, by postMessage otherwise, so a thread that
+// sleeps is woken by a message. The worker listens with Atomics.waitAsync,
+// so its event loop stays free, and it serves requests in the order they
+// were made.
 // Python exceptions become errors of kind ErrPython wrapping a *PythonError
 // with the exception's type, message and traceback.
 //
@@ -120,9 +129,14 @@
 // happens when Python loops, crashes or dies, on a LoadWorker bridge:
 //
 //	Fault                                   What the caller sees
-//	context ends, call still queued         ErrCanceled (and ctx.Err()); the worker skips the call
+//	context ends, call still queued         ErrCanceled (and ctx.Err()) saying "skipped"; the worker skips the call
 //	context ends during Run or Call         KeyboardInterrupt in Python; ErrCanceled saying "interrupted"; the worker is ready
 //	  ... Python blocked outside bytecode   after 1 s more, ErrCanceled saying Python keeps running
+//	  ... Python finished first             the call's result, no error
+//	context ends during bookkeeping         it runs to completion: Alloc, View, CopyIn and Func release what
+//	(Alloc, View, Share, Free, ...)           they made and return ErrCanceled saying "ran to completion";
+//	                                          Share, Free and NumPy return their result
+//	an interrupt noticed after its Run      dropped: KeyboardInterrupt reaches only the canceled request
 //	context ends during Free                the views are revoked at once; the release runs with the next call
 //	Python exception                        ErrPython wrapping *PythonError; the worker is ready
 //	MemoryError (heap full)                 ErrPython with Type "MemoryError"; the worker is ready

@@ -45,9 +45,11 @@ func peerFrameSeconds() float64 {
 	return 3
 }
 
-// sabkitNoop is sabkit's side of the no-op round trip: Call by name, as a
-// user would write it (no source to parse, the call channel when idle).
+// sabkitNoop is sabkit's side of the no-op round trip: Call by name, as an
+// app writes it, with a context of its own that has a deadline.
 func sabkitNoop(ctx context.Context, b *pyodidebridge.Bridge) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
 	_, err := b.Call(ctx, "noop")
 	return err
 }
@@ -324,7 +326,7 @@ func fetchText(ctx context.Context, url string) (string, error) {
 	return text.String(), nil
 }
 
-type latency struct{ p50, p99 float64 } // µs
+type latency struct{ p50, p99, mean float64 } // µs
 
 // clockMicros is the resolution of performance.now on this page (coarsened
 // in cross-origin-isolated pages): the smallest step it takes, in µs. A
@@ -354,7 +356,7 @@ func reportPercentiles(b *testing.B, us []float64) latency {
 	b.ReportMetric(1000*sum/float64(len(us)), "ns/op")
 	b.ReportMetric(p50, "p50-µs")
 	b.ReportMetric(p99, "p99-µs")
-	return latency{p50, p99}
+	return latency{p50, p99, sum / float64(len(us))}
 }
 
 type frameRate struct {
@@ -453,10 +455,12 @@ func (t *peerTable) print(wb *pyodidebridge.Bridge) {
 		}
 		return ratio(x, y)
 	}
-	fmt.Printf("\n(a) no-op Python call, round trip   %10s %10s %14s\n", "p50 µs", "p99 µs", "p50/sabkit")
+	fmt.Printf("\n(a) no-op Python call, round trip   %10s %10s %10s %12s %12s %12s\n",
+		"p50 µs", "p99 µs", "mean µs", "p50/sabkit", "p99/sabkit", "mean/sabkit")
 	for _, name := range t.callRows {
-		l := t.calls[name]
-		fmt.Printf("    %-32s %10.1f %10.1f %14s\n", name, l.p50, l.p99, ratio(l.p50, t.calls["sabkit"].p50))
+		l, s := t.calls[name], t.calls["sabkit"]
+		fmt.Printf("    %-32s %10.1f %10.1f %10.1f %12s %12s %12s\n", name, l.p50, l.p99, l.mean,
+			ratio(l.p50, s.p50), ratio(l.p99, s.p99), ratio(l.mean, s.mean))
 	}
 	fmt.Printf("\n(b) obtain a float32 array Python filled, p50 µs (p50/sabkit-view; performance.now steps by %.1f µs)\n    %-32s", t.clock, "")
 	for _, mib := range t.sizes {

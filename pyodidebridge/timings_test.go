@@ -5,11 +5,15 @@ package pyodidebridge_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
+	"syscall/js"
 	"testing"
 	"time"
 
 	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
+	"github.com/sabkit/sabkit/internal/promise"
 	"github.com/sabkit/sabkit/pyodidebridge"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -107,11 +111,35 @@ func TestRequestTimings(t *testing.T) {
 	noop := func() float64 {
 		return call(func(ctx context.Context) error { _, err := b.Call(ctx, "timing_noop"); return err })
 	}
-	measure("Call, back to back", 2*n, 0, noop)
-	measure("Call, 1 ms after the last", n/2, time.Millisecond, noop)
-	measure("Call, 50 ms after the last", 20, 50*time.Millisecond, noop)
+	pauses := []struct {
+		name  string
+		count int
+		pause time.Duration
+	}{{"back to back", 2 * n, 0}, {"1 ms after the last", n / 2, time.Millisecond}, {"50 ms after the last", 20, 50 * time.Millisecond}}
 	if !testing.Short() {
-		measure("Call, 1 s after the last", 5, time.Second, noop)
+		pauses = append(pauses, struct {
+			name  string
+			count int
+			pause time.Duration
+		}{"1 s after the last", 5, time.Second})
+	}
+	for _, p := range pauses {
+		measure("Call, "+p.name, p.count, p.pause, noop)
+	}
+	// The floor: the same round trip in plain JavaScript (testdata/floor).
+	if floor := startFloor(t); floor.Truthy() {
+		defer floor.Call("close")
+		for _, p := range pauses {
+			measure("JS floor, "+p.name, p.count, p.pause, func() float64 {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				v, err := promise.Await(ctx, floor.Call("roundTrip"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return v.Float()
+			})
+		}
 	}
 	var out strings.Builder
 	fmt.Fprintf(&out, "worker bridge, one call per context with a deadline, Go %s (%s):\n", goThread(), jsenv.Describe())
@@ -121,6 +149,26 @@ func TestRequestTimings(t *testing.T) {
 		fmt.Fprintf(&out, "    %-30s %6d %9.1f %9.1f %9.1f\n", r.name, len(r.us), p50, p99, mean(r.us))
 	}
 	t.Log("\n" + out.String())
+}
+
+// startFloor starts testdata/floor/pingpong.mjs where a browser serves it
+// and this thread has Atomics.waitAsync; else it returns undefined.
+func startFloor(t *testing.T) js.Value {
+	base := os.Getenv("SABKIT_FLOOR_URL")
+	if base == "" || js.Global().Get("Atomics").Get("waitAsync").Type() != js.TypeFunction {
+		return js.Undefined()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	mod, err := promise.Await(ctx, jsinterop.Import(base+"pingpong.mjs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	floor, err := promise.Await(ctx, mod.Call("start"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return floor
 }
 
 func goThread() string {

@@ -262,12 +262,16 @@ func (p *workerThread) request(ctx context.Context, op, req string, args ...any)
 		p.strs[req] = name
 	}
 	id, err := jsinterop.Try(func() js.Value { return p.client.Call("request", name, args) })
-	if err == nil {
+	answered := err == nil && id.Type() == js.TypeObject
+	if err == nil && !answered {
 		p.replies[id.Int()] = ch
 	}
 	p.mu.Unlock()
 	if err != nil {
 		return js.Undefined(), &Error{Op: op, Kind: ErrWorker, Detail: "sending the " + req + " request", Err: err}
+	}
+	if answered { // the reply came over the channel while the client waited a moment
+		return p.result(op, reply{ok: id.Get("ok").Bool(), v: id.Get("value")})
 	}
 	select {
 	case r := <-ch:

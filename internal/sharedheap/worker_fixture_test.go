@@ -66,6 +66,9 @@ func startWorker(ctx context.Context, cfg workerConfig) (*testWorker, error) {
 	o := js.Global().Get("Object").New()
 	o.Set("indexURL", cfg.IndexURL)
 	o.Set("shared", cfg.Shared)
+	// Every reply by postMessage, to onReply: pyodidebridge tests the
+	// channel; these tests need Python in a worker and its heap.
+	o.Set("channel", false)
 	if cfg.ScriptURL != "" {
 		o.Set("scriptURL", cfg.ScriptURL)
 	} else {

@@ -7,7 +7,8 @@
 //       under Node), boots Pyodide there (on a shared heap unless
 //       options.shared is false) and resolves once Python is ready to
 //       {memory, version, shared, memoryProperty, stats, worker,
-//       request(op, args) -> id, cancel(id), abandon(id), counts(), dead(),
+//       request(op, args) -> id (or {id, ok, value} when answered at once),
+//       cancel(id), abandon(id), counts(), dead(),
 //       terminate()}. Options: indexURL, scriptURL (or source: this script
 //       after sharedheap.js), shared, channel (false: postMessage only),
 //       helpers, onReply(id, ok, resultOrError), onDeath(error),
@@ -79,18 +80,23 @@
 // spin lock around changing CTL_SERVING (and clearing the interrupt) in the
 // worker and around "is id being served? then interrupt it" in the client,
 // so an interrupt never lands in another request; CTL_CANCEL + id %
-// CTL_SLOTS holds id once that request is canceled.
+// CTL_SLOTS holds id once that request is canceled (the client marks none
+// CTL_SLOTS or more ahead of the worker).
 //
 // calls, where both threads have Atomics.waitAsync, carries requests and
 // replies without postMessage. CH_STATE: CH_LISTENING (the worker takes a
 // request), CH_REQUEST (one is written), CH_BUSY (the worker took it);
 // CH_LEN: bytes of the request, then of the reply (-1: the reply went by
 // postMessage); CH_REPLY: id of the last reply; CH_POSTED: messages the
-// client posted. The request or reply, JSON in UTF-8, follows the header.
-// The worker waits on CH_STATE with Atomics.waitAsync, so it listens the
-// whole time and its event loop still receives messages. The client writes
-// a request there only when it has nothing else pending, so requests stay
-// in order.
+// client posted; CH_ASLEEP: the id whose reply the client stopped spinning
+// for; CH_WORKER_ASLEEP: 1 while the worker waits rather than spins. The
+// request or reply, JSON in UTF-8, follows the header. The worker waits on
+// CH_STATE with Atomics.waitAsync, so it listens the whole time and its
+// event loop still receives messages. The channel carries a request only
+// while the worker spins and nothing else is pending (requests stay in
+// order), and a reply only while the client spins: a thread that sleeps is
+// woken by a message, which engines deliver sooner than a waitAsync
+// wake-up.
 "use strict";
 (function (root) {
   const isNode = typeof process === "object" && process !== null && !!process.versions &&
@@ -105,13 +111,17 @@
 
   // ---- Shared memory ----
 
-  const CTL_INTERRUPT = 0, CTL_SERVING = 1, CTL_LOCK = 2, CTL_CANCEL = 3, CTL_SLOTS = 1024;
-  const CH_STATE = 0, CH_LEN = 1, CH_REPLY = 2, CH_POSTED = 3, CH_HEADER = 16, CH_BYTES = 1 << 16;
+  const CTL_INTERRUPT = 0, CTL_SERVING = 1, CTL_LOCK = 2, CTL_CANCEL = 3, CTL_SLOTS = 1 << 16;
+  const CH_STATE = 0, CH_LEN = 1, CH_REPLY = 2, CH_POSTED = 3, CH_ASLEEP = 4, CH_WORKER_ASLEEP = 5;
+  const CH_HEADER = 32, CH_BYTES = 1 << 16;
   const CH_LISTENING = 1, CH_REQUEST = 2, CH_BUSY = 3;
-  // Both sides spin this long before they sleep (the worker for the next
-  // request, the client for the reply): waking a sleeping thread costs more
-  // than a whole small request.
-  const CH_SPIN_MS = 0.2;
+  // The client spins this long for a reply before it sleeps, and the worker
+  // this long for the next request: waking a sleeping thread costs more
+  // than a whole small request. The client's spin holds the user interface
+  // and covers a small request's round trip; the worker's is longer, as a
+  // caller's next request is often a moment away.
+  const CH_SPIN_MS = 0.1;
+  const CH_WORKER_SPIN_MS = 2;
   // waitAsync wake-ups can be lost (WebKit): every wait re-checks this often.
   const CH_RECHECK_MS = 100;
 
@@ -254,16 +264,22 @@
       };
       const fail = (why) => end(namedError("WorkerDeadError", "the worker died: " + why), true);
       const skipped = () => namedError("CanceledError", "skipped: the worker had not started it");
-      const settleReply = (m) => {
-        if (m.ok) return settle(m.id, true, m.result);
-        if (m.skipped) return settle(m.id, false, skipped());
+      // outcome turns a reply into [ok, resultOrError].
+      const outcome = (m) => {
+        if (m.ok) return [true, m.result];
+        if (m.skipped) return [false, skipped()];
         const e = remoteError(m.error);
         if (m.interrupted) e.interrupted = true;
-        settle(m.id, false, e);
+        return [false, e];
+      };
+      const settleReply = (m) => {
+        const [ok, v] = outcome(m);
+        settle(m.id, ok, v);
       };
       // sendOnChannel hands a request to the listening worker; false: post it.
       const sendOnChannel = (request, id) => {
-        if (!ch || pending.size !== 1 || !jsonArgs(request.args) || Atomics.load(ch, CH_STATE) !== CH_LISTENING) return false;
+        if (!ch || pending.size !== 1 || !jsonArgs(request.args) || Atomics.load(ch, CH_STATE) !== CH_LISTENING ||
+            Atomics.load(ch, CH_WORKER_ASLEEP) === 1) return false;
         const last = Atomics.load(ch, CH_REPLY);
         if (!channelWrite(ch, { id, op: request.op, args: request.args })) return false;
         if (Atomics.compareExchange(ch, CH_STATE, CH_LISTENING, CH_REQUEST) !== CH_LISTENING) return false;
@@ -271,8 +287,17 @@
         onChannel++;
         const spinUntil = performance.now() + CH_SPIN_MS;
         while (Atomics.load(ch, CH_REPLY) !== id && performance.now() < spinUntil);
-        // The reply is settled from a later microtask or task, never inside
-        // call(): its caller may hold a lock that onReply takes.
+        if (Atomics.load(ch, CH_REPLY) === id && Atomics.load(ch, CH_LEN) >= 0) {
+          // Answered while this thread spun: the reply is request()'s value.
+          pending.delete(id);
+          const [ok, value] = outcome(channelRead(ch));
+          return { id, ok, value };
+        }
+        // Otherwise the reply is settled from a later microtask or task,
+        // never inside request(): its caller may hold a lock onReply takes.
+        // The worker posts it (a prompter wake-up) unless it wrote it
+        // already; the channel is watched too, for that case.
+        Atomics.store(ch, CH_ASLEEP, id);
         const wait = () => {
           const r = Atomics.waitAsync(ch, CH_REPLY, last, CH_RECHECK_MS);
           if (r.async) r.value.then(check); else Promise.resolve().then(check);
@@ -283,8 +308,7 @@
           if (Atomics.load(ch, CH_LEN) < 0) return; // the reply comes by postMessage
           settleReply(channelRead(ch));
         };
-        if (Atomics.load(ch, CH_REPLY) === id) Promise.resolve().then(check);
-        else wait();
+        wait();
         return true;
       };
       port.on((m) => {
@@ -300,7 +324,9 @@
             memory: m.memory, version: m.version, shared: m.shared, memoryProperty: m.memoryProperty, stats: m.stats,
             worker: w,
             // request sends {op, args} and returns its id; the reply goes
-            // to options.onReply(id, ok, resultOrError).
+            // to options.onReply(id, ok, resultOrError). A reply that came
+            // over the channel while request() waited a moment is returned
+            // instead, as {id, ok, value}, and onReply is not called.
             request(op, args) {
               const id = ++nextId;
               if (failed) {
@@ -309,7 +335,9 @@
               }
               pending.set(id, String(op));
               const request = { op: String(op), args: Array.isArray(args) ? args : [] };
-              if (sendOnChannel(request, id)) return id;
+              const sent = sendOnChannel(request, id);
+              if (sent === true) return id;
+              if (sent) return sent;
               try {
                 port.post({ id, op: request.op, args: request.args });
               } catch (e) {
@@ -333,6 +361,12 @@
                 settle(id, false, namedError("CanceledError", "abandoned: this thread has no SharedArrayBuffer to cancel with"));
                 return "skipped";
               }
+              // A mark lives in slot id % CTL_SLOTS until a later id takes
+              // it: one that far ahead of the worker cannot be marked, as
+              // it would erase the mark of a request still on its way.
+              // (The request being served only grows, so this reading is
+              // safe.) It runs when its turn comes, like a started one.
+              if (id - Atomics.load(ctl, CTL_SERVING) >= CTL_SLOTS) return "finishing";
               Atomics.store(ctl, CTL_CANCEL + id % CTL_SLOTS, id);
               lock(ctl);
               const serving = Atomics.load(ctl, CTL_SERVING);
@@ -470,18 +504,11 @@
       return current !== null && isUser(current.op) && ctl !== null && marked(ctl, current.id);
     }
 
-    async function run(msg) {
+    // runNow serves the requests that finish without awaiting: every one
+    // but run and loadPackage.
+    function runNow(msg) {
       const args = Array.isArray(msg.args) ? msg.args : [];
       switch (msg.op) {
-        case "run": {
-          const code = String(args[0]);
-          // Code without top-level await runs synchronously: an interrupt
-          // then unwinds plain frames, never runPythonAsync's event loop.
-          return convert(/\bawait\b/.test(code) ? await pyodide.runPythonAsync(code) : pyodide.runPython(code));
-        }
-        case "loadPackage":
-          await pyodide.loadPackage(args.map(String));
-          return null;
         case "stdin":
           stdinQueue.push(...splitLines(String(args[0])));
           return stdinQueue.length;
@@ -497,6 +524,20 @@
       if (ArrayBuffer.isView(r)) return new Transfer(r.buffer.byteLength === r.byteLength ? r.buffer : r.slice().buffer);
       return convert(r);
     }
+
+    async function run(msg) {
+      const args = Array.isArray(msg.args) ? msg.args : [];
+      if (msg.op === "loadPackage") {
+        await pyodide.loadPackage(args.map(String));
+        return null;
+      }
+      const code = String(args[0]);
+      // Code without top-level await runs synchronously: an interrupt then
+      // unwinds plain frames, never runPythonAsync's event loop.
+      return convert(/\bawait\b/.test(code) ? await pyodide.runPythonAsync(code) : pyodide.runPython(code));
+    }
+
+    const awaits = (op) => op === "run" || op === "loadPackage";
 
     function splitLines(text) {
       return text.match(/[^\n]*\n|[^\n]+$/g) || [];
@@ -514,14 +555,30 @@
       return marked(ctl, msg.id);
     }
 
+    function failed(msg, e) {
+      const a = { id: msg.id, ok: false, error: describe(e) };
+      if (a.error.type === "KeyboardInterrupt" && ctl && marked(ctl, msg.id)) a.interrupted = true;
+      return a;
+    }
+
+    function answerNow(msg) {
+      if (begin(msg)) return { id: msg.id, ok: false, skipped: true };
+      try {
+        return { id: msg.id, ok: true, result: runNow(msg) };
+      } catch (e) {
+        return failed(msg, e);
+      } finally {
+        current = null;
+      }
+    }
+
     async function answer(msg) {
+      if (!awaits(msg.op)) return answerNow(msg);
       if (begin(msg)) return { id: msg.id, ok: false, skipped: true };
       try {
         return { id: msg.id, ok: true, result: await run(msg) };
       } catch (e) {
-        const a = { id: msg.id, ok: false, error: describe(e) };
-        if (a.error.type === "KeyboardInterrupt" && ctl && marked(ctl, msg.id)) a.interrupted = true;
-        return a;
+        return failed(msg, e);
       } finally {
         current = null;
       }
@@ -533,13 +590,28 @@
       else port.post(a);
     }
 
+    // reply answers a request, on the channel when it came that way.
+    function reply(a, viaChannel, printedBefore) {
+      if (!viaChannel) return post(a);
+      // A reply after output goes the same way, so it arrives after it; a
+      // client that stopped spinning is woken sooner by a message.
+      if (printed !== printedBefore || a.result instanceof Transfer || Atomics.load(calls, CH_ASLEEP) === a.id ||
+          !channelWrite(calls, a)) {
+        post(a);
+        Atomics.store(calls, CH_LEN, -1);
+      }
+      Atomics.store(calls, CH_STATE, CH_LISTENING); // before the reply: the next request finds it open
+      Atomics.store(calls, CH_REPLY, a.id);
+      Atomics.notify(calls, CH_REPLY);
+    }
+
     // The queue: requests by message and by channel, served in the order
     // of their ids. A request on the channel can arrive before earlier ones
     // still on their way by message (the client settles a skipped request
     // at once, but its message still travels): it waits for them, so the
     // request being served only moves forward, which cancel relies on.
     let chain = Promise.resolve();
-    let queued = 0;
+    let inChain = 0; // requests enqueued and not yet answered
     let expected = 1;
     const early = new Map();
     function receive(msg, viaChannel) {
@@ -548,6 +620,11 @@
         return;
       }
       enqueue(msg, viaChannel);
+      advance();
+    }
+    // advance moves past the request just queued or served, and queues the
+    // ones that arrived early and are next.
+    function advance() {
       for (expected++; early.has(expected); expected++) {
         const e = early.get(expected);
         early.delete(expected);
@@ -555,58 +632,82 @@
       }
     }
     function enqueue(msg, viaChannel) {
-      queued++;
+      inChain++;
       chain = chain.then(async () => {
-        queued--;
-        if (msg.op === "none") return; // an id whose request could not be sent
-        if (msg.op === "close") {
-          begin(msg);
-          port.post({ id: msg.id, ok: true, result: null });
-          port.close();
-          return;
-        }
-        const before = printed;
-        const a = await answer(msg);
-        if (fatal) return; // the client must hear "fatal" (posted) first
-        if (viaChannel) {
-          // A reply after output goes the same way, so it arrives after it.
-          if (printed !== before || a.result instanceof Transfer || !channelWrite(calls, a)) {
-            post(a);
-            Atomics.store(calls, CH_LEN, -1);
+        try {
+          if (msg.op === "none") return; // an id whose request could not be sent
+          if (msg.op === "close") {
+            begin(msg);
+            port.post({ id: msg.id, ok: true, result: null });
+            port.close();
+            return;
           }
-          Atomics.store(calls, CH_STATE, CH_LISTENING); // before the reply: the next request finds it open
-          Atomics.store(calls, CH_REPLY, msg.id);
-          Atomics.notify(calls, CH_REPLY);
-        } else {
-          post(a);
+          const before = printed;
+          const a = await answer(msg);
+          if (fatal) return; // the client must hear "fatal" (posted) first
+          // The last one queued: this thread spins next, so say so before
+          // the reply, or the caller's next request would be posted.
+          if (calls && inChain === 1) Atomics.store(calls, CH_WORKER_ASLEEP, 0);
+          reply(a, viaChannel, before);
+        } finally {
+          inChain--;
         }
-        if (queued === 0) listen();
+        if (inChain === 0) listen();
       }).catch((e) => port.post({ id: msg.id, ok: false, error: describe(e) }));
     }
 
-    // listen spins briefly for the next request on the channel, then waits
-    // for it with Atomics.waitAsync, which leaves the event loop free.
+    // listen serves the channel: it spins for a while, answering requests
+    // that need no await at once, in place (a burst of calls never touches
+    // the event loop), then waits with Atomics.waitAsync, which leaves the
+    // event loop free for messages.
     let waiting = false;
     function listen() {
-      if (!calls || fatal || waiting) return;
-      const posted = Atomics.load(calls, CH_POSTED);
-      const until = performance.now() + CH_SPIN_MS;
-      while (Atomics.load(calls, CH_STATE) !== CH_REQUEST && Atomics.load(calls, CH_POSTED) === posted &&
-        performance.now() < until);
-      wait();
+      if (!calls || fatal) return;
+      Atomics.store(calls, CH_WORKER_ASLEEP, 0);
+      let posted = Atomics.load(calls, CH_POSTED);
+      let until = performance.now() + CH_WORKER_SPIN_MS;
+      while (performance.now() < until && Atomics.load(calls, CH_POSTED) === posted) {
+        if (Atomics.load(calls, CH_STATE) !== CH_REQUEST) continue;
+        if (!serveNow()) return;
+        if (fatal) return;
+        posted = Atomics.load(calls, CH_POSTED);
+        until = performance.now() + CH_WORKER_SPIN_MS;
+      }
+      if (!waiting) wait();
+      else if (Atomics.load(calls, CH_STATE) === CH_LISTENING) Atomics.store(calls, CH_WORKER_ASLEEP, 1);
     }
+
+    // serveNow takes the request on the channel and answers it here when it
+    // is next in line and needs no await; else it queues it and returns
+    // false.
+    function serveNow() {
+      if (Atomics.compareExchange(calls, CH_STATE, CH_REQUEST, CH_BUSY) !== CH_REQUEST) return true;
+      const msg = channelRead(calls);
+      if (msg.id !== expected || inChain > 0 || awaits(msg.op) || msg.op === "close" || msg.op === "none") {
+        receive(msg, true);
+        return false;
+      }
+      const before = printed;
+      const a = answerNow(msg);
+      if (!fatal) reply(a, true, before);
+      advance();
+      return inChain === 0; // else the queue goes on, and listens when done
+    }
+
     function wait() {
       waiting = false;
       if (fatal) return;
-      const state = Atomics.compareExchange(calls, CH_STATE, CH_REQUEST, CH_BUSY);
+      const state = Atomics.load(calls, CH_STATE);
       if (state === CH_REQUEST) {
-        receive(channelRead(calls), true);
+        if (serveNow()) listen();
         return;
       }
       // CH_BUSY: a request taken from the channel waits for earlier ones;
       // serving it ends with listen().
       if (state !== CH_LISTENING) return;
       waiting = true;
+      // New requests come by message now, which wakes this thread sooner.
+      Atomics.store(calls, CH_WORKER_ASLEEP, 1);
       const r = Atomics.waitAsync(calls, CH_STATE, CH_LISTENING, CH_RECHECK_MS);
       if (r.async) r.value.then(wait); else Promise.resolve().then(wait);
     }
