@@ -9,8 +9,7 @@ import (
 
 	"github.com/sabkit/sabkit/gpuupload"
 	"github.com/sabkit/sabkit/internal/jsenv"
-	"github.com/sabkit/sabkit/internal/jsinterop"
-	"github.com/sabkit/sabkit/internal/promise"
+	"github.com/sabkit/sabkit/pyodidebridge"
 	"github.com/sabkit/sabkit/sabview"
 )
 
@@ -93,34 +92,14 @@ func bootPyodide(t *testing.T) js.Value {
 	return py.mod
 }
 
+// loadPyodide boots stock Pyodide on this thread through pyodidebridge,
+// whose loader is the one sabkit ships.
 func loadPyodide(t *testing.T) (js.Value, error) {
-	g := js.Global()
-	if jsenv.InWorker() {
-		// The harness starts a classic worker; Chromium's classic workers
-		// support import(), which is all Pyodide needs.
-		defer jsinterop.HideImportScripts()()
-		mod, err := promise.Await(ctxFor(t), jsinterop.Import("/pyodide/pyodide.mjs"))
-		if err != nil {
-			return js.Undefined(), err
-		}
-		return promise.Await(ctxFor(t), mod.Call("loadPyodide", map[string]any{"indexURL": "/pyodide/"}))
-	} else {
-		loaded := g.Get("Promise").New(js.FuncOf(func(this js.Value, args []js.Value) any {
-			s := g.Get("document").Call("createElement", "script")
-			s.Set("src", "/pyodide/pyodide.js")
-			s.Set("onload", args[0])
-			s.Set("onerror", js.FuncOf(func(js.Value, []js.Value) any {
-				args[1].Invoke(g.Get("Error").New("loading /pyodide/pyodide.js failed"))
-				return nil
-			}))
-			g.Get("document").Get("head").Call("appendChild", s)
-			return nil
-		}))
-		if _, err := promise.Await(ctxFor(t), loaded); err != nil {
-			return js.Undefined(), err
-		}
+	b, err := pyodidebridge.Load(ctxFor(t), pyodidebridge.Options{IndexURL: "/pyodide/"})
+	if err != nil {
+		return js.Undefined(), err
 	}
-	return promise.Await(ctxFor(t), g.Call("loadPyodide", map[string]any{"indexURL": "/pyodide/"}))
+	return b.Pyodide(), nil
 }
 
 // heapMemory returns the WebAssembly.Memory holding Pyodide's heap.

@@ -149,6 +149,11 @@ func TestCancelAccounting(t *testing.T) {
 	run(t, b, "acct_existing = bytearray(64)\nimport array\nacct_existing = array.array('d', [1.5] * 8)\n"+
 		"acct_counter = 0\ndef acct_noop(*args):\n    return None\n"+
 		"def acct_spin(flag):\n    flag[0] = 1\n    while True:\n        pass\n")
+	busy, err := pyodidebridge.Alloc[int32](context.Background(), b, "acct_busy", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Free(context.Background(), busy)
 	before := liveAll(t, b)
 	channelBefore := pyodidebridge.WorkerChannelRequests(b)
 	points := []struct {
@@ -194,20 +199,24 @@ func TestCancelAccounting(t *testing.T) {
 					t.Errorf("%s: %v, want every call to end before sending anything", p.name, outcomes)
 				}
 			}
-			// The queued case is deterministic: a Run keeps the worker busy.
+			// Queued: a Run holds the worker until the request was canceled.
 			v := prep(t, op, b)
-			busy := runAsync(context.Background(), b, "import time\n_t = time.time()\nwhile time.time() - _t < 0.2:\n    pass")
-			time.Sleep(50 * time.Millisecond)
+			busy.Set(0, 0)
+			done := runAsync(context.Background(), b, "acct_busy[0] = 1\nwhile acct_busy[0] == 1:\n    pass")
+			for x, _ := busy.At(0); x != 1; x, _ = busy.At(0) {
+				time.Sleep(time.Millisecond)
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 			undo, err := op.do(ctx, b, v)
 			cancel()
+			busy.Set(0, 2) // the Run ends
 			if got := classify(t, op.name, err); got != "skipped" {
 				t.Errorf("queued behind a busy worker: %s (%v), want skipped", got, err)
 			}
 			if undo != nil {
 				undo()
 			}
-			if err := <-busy; err != nil {
+			if err := <-done; err != nil {
 				t.Fatal(err)
 			}
 			if after := liveAll(t, b); after != before {

@@ -284,6 +284,10 @@ func (p *workerThread) request(ctx context.Context, op, req string, args ...any)
 	case "finishing":
 		r := <-ch
 		v, err := p.result(op, r)
+		if errors.Is(err, ErrCanceled) {
+			// The worker found the mark as it began: skipped after all.
+			return v, canceled(op, "skipped: the worker had not started the "+req+" request", ctx.Err())
+		}
 		if err != nil || isUserRequest(req) {
 			return v, err
 		}
@@ -319,7 +323,9 @@ func (p *workerThread) interrupted(ctx context.Context, op string, id js.Value, 
 				return v, nil // it finished before the interrupt landed
 			case !r.ok && r.v.Get("interrupted").Truthy():
 				return v, canceled(op, "Python was interrupted (KeyboardInterrupt); the worker is ready for the next request", ctx.Err())
-			case errors.Is(err, ErrWorkerDead), errors.Is(err, ErrClosed), errors.Is(err, ErrCanceled):
+			case errors.Is(err, ErrCanceled): // the worker found the mark as it began
+				return v, canceled(op, "skipped: the worker had not started the request", ctx.Err())
+			case errors.Is(err, ErrWorkerDead), errors.Is(err, ErrClosed):
 				return v, err
 			}
 			return v, &Error{Op: op, Kind: ErrCanceled, Detail: "the context ended while Python ran; Python then raised",

@@ -12,8 +12,6 @@
 //     [Where] names it;
 //   - [IsolationFix] is the one text that says how to make a page
 //     cross-origin isolated;
-//   - [HideImportScripts] lets an ES-module loader (Pyodide) take its
-//     module-worker path inside a classic worker;
 //   - [Import] is dynamic import() as a call.
 //
 // Nothing here copies or aliases memory; it only calls and describes.

@@ -84,21 +84,6 @@ func TestDescribe(t *testing.T) {
 	}
 }
 
-func TestHideImportScripts(t *testing.T) {
-	g := js.Global()
-	before := g.Get("importScripts")
-	restore := jsinterop.HideImportScripts()
-	if before.Type() == js.TypeFunction {
-		if _, err := jsinterop.Try(func() js.Value { return g.Call("importScripts") }); err == nil {
-			t.Error("importScripts still works while hidden")
-		}
-	}
-	restore()
-	if !g.Get("importScripts").Equal(before) {
-		t.Error("restore did not put importScripts back")
-	}
-}
-
 func TestEnvironment(t *testing.T) {
 	if jsinterop.InNode() == jsinterop.InBrowser() {
 		t.Fatalf("InNode=%v InBrowser=%v: exactly one must hold", jsinterop.InNode(), jsinterop.InBrowser())

@@ -16,15 +16,7 @@ import (
 // when this JavaScript realm does not have it yet (a page that loaded
 // sharedheap.js with a <script> tag already has it).
 func Namespace() (js.Value, error) {
-	g := js.Global()
-	if ns := g.Get("sabkitSharedHeap"); ns.Type() == js.TypeObject {
-		return ns, nil
-	}
-	if _, err := jsinterop.Try(func() js.Value { return g.Get("Function").New(Script).Invoke() }); err != nil {
-		return js.Undefined(), &Error{Op: "Namespace", Kind: ErrArgument, Detail: "evaluating sharedheap.js threw",
-			Err: err, Fix: "a Content-Security-Policy without 'unsafe-eval' blocks this: load sharedheap.js with a <script> tag instead"}
-	}
-	return g.Get("sabkitSharedHeap"), nil
+	return global("Namespace", "sabkitSharedHeap", "sharedheap.js", Script)
 }
 
 // WorkerNamespace returns globalThis.sabkitWorker (worker.js: the worker
@@ -34,15 +26,21 @@ func WorkerNamespace() (js.Value, error) {
 	if _, err := Namespace(); err != nil {
 		return js.Undefined(), err
 	}
+	return global("WorkerNamespace", "sabkitWorker", "worker.js", WorkerScript)
+}
+
+// global returns globalThis[name], which the script file defines,
+// evaluating source first when it is not there yet.
+func global(op, name, file, source string) (js.Value, error) {
 	g := js.Global()
-	if ns := g.Get("sabkitWorker"); ns.Type() == js.TypeObject {
+	if ns := g.Get(name); ns.Type() == js.TypeObject {
 		return ns, nil
 	}
-	if _, err := jsinterop.Try(func() js.Value { return g.Get("Function").New(WorkerScript).Invoke() }); err != nil {
-		return js.Undefined(), &Error{Op: "WorkerNamespace", Kind: ErrArgument, Detail: "evaluating worker.js threw",
-			Err: err, Fix: "a Content-Security-Policy without 'unsafe-eval' blocks this: load worker.js with a <script> tag instead"}
+	if _, err := jsinterop.Try(func() js.Value { return g.Get("Function").New(source).Invoke() }); err != nil {
+		return js.Undefined(), &Error{Op: op, Kind: ErrArgument, Detail: "evaluating " + file + " threw", Err: err,
+			Fix: "a Content-Security-Policy without 'unsafe-eval' blocks this: load " + file + " with a <script> tag instead"}
 	}
-	return g.Get("sabkitWorker"), nil
+	return g.Get(name), nil
 }
 
 // Shims selects whether Install patches the browser APIs that refuse views
