@@ -5,6 +5,11 @@ package pyodidebridge
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
+	"syscall/js"
+
+	"github.com/sabkit/sabkit/internal/jsinterop"
 
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -69,15 +74,31 @@ func Alloc[T sabview.Element](ctx context.Context, b *Bridge, name string, shape
 func alloc[T sabview.Element](ctx context.Context, b *Bridge, op, name string, d dtype, shape []int, n int) (*sabview.View[T], error) {
 	// 16-byte alignment suits every element type and SIMD loads.
 	r, err := b.py.request(ctx, op, "alloc", withShape([]any{name, n * d.Size, 16, d.Format}, shape)...)
-	if completed(err) {
+	handle, addr, ok := allocated(r)
+	if completed(err) && ok {
 		// The caller is gone: the allocation nobody will Free is released
 		// before the bridge's next request.
-		b.queueRelease(r.Index(0).Int())
+		b.queueRelease(handle)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return track[T](ctx, b, op, r.Index(0).Int(), r.Index(1).Int(), n, shape, name)
+	if !ok {
+		return nil, errorf(op, ErrWorker, "keep the helper module and the Go package from the same sabkit",
+			"the helper's alloc answered %s", jsinterop.Describe(r))
+	}
+	return track[T](ctx, b, op, handle, addr, n, shape, name)
+}
+
+// allocated reads the helper's alloc answer, "handle address".
+func allocated(r js.Value) (handle, addr int, ok bool) {
+	if r.Type() != js.TypeString {
+		return 0, 0, false
+	}
+	h, a, found := strings.Cut(r.String(), " ")
+	handle, err1 := strconv.Atoi(h)
+	addr, err2 := strconv.Atoi(a)
+	return handle, addr, found && err1 == nil && err2 == nil
 }
 
 // track wraps a pinned Python buffer in a view under a new lease, and

@@ -31,6 +31,14 @@ G = __main__.__dict__
 NUMPY = not os.environ.get("NO_NUMPY")
 ARRAY = "ndarray" if NUMPY else "memoryview"
 assert h.numpy() == NUMPY
+
+def alloc(*args):
+    hd, addr = h.alloc(*args).split()
+    return int(hd), int(addr)
+
+def export(name):
+    f = h.export(name).split(h.FIELDS)
+    return (f[0], f[1], f[2], *map(int, f[3:]))
 `
 
 var helperCases = []struct{ name, code string }{
@@ -57,7 +65,7 @@ for fmt, ct in [("b", ctypes.c_int8), ("B", ctypes.c_uint8), ("h", ctypes.c_int1
 `},
 	{"alloc binds an aligned zeroed array and release unbinds it", `
 n0 = (len(h._live) + len(h._bindings))
-hd, addr = h.alloc("x", 48, 16, "d", 2, 3)
+hd, addr = alloc("x", 48, 16, "d", 2, 3)
 assert addr % 16 == 0 and (len(h._live) + len(h._bindings)) == n0 + 1
 kept = G["x"]
 assert type(kept).__name__ == ARRAY and tuple(memoryview(kept).shape) == (2, 3)
@@ -69,14 +77,14 @@ assert kept[1, 1] == 2.5  # a Python reference keeps the bytes alive
 assert not h.release(hd)
 `},
 	{"release keeps a name rebound by Python code", `
-hd, addr = h.alloc("y", 8, 16, "f", 2)
+hd, addr = alloc("y", 8, 16, "f", 2)
 G["y"] = "rebound"
 h.release(hd)
 assert G["y"] == "rebound"
 `},
 	{"export pins an array.array at its address", `
 G["arr"] = array.array("i", [1, 2, 3])
-st, fmt, kind, size, nbytes, hd, addr, *shape = h.export("arr")
+st, fmt, kind, size, nbytes, hd, addr, *shape = export("arr")
 assert (st, kind, size, nbytes, shape) == ("ok", "i", 4, 12, [3]), (st, kind, size, nbytes, shape)
 assert addr == G["arr"].buffer_info()[0]
 try:
@@ -91,20 +99,20 @@ G["arr"].append(4)
 	{"export reports what it refuses", `
 G["ro"], G["num"], G["strided"], G["empty"] = b"abc", 3, memoryview(bytearray(8))[::2], bytearray()
 for name, want in [("nope", "missing"), ("num", "notbuffer"), ("ro", "readonly"), ("strided", "noncontiguous"), ("empty", "empty")]:
-    r = h.export(name)
+    r = export(name)
     assert r[0] == want and r[5] == 0, (name, r)
 `},
 	{"export kinds and sizes of formats", `
 for fmt, kind, size in [("b", "i", 1), ("B", "u", 1), ("h", "i", 2), ("l", "i", ctypes.sizeof(ctypes.c_long)),
                         ("Q", "u", 8), ("f", "f", 4), ("d", "f", 8)]:
     G["a"] = array.array(fmt, [0, 0])
-    r = h.export("a")
+    r = export("a")
     assert r[0] == "ok" and r[2:4] == (kind, size), (fmt, r)
     h.release(r[5])
 assert h._kind("<f") == "f" and h._kind("=q") == "i" and h._kind("?") == "?"
 `},
 	{"bind views part of a live entry and outlives release", `
-hd, addr = h.alloc("base", 32, 16, "f", 8)
+hd, addr = alloc("base", 32, 16, "f", 8)
 h.bind("part", hd, 8, 16, "f", 2, 2)
 G["part"][1, 0] = 9.0
 assert G["base"][4] == 9.0
@@ -113,7 +121,7 @@ assert G["part"][1, 0] == 9.0
 `},
 	{"prepare and rebind repeat a binding with fresh arrays", `
 n0 = (len(h._live) + len(h._bindings))
-hd, addr = h.alloc("src", 16, 16, "i", 4)
+hd, addr = alloc("src", 16, 16, "i", 4)
 b1 = h.prepare("alias", hd, 4, 8, "i", 2)
 first = G["alias"]
 first[0] = 5
@@ -170,8 +178,8 @@ G["__import__"] = None
 G["__builtins__"] = {}
 G["len"] = None
 G["memoryview"] = None
-hd, addr = h.alloc("z", 16, 16, "f", 4)
-st, *_ = h.export("z")
+hd, addr = alloc("z", 16, 16, "f", 4)
+st, *_ = export("z")
 assert st == "ok", st
 assert h.call("sabkit_bridge._live.__len__", "") .startswith("i")
 for name in h.REQUESTS:

@@ -13,6 +13,7 @@ Python's reference counting keeps the bytes alive for as long as any Python
 name still refers to them.
 """
 
+import array as _array
 import ctypes
 import struct
 import sys
@@ -32,7 +33,8 @@ _live = {}  # handle -> _Entry: what the Go side holds views of
 _next_handle = 0
 _bindings = {}  # binding id -> arguments of bind or bind_address, for rebind
 _next_binding = 0
-_numpy_missing = False  # a failed `import numpy` is not retried until refresh()
+_numpy_missing = False  # a failed `import numpy` is not retried until numpy()
+_ZERO = b"\0"
 
 
 class _Entry:
@@ -103,14 +105,15 @@ def _register(raw, array, name):
 def alloc(name, nbytes, align, fmt, *shape):
     """Allocate nbytes (zeroed, aligned to align) owned by Python, bind
     `name` to an array of fmt and shape over them, and return
-    (handle, address)."""
-    owner = bytearray(nbytes + align)
-    base = _address(owner)
+    "handle address" (a str: a tuple would cost a PyProxy, tens of
+    microseconds, to hand over)."""
+    owner = _array.array("B", _ZERO) * (nbytes + align)
+    base = owner.buffer_info()[0]  # no ctypes: an array knows its address
     pad = -base % align
     raw = memoryview(owner)[pad : pad + nbytes]
     array = shaped(raw, fmt, shape)
     _main[name] = array
-    return (_register(raw, array, name), base + pad)
+    return f"{_register(raw, array, name)} {base + pad}"
 
 
 def _kind(fmt):
@@ -128,25 +131,34 @@ def _kind(fmt):
 
 def export(name):
     """Describe the buffer bound to `name` and, when it is a writable
-    C-contiguous buffer, pin it. Returns
-    (status, format, kind, itemsize, nbytes, handle, address, *shape) where
-    status is "ok", "missing", "notbuffer", "readonly" or "noncontiguous"."""
+    C-contiguous buffer, pin it. Returns the fields
+    status, format, kind, itemsize, nbytes, handle, address, *shape joined
+    by FIELDS (a str, as alloc's), where status is "ok", "missing",
+    "notbuffer", "readonly", "noncontiguous" or "empty"."""
     if name not in _main:
-        return ("missing", "", "?", 0, 0, 0, 0)
+        return _fields("missing", "", "?", 0, 0, 0, 0)
     obj = _main[name]
     try:
         m = memoryview(obj)
     except TypeError:
-        return ("notbuffer", type(obj).__name__, "?", 0, 0, 0, 0)
+        return _fields("notbuffer", type(obj).__name__, "?", 0, 0, 0, 0)
     info = (m.format, _kind(m.format), m.itemsize, m.nbytes)
     if m.readonly:
-        return ("readonly",) + info + (0, 0) + m.shape
+        return _fields("readonly", *info, 0, 0, *m.shape)
     if not m.c_contiguous:
-        return ("noncontiguous",) + info + (0, 0) + m.shape
+        return _fields("noncontiguous", *info, 0, 0, *m.shape)
     if m.nbytes == 0:
-        return ("empty",) + info + (0, 0) + m.shape
+        return _fields("empty", *info, 0, 0, *m.shape)
     raw = m.cast("B")
-    return ("ok",) + info + (_register(raw, None, None), _address(raw)) + m.shape
+    return _fields("ok", *info, _register(raw, None, None), _address(raw), *m.shape)
+
+
+# FIELDS separates export's fields: no struct format or type name holds it.
+FIELDS = "\x1f"
+
+
+def _fields(*xs):
+    return FIELDS.join(map(str, xs))
 
 
 def bind(name, handle, offset, nbytes, fmt, *shape):

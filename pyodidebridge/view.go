@@ -5,6 +5,11 @@ package pyodidebridge
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
+	"syscall/js"
+
+	"github.com/sabkit/sabkit/internal/jsinterop"
 
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -43,27 +48,41 @@ func View[T sabview.Element](ctx context.Context, b *Bridge, name string) (*sabv
 // the bridge's next request.
 func (b *Bridge) export(ctx context.Context, op, name string) (bufferInfo, error) {
 	r, err := b.py.request(ctx, op, "export", name)
-	if completed(err) {
-		if h := r.Index(5).Int(); h != 0 {
-			b.queueRelease(h)
-		}
+	info, ok := exported(r)
+	if completed(err) && ok && info.handle != 0 {
+		b.queueRelease(info.handle)
 	}
 	if err != nil {
 		return bufferInfo{}, err
 	}
-	info := bufferInfo{
-		status:   r.Index(0).String(),
-		format:   r.Index(1).String(),
-		kind:     r.Index(2).String()[0],
-		itemsize: r.Index(3).Int(),
-		nbytes:   r.Index(4).Int(),
-		handle:   r.Index(5).Int(),
-		addr:     r.Index(6).Int(),
-	}
-	for i := 7; i < r.Length(); i++ {
-		info.shape = append(info.shape, r.Index(i).Int())
+	if !ok {
+		return bufferInfo{}, errorf(op, ErrWorker, "keep the helper module and the Go package from the same sabkit",
+			"the helper's export answered %s", jsinterop.Describe(r))
 	}
 	return info, nil
+}
+
+// exported reads the helper's export answer: status, format, kind,
+// itemsize, nbytes, handle, address and the shape, joined by "\x1f"
+// (sabkit_bridge.FIELDS).
+func exported(r js.Value) (bufferInfo, bool) {
+	if r.Type() != js.TypeString {
+		return bufferInfo{}, false
+	}
+	f := strings.Split(r.String(), "\x1f")
+	if len(f) < 7 || len(f[2]) != 1 {
+		return bufferInfo{}, false
+	}
+	ints := make([]int, 0, len(f)-3)
+	for _, x := range append(f[3:7:7], f[7:]...) {
+		n, err := strconv.Atoi(x)
+		if err != nil {
+			return bufferInfo{}, false
+		}
+		ints = append(ints, n)
+	}
+	return bufferInfo{status: f[0], format: f[1], kind: f[2][0], itemsize: ints[0], nbytes: ints[1],
+		handle: ints[2], addr: ints[3], shape: ints[4:]}, true
 }
 
 func checkExport(op, name string, d dtype, info bufferInfo) error {
