@@ -280,7 +280,6 @@
       const sendOnChannel = (request, id) => {
         if (!ch || pending.size !== 1 || !jsonArgs(request.args) || Atomics.load(ch, CH_STATE) !== CH_LISTENING ||
             Atomics.load(ch, CH_WORKER_ASLEEP) === 1) return false;
-        const last = Atomics.load(ch, CH_REPLY);
         if (!channelWrite(ch, { id, op: request.op, args: request.args })) return false;
         if (Atomics.compareExchange(ch, CH_STATE, CH_LISTENING, CH_REQUEST) !== CH_LISTENING) return false;
         Atomics.notify(ch, CH_STATE);
@@ -299,7 +298,12 @@
         // already; the channel is watched too, for that case.
         Atomics.store(ch, CH_ASLEEP, id);
         const wait = () => {
-          const r = Atomics.waitAsync(ch, CH_REPLY, last, CH_RECHECK_MS);
+          // Wait on what the slot holds now: a skipped request's late reply
+          // may have changed it since, and waiting on an older value would
+          // return at once, again and again.
+          const seen = Atomics.load(ch, CH_REPLY);
+          if (seen === id) return Promise.resolve().then(check);
+          const r = Atomics.waitAsync(ch, CH_REPLY, seen, CH_RECHECK_MS);
           if (r.async) r.value.then(check); else Promise.resolve().then(check);
         };
         const check = () => {
