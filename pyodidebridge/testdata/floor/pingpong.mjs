@@ -20,8 +20,13 @@ onmessage = (e) => {
       const until = performance.now() + SPIN_MS;
       while (Atomics.load(s, 0) === v && performance.now() < until);
     }
+    // A timer backs waitAsync up: an engine that loses its wake-ups
+    // (WebKit) must not stall the measurement.
+    let woken = false;
+    const wake = () => { if (!woken) { woken = true; serve(); } };
     const r = Atomics.waitAsync(s, 0, Atomics.load(s, 1), 100);
-    if (r.async) r.value.then(serve); else Promise.resolve().then(serve);
+    if (r.async) r.value.then(wake); else Promise.resolve().then(wake);
+    setTimeout(wake, 100);
   };
   serve();
   postMessage("ready");
@@ -44,8 +49,11 @@ export async function start() {
     while (Atomics.load(s, 1) !== id && performance.now() < until);
     const check = () => {
       if (Atomics.load(s, 1) === id) return resolve(1000 * (now() - t0));
+      let woken = false;
+      const wake = () => { if (!woken) { woken = true; check(); } };
       const r = Atomics.waitAsync(s, 1, Atomics.load(s, 1), 100);
-      if (r.async) r.value.then(check); else Promise.resolve().then(check);
+      if (r.async) r.value.then(wake); else Promise.resolve().then(wake);
+      setTimeout(wake, 100);
     };
     check();
   });
