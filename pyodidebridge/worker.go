@@ -261,7 +261,7 @@ func (p *workerThread) request(ctx context.Context, op, req string, args ...any)
 		name = js.ValueOf(req)
 		p.strs[req] = name
 	}
-	id, err := jsinterop.Try(func() js.Value { return p.client.Call("request", name, args) })
+	id, err := jsinterop.Try(func() js.Value { return p.client.Call("request", name, args, true) })
 	answered := err == nil && id.Type() == js.TypeObject
 	if err == nil && !answered {
 		p.replies[id.Int()] = ch

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,7 +40,7 @@ process.stdin.on("data", (d) => input += d).on("end", () => {
 // and Pyodide's own pyodide.asm.wasm. Outputs must be byte-identical, and
 // errors must agree in kind, offset, section and reason.
 func TestDifferential(t *testing.T) {
-	node := nodeOrSkip(t)
+	nodeOrSkip(t)
 	vecDir := filepath.Join("..", "wasmrewrite", "testdata", "vectors")
 	seeds, err := filepath.Glob(filepath.Join(vecDir, "*.in.wasm"))
 	if err != nil || len(seeds) == 0 {
@@ -88,14 +87,7 @@ func TestDifferential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(node, "-e", differentialScript, filepath.Join("assets", "sharedheap.js"))
-	cmd.Stdin = bytes.NewReader(stdin)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v\n%s", err, stderr.Bytes())
-	}
+	stdout := runNode(t, stdin, "-e", differentialScript, filepath.Join("assets", "sharedheap.js"))
 	var got []struct {
 		Output  []byte
 		Changed bool

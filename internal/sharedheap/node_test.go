@@ -3,10 +3,8 @@
 package sharedheap_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -42,15 +40,9 @@ func TestNode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots Pyodide twice; skipped in -short")
 	}
-	node := nodeOrSkip(t)
+	nodeOrSkip(t)
 	py := pyodideDir(t)
-	cmd := exec.Command(node, filepath.Join("testdata", "node_crossthread.js"), py+string(os.PathSeparator))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v\n%s", err, stderr.Bytes())
-	}
+	out := runNode(t, nil, filepath.Join("testdata", "node_crossthread.js"), py+string(os.PathSeparator))
 	var got struct {
 		Main   nodeSide `json:"main"`
 		Worker struct {

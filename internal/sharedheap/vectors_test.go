@@ -4,12 +4,14 @@ package sharedheap_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // vectorsScript runs every test vector of internal/wasmrewrite through the
@@ -64,12 +66,39 @@ func nodeOrSkip(t *testing.T) string {
 	return p
 }
 
+// nodeLimit bounds one node run: a script that waits for a reply that never
+// comes fails the test instead of hanging the package.
+const nodeLimit = 3 * time.Minute
+
+// runNode runs node with args and stdin and returns its standard output;
+// a failure, or a run longer than nodeLimit, fails the test with stderr.
+func runNode(t *testing.T, stdin []byte, args ...string) []byte {
+	t.Helper()
+	node := nodeOrSkip(t)
+	ctx, cancel := context.WithTimeout(context.Background(), nodeLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, args...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if ctx.Err() != nil {
+		t.Fatalf("node %s did not finish within %v\n%s", args[0], nodeLimit, stderr.Bytes())
+	}
+	if err != nil {
+		t.Fatalf("node %s: %v\n%s", args[0], err, stderr.Bytes())
+	}
+	return out
+}
+
 // TestVectors checks that sharedheap.js's rewriter agrees with the Go
 // rewriter on every vector in internal/wasmrewrite/testdata/vectors: the
 // same output bytes, the same Changed, or an error of the same kind whose
 // message contains the expected text.
 func TestVectors(t *testing.T) {
-	node := nodeOrSkip(t)
+	nodeOrSkip(t)
 	dir := filepath.Join("..", "wasmrewrite", "testdata", "vectors")
 	raw, err := os.ReadFile(filepath.Join(dir, "vectors.json"))
 	if err != nil {
@@ -79,13 +108,7 @@ func TestVectors(t *testing.T) {
 	if err := json.Unmarshal(raw, &vf); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(node, "-e", vectorsScript, filepath.Join("assets", "sharedheap.js"), dir)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v\n%s", err, stderr.Bytes())
-	}
+	stdout := runNode(t, nil, "-e", vectorsScript, filepath.Join("assets", "sharedheap.js"), dir)
 	var got []jsResult
 	if err := json.Unmarshal(stdout, &got); err != nil {
 		t.Fatalf("node output: %v", err)

@@ -7,7 +7,8 @@
 //       under Node), boots Pyodide there (on a shared heap unless
 //       options.shared is false) and resolves once Python is ready to
 //       {memory, version, shared, memoryProperty, stats, worker,
-//       request(op, args) -> id (or {id, ok, value} when answered at once),
+//       request(op, args[, immediate]) -> id (with immediate, {id, ok,
+//       value} when answered at once),
 //       cancel(id), abandon(id), counts(), dead(),
 //       terminate()}. Options: indexURL, scriptURL (or source: this script
 //       after sharedheap.js), shared, channel (false: postMessage only),
@@ -328,10 +329,12 @@
             memory: m.memory, version: m.version, shared: m.shared, memoryProperty: m.memoryProperty, stats: m.stats,
             worker: w,
             // request sends {op, args} and returns its id; the reply goes
-            // to options.onReply(id, ok, resultOrError). A reply that came
-            // over the channel while request() waited a moment is returned
-            // instead, as {id, ok, value}, and onReply is not called.
-            request(op, args) {
+            // to options.onReply(id, ok, resultOrError), never before
+            // request() returns. With immediate set, a reply that came over
+            // the channel while request() waited a moment is returned
+            // instead, as {id, ok, value}, and onReply is not called: a
+            // caller that can use it skips a turn of the event loop.
+            request(op, args, immediate) {
               const id = ++nextId;
               if (failed) {
                 Promise.resolve().then(() => onReply(id, false, failed));
@@ -341,7 +344,11 @@
               const request = { op: String(op), args: Array.isArray(args) ? args : [] };
               const sent = sendOnChannel(request, id);
               if (sent === true) return id;
-              if (sent) return sent;
+              if (sent) {
+                if (immediate === true) return sent;
+                Promise.resolve().then(() => onReply(id, sent.ok, sent.value));
+                return id;
+              }
               try {
                 port.post({ id, op: request.op, args: request.args });
               } catch (e) {
