@@ -33,9 +33,14 @@ import (
 // ahead of the other's start-up.
 
 // reduced reports whether to divide the full counts by ten: under -short,
-// and where browser_test.go asks for it (the worker variant, which repeats
-// the page's tests from a worker and need not repeat their volume).
-func reduced() bool { return testing.Short() || os.Getenv("ATOMICSX_REDUCED") == "1" }
+// where browser_test.go asks for it (the worker variant, which repeats the
+// page's tests from a worker and need not repeat their volume), and wherever
+// WaitContext waits through helper workers (Firefox ESR 140, and
+// TestWaitFallback): every wait there is a round trip to another worker, and
+// the full counts would add minutes without checking anything more.
+func reduced() bool {
+	return testing.Short() || os.Getenv("ATOMICSX_REDUCED") == "1" || atomicsx.UsesWaitFallback()
+}
 
 // The full counts: 1e6 frames, 1e7 ring items.
 func frameCount() int {
@@ -290,7 +295,11 @@ func spawnHelper(t *testing.T, helper string, msg map[string]any) *jsenv.Child {
 	t.Helper()
 	// The child must agree on the counts, which -short changes.
 	args := []string{"-test.run=^" + helper + "$", "-test.v", fmt.Sprintf("-test.short=%v", testing.Short())}
-	child, err := jsenv.SpawnSelf(args, nil)
+	var env map[string]string
+	if reduced() {
+		env = map[string]string{"ATOMICSX_REDUCED": "1"}
+	}
+	child, err := jsenv.SpawnSelf(args, env)
 	if errors.Is(err, jsenv.ErrNoHarness) {
 		t.Skip(err)
 	}
