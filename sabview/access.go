@@ -36,7 +36,7 @@ func (v *View[T]) At(i int) (T, error) {
 func (v *View[T]) load(i int) (T, bool) {
 	if v.info.bitwise() {
 		if v.info.Size == 4 { // float32, read as its bits
-			w := v.w32.Index(i)
+			w := v.words().Index(i)
 			if w.Type() != js.TypeNumber {
 				return 0, false
 			}
@@ -44,7 +44,8 @@ func (v *View[T]) load(i int) (T, bool) {
 		}
 		// Two little-endian halves: a BigInt cannot cross syscall/js, and a
 		// float64 NaN keeps its payload only as bits.
-		lo, hi := v.w32.Index(2*i), v.w32.Index(2*i+1)
+		w32 := v.words()
+		lo, hi := w32.Index(2*i), w32.Index(2*i+1)
 		if lo.Type() != js.TypeNumber || hi.Type() != js.TypeNumber {
 			return 0, false
 		}
@@ -69,11 +70,12 @@ func (v *View[T]) Set(i int, x T) error {
 	if v.info.bitwise() {
 		u := toBits(x)
 		if v.info.Size == 4 {
-			v.w32.SetIndex(i, uint32(u))
+			v.words().SetIndex(i, uint32(u))
 			return nil
 		}
-		v.w32.SetIndex(2*i, uint32(u))
-		v.w32.SetIndex(2*i+1, uint32(u>>32))
+		w32 := v.words()
+		w32.SetIndex(2*i, uint32(u))
+		w32.SetIndex(2*i+1, uint32(u>>32))
 		return nil
 	}
 	v.ta.SetIndex(i, float64(x))

@@ -26,7 +26,7 @@ func (v *View[T]) CopyFrom(src []T) (int, error) {
 	}
 	// CopyBytesToJS copies min(len(dst), len(src)) bytes, so the view's own
 	// Uint8Array serves a short src without a subarray (a Go allocation).
-	js.CopyBytesToJS(v.u8, asBytes(src))
+	js.CopyBytesToJS(v.bytes(), asBytes(src))
 	return len(src), nil
 }
 
@@ -42,7 +42,7 @@ func (v *View[T]) CopyTo(dst []T) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	js.CopyBytesToGo(asBytes(dst[:n]), v.u8)
+	js.CopyBytesToGo(asBytes(dst[:n]), v.bytes())
 	return n, nil
 }
 

@@ -27,8 +27,8 @@ type View[T Element] struct {
 	// source's buffer changes.
 	gen uint64
 	ta  js.Value // typed array of T
-	u8  js.Value // Uint8Array over the same bytes, for bulk copies
-	w32 js.Value // Uint32Array over the same bytes, for bitwise element types only
+	u8  js.Value // Uint8Array over the same bytes, for bulk copies; made on first use
+	w32 js.Value // Uint32Array over the same bytes, for bitwise element types; made on first use
 }
 
 // NewShared allocates a new SharedArrayBuffer holding n zeroed elements of T.
@@ -119,16 +119,20 @@ func FromTypedArray[T Element](ta js.Value, opts ...Option) (*View[T], error) {
 func FromMemory[T Element](mem js.Value, byteOffset, length int, opts ...Option) (*View[T], error) {
 	const op = "FromMemory"
 	info := infoOf[T]()
-	if tag := jsinterop.Tag(mem); tag != "WebAssembly.Memory" {
+	// instanceof first: a bridge makes a view per operation, and it is one
+	// call into JavaScript where the tag costs several. The tag still
+	// accepts a memory from another realm.
+	if !isInstance(mem, "WebAssembly", "Memory") && jsinterop.Tag(mem) != "WebAssembly.Memory" {
 		return nil, errorf(op, ErrSource, "pass the WebAssembly.Memory object itself, not its buffer",
 			"got %s", jsinterop.Describe(mem))
 	}
 	buf := mem.Get("buffer")
-	size := buf.Get("byteLength").Int()
+	size := byteLength.Invoke(buf).Int()
+	shared := isInstance(buf, "", "SharedArrayBuffer") || (!isInstance(buf, "", "ArrayBuffer") && jsinterop.Tag(buf) == "SharedArrayBuffer")
 	if err := checkRegion(op, info, byteOffset, length, size, 0); err != nil {
 		return nil, err
 	}
-	src := &source{mem: mem, buf: buf, shared: jsinterop.Tag(buf) == "SharedArrayBuffer", size: size, lease: collect(opts).lease}
+	src := &source{mem: mem, buf: buf, shared: shared, size: size, lease: collect(opts).lease}
 	return newView[T](src, info, byteOffset, length), nil
 }
 
@@ -157,11 +161,25 @@ func newView[T Element](src *source, info *ElementType, off, n int) *View[T] {
 func (v *View[T]) derive() {
 	b := v.src.buf
 	v.ta = ctor(v.info.ArrayType).New(b, v.off, v.n)
-	v.u8 = ctor("Uint8Array").New(b, v.off, v.n*v.info.Size)
-	if v.info.bitwise() {
-		v.w32 = ctor("Uint32Array").New(b, v.off, v.n*v.info.Size/4)
-	}
+	v.u8, v.w32 = js.Value{}, js.Value{}
 	v.gen = v.src.gen
+}
+
+// bytes returns the Uint8Array over the view's bytes, made from the current
+// buffer on first use after derive.
+func (v *View[T]) bytes() js.Value {
+	if v.u8.IsUndefined() {
+		v.u8 = ctor("Uint8Array").New(v.src.buf, v.off, v.n*v.info.Size)
+	}
+	return v.u8
+}
+
+// words returns the Uint32Array over the view's bytes (bitwise types).
+func (v *View[T]) words() js.Value {
+	if v.w32.IsUndefined() {
+		v.w32 = ctor("Uint32Array").New(v.src.buf, v.off, v.n*v.info.Size/4)
+	}
+	return v.w32
 }
 
 // current returns the view ready for use: lease checked, arrays re-derived if
@@ -182,7 +200,7 @@ func (v *View[T]) current(op string, strict bool) error {
 		}
 		return nil
 	}
-	if !v.src.shared && v.n > 0 && byteLength.Invoke(v.u8).Int() == 0 {
+	if !v.src.shared && v.n > 0 && byteLength.Invoke(v.ta).Int() == 0 {
 		return errDetached(op)
 	}
 	return nil
@@ -225,7 +243,7 @@ func (v *View[T]) Bytes() (js.Value, error) {
 	if err := v.current("Bytes", true); err != nil {
 		return js.Undefined(), err
 	}
-	return v.u8, nil
+	return v.bytes(), nil
 }
 
 // Buffer returns the current ArrayBuffer or SharedArrayBuffer that holds the
