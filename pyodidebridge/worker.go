@@ -254,24 +254,39 @@ func (p *workerThread) request(ctx context.Context, op, req string, args ...any)
 	if err := ctx.Err(); err != nil {
 		return js.Undefined(), canceled(op, "the context had ended before the request was sent", err)
 	}
-	ch := make(chan reply, 1)
+	var ch chan reply
 	p.mu.Lock()
 	name := p.strs[req]
 	if name == nil {
 		name = js.ValueOf(req)
 		p.strs[req] = name
 	}
-	id, err := jsinterop.Try(func() js.Value { return p.client.Call("request", name, args, true) })
-	answered := err == nil && id.Type() == js.TypeObject
-	if err == nil && !answered {
+	var sent any = args
+	if text, ok := argsJSON(args); ok {
+		sent = text
+	}
+	id, err := jsinterop.Try(func() js.Value { return p.client.Call("request", name, sent, true) })
+	if err == nil && id.Type() == js.TypeNumber {
+		// Registered before the lock is let go: the reply is settled in a
+		// later task, never inside request().
+		ch = make(chan reply, 1)
 		p.replies[id.Int()] = ch
 	}
 	p.mu.Unlock()
 	if err != nil {
 		return js.Undefined(), &Error{Op: op, Kind: ErrWorker, Detail: "sending the " + req + " request", Err: err}
 	}
-	if answered { // the reply came over the channel while the client waited a moment
+	// Answered while the client waited a moment: a string result comes as
+	// itself (one value to read instead of three), any other as {id, ok, value}.
+	switch id.Type() {
+	case js.TypeString:
+		return id, nil
+	case js.TypeObject:
 		return p.result(op, reply{ok: id.Get("ok").Bool(), v: id.Get("value")})
+	case js.TypeNumber:
+	default:
+		return js.Undefined(), &Error{Op: op, Kind: ErrWorker, Fix: "serve worker.js from the same sabkit as the Go package",
+			Detail: "sending the " + req + " request: worker.js answered " + jsinterop.Describe(id)}
 	}
 	select {
 	case r := <-ch:

@@ -7,8 +7,9 @@
 //       under Node), boots Pyodide there (on a shared heap unless
 //       options.shared is false) and resolves once Python is ready to
 //       {memory, version, shared, memoryProperty, stats, worker,
-//       request(op, args[, immediate]) -> id (with immediate, {id, ok,
-//       value} when answered at once),
+//       request(op, args[, immediate]) -> id (args: an array, or its JSON
+//       text; with immediate, the reply when answered at once: a string
+//       result as itself, else {id, ok, value}),
 //       cancel(id), abandon(id), counts(), dead(),
 //       terminate()}. Options: indexURL, scriptURL (or source: this script
 //       after sharedheap.js), shared, channel (false: postMessage only),
@@ -132,11 +133,11 @@
 
   let encoder = null, decoder = null;
 
-  // channelWrite puts msg into the channel as JSON, or returns false when
-  // it does not fit.
-  function channelWrite(ch, msg) {
+  // channelWrite puts msg into the channel as JSON (text, when given, is
+  // that JSON already), or returns false when it does not fit.
+  function channelWrite(ch, msg, text) {
     if (!encoder) encoder = new TextEncoder();
-    const bytes = encoder.encode(JSON.stringify(msg));
+    const bytes = encoder.encode(text === undefined ? JSON.stringify(msg) : text);
     if (bytes.length > CH_BYTES) return false;
     new Uint8Array(ch.buffer, CH_HEADER, bytes.length).set(bytes);
     Atomics.store(ch, CH_LEN, bytes.length);
@@ -279,9 +280,11 @@
       };
       // sendOnChannel hands a request to the listening worker; false: post it.
       const sendOnChannel = (request, id) => {
-        if (!ch || pending.size !== 1 || !jsonArgs(request.args) || Atomics.load(ch, CH_STATE) !== CH_LISTENING ||
-            Atomics.load(ch, CH_WORKER_ASLEEP) === 1) return false;
-        if (!channelWrite(ch, { id, op: request.op, args: request.args })) return false;
+        if (!ch || pending.size !== 1 || (request.text === undefined && !jsonArgs(request.args)) ||
+            Atomics.load(ch, CH_STATE) !== CH_LISTENING || Atomics.load(ch, CH_WORKER_ASLEEP) === 1) return false;
+        const text = request.text === undefined ? undefined :
+          '{"id":' + id + ',"op":' + JSON.stringify(request.op) + ',"args":' + request.text + "}";
+        if (!channelWrite(ch, { id, op: request.op, args: request.args }, text)) return false;
         if (Atomics.compareExchange(ch, CH_STATE, CH_LISTENING, CH_REQUEST) !== CH_LISTENING) return false;
         Atomics.notify(ch, CH_STATE);
         onChannel++;
@@ -332,8 +335,9 @@
             // to options.onReply(id, ok, resultOrError), never before
             // request() returns. With immediate set, a reply that came over
             // the channel while request() waited a moment is returned
-            // instead, as {id, ok, value}, and onReply is not called: a
-            // caller that can use it skips a turn of the event loop.
+            // instead, and onReply is not called: a caller that can use it
+            // skips a turn of the event loop. A string result is returned
+            // as itself, any other reply as {id, ok, value}.
             request(op, args, immediate) {
               const id = ++nextId;
               if (failed) {
@@ -341,16 +345,19 @@
                 return id;
               }
               pending.set(id, String(op));
-              const request = { op: String(op), args: Array.isArray(args) ? args : [] };
+              // args is an array, or the JSON text of one (Go sends that:
+              // one string crosses into JavaScript faster than an array).
+              const request = typeof args === "string" ? { op: String(op), text: args } :
+                { op: String(op), args: Array.isArray(args) ? args : [] };
               const sent = sendOnChannel(request, id);
               if (sent === true) return id;
               if (sent) {
-                if (immediate === true) return sent;
+                if (immediate === true) return sent.ok && typeof sent.value === "string" ? sent.value : sent;
                 Promise.resolve().then(() => onReply(id, sent.ok, sent.value));
                 return id;
               }
               try {
-                port.post({ id, op: request.op, args: request.args });
+                port.post({ id, op: request.op, args: request.text === undefined ? request.args : JSON.parse(request.text) });
               } catch (e) {
                 // The worker serves ids in order: it still needs this one.
                 port.post({ id, op: "none", args: [] });
