@@ -18,9 +18,10 @@ import (
 )
 
 // TestNginxSnippet serves a small site with the README's nginx block on
-// Debian's nginx, as an unprivileged foreground process on 127.0.0.1, then
-// checks the Content-Type of each kind of file a sabkit app serves and,
-// in Chromium, that the page is cross-origin isolated.
+// Debian's nginx, a foreground process with its own prefix on 127.0.0.1,
+// then checks the Content-Type and the headers of each kind of file a
+// sabkit app serves and, in Chromium, that the page is cross-origin
+// isolated.
 func TestNginxSnippet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts nginx and Chromium")
