@@ -421,3 +421,66 @@ func TestCallChannel(t *testing.T) {
 		}
 	}
 }
+
+// TestCallChannelText: strings reach Python and come back unchanged at
+// every length: short ones and ones that span several of the chunks the
+// call channel copies its UTF-16 code units in (with surrogate pairs and
+// JSON escapes at the chunk edges), and ones too long for the channel,
+// which go by message. Where calls use the channel, a long one is seen to.
+func TestCallChannelText(t *testing.T) {
+	b := workerBridge(t)
+	run(t, b, callPrelude)
+	ctx := context.Background()
+	// check echoes s, trying a few times for a turn on the channel.
+	check := func(t *testing.T, n int, s string, sawLong *bool) {
+		t.Helper()
+		for try := 0; ; try++ {
+			before := pyodidebridge.WorkerChannelRequests(b)
+			ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			got, err := b.Call(ctx, "call_echo", s)
+			cancel()
+			if err != nil {
+				t.Fatalf("%d runes: %v", n, err)
+			}
+			if got != s {
+				g, _ := got.(string)
+				t.Fatalf("%d runes came back as %d runes, differing from rune %d", n, len([]rune(g)), firstDifference([]rune(g), []rune(s)))
+			}
+			onChannel := pyodidebridge.WorkerChannelRequests(b) > before
+			if onChannel && n >= 4096 {
+				*sawLong = true
+			}
+			if onChannel || n > 20000 || try == 10 {
+				return
+			}
+		}
+	}
+	const piece = "aé\"\\/日本😀\u2028\x00\n\U0010FFFF"
+	text := []rune(strings.Repeat(piece, 40000/len([]rune(piece))+1))
+	lengths := []int{0, 1, 4095, 4096, 40000}
+	for n := 4080; n <= 4100; n++ {
+		lengths = append(lengths, n)
+	}
+	sawLong := false
+	for _, n := range lengths {
+		check(t, n, string(text[:n]), &sawLong)
+	}
+	// Around the channel's capacity (32,768 code units for the request or
+	// reply as a whole), in ASCII so that every length is met.
+	for n := 32768 - 120; n <= 32768; n++ {
+		check(t, n, strings.Repeat("a", n), &sawLong)
+	}
+	hasWaitAsync := js.Global().Get("Atomics").Get("waitAsync").Type() == js.TypeFunction
+	if !sawLong && hasWaitAsync && os.Getenv("SABKIT_BROWSER") != "webkit" {
+		t.Errorf("no call of 4,096 runes or more went over the call channel")
+	}
+}
+
+func firstDifference(a, b []rune) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}

@@ -88,11 +88,12 @@
 // calls, where both threads have Atomics.waitAsync, carries requests and
 // replies without postMessage. CH_STATE: CH_LISTENING (the worker takes a
 // request), CH_REQUEST (one is written), CH_BUSY (the worker took it);
-// CH_LEN: bytes of the request, then of the reply (-1: the reply went by
+// CH_LEN: length of the request, then of the reply (-1: the reply went by
 // postMessage); CH_REPLY: id of the last reply; CH_POSTED: messages the
 // client posted; CH_ASLEEP: the id whose reply the client stopped spinning
 // for; CH_WORKER_ASLEEP: 1 while the worker waits rather than spins. The
-// request or reply, JSON in UTF-8, follows the header. The worker waits on
+// request or reply, JSON as UTF-16 code units, follows the header (CH_HEADER
+// bytes). The worker waits on
 // CH_STATE with Atomics.waitAsync, so it listens the whole time and its
 // event loop still receives messages. The channel carries a request only
 // while the worker spins and nothing else is pending (requests stay in
@@ -131,24 +132,30 @@
   const unlock = (ctl) => Atomics.store(ctl, CTL_LOCK, 0);
   const marked = (ctl, id) => Atomics.load(ctl, CTL_CANCEL + id % CTL_SLOTS) === id;
 
-  let encoder = null, decoder = null;
+  // The channel carries JSON as UTF-16 code units, copied one by one: a
+  // TextEncoder or TextDecoder call into the browser costs more than the
+  // loop for a small request, and a JavaScript string is UTF-16 already.
+  const units = (ch) => ch.units || (ch.units = new Uint16Array(ch.buffer, CH_HEADER, CH_BYTES / 2));
 
   // channelWrite puts msg into the channel as JSON (text, when given, is
   // that JSON already), or returns false when it does not fit.
   function channelWrite(ch, msg, text) {
-    if (!encoder) encoder = new TextEncoder();
-    const bytes = encoder.encode(text === undefined ? JSON.stringify(msg) : text);
-    if (bytes.length > CH_BYTES) return false;
-    new Uint8Array(ch.buffer, CH_HEADER, bytes.length).set(bytes);
-    Atomics.store(ch, CH_LEN, bytes.length);
+    const s = text === undefined ? JSON.stringify(msg) : text;
+    const u = units(ch);
+    if (s.length > u.length) return false;
+    for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+    Atomics.store(ch, CH_LEN, s.length);
     return true;
   }
 
   function channelRead(ch) {
-    if (!decoder) decoder = new TextDecoder();
     const n = Atomics.load(ch, CH_LEN);
-    // TextDecoder refuses shared views in some engines: decode a copy.
-    return JSON.parse(decoder.decode(new Uint8Array(ch.buffer, CH_HEADER, n).slice()));
+    const u = units(ch);
+    // fromCharCode takes its units as arguments: a few thousand at a time
+    // stays within every engine's limit on arguments.
+    let s = "";
+    for (let i = 0; i < n; i += 4096) s += String.fromCharCode.apply(null, u.subarray(i, Math.min(n, i + 4096)));
+    return JSON.parse(s);
   }
 
   // jsonArgs reports whether args survive JSON unchanged.
@@ -620,7 +627,9 @@
       }
       Atomics.store(calls, CH_STATE, CH_LISTENING); // before the reply: the next request finds it open
       Atomics.store(calls, CH_REPLY, a.id);
-      Atomics.notify(calls, CH_REPLY);
+      // Only a client that stopped spinning waits; it says so before it
+      // looks at CH_REPLY, so it sees this reply or this thread sees it.
+      if (Atomics.load(calls, CH_ASLEEP) === a.id) Atomics.notify(calls, CH_REPLY);
     }
 
     // The queue: requests by message and by channel, served in the order
