@@ -126,7 +126,10 @@ func (b *Bridge) InWorker() bool {
 // described on request.
 type workerThread struct {
 	client js.Value
-	funcs  []js.Func
+	// send is client.request, taken once: a call by method name decodes
+	// the name in JavaScript every time.
+	send  js.Value
+	funcs []js.Func
 
 	mu      sync.Mutex
 	replies map[int]chan reply
@@ -180,6 +183,7 @@ func startWorker(ctx context.Context, op, url string, opts WorkerOptions) (*work
 		return nil, fromSharedHeap(op, sharedheap.FromJS(op, err))
 	}
 	p.client = client
+	p.send = client.Get("request")
 	return p, nil
 }
 
@@ -265,7 +269,7 @@ func (p *workerThread) request(ctx context.Context, op, req string, args ...any)
 	if text, ok := argsJSON(args); ok {
 		sent = text
 	}
-	id, err := jsinterop.Try(func() js.Value { return p.client.Call("request", name, sent, true) })
+	id, err := jsinterop.Try(func() js.Value { return p.send.Invoke(name, sent, true) })
 	if err == nil && id.Type() == js.TypeNumber {
 		// Registered before the lock is let go: the reply is settled in a
 		// later task, never inside request().
