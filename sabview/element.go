@@ -135,28 +135,6 @@ func isTypedArrayTag(tag string) bool {
 // syscall/js decodes the name on every call, so do it once.
 var ctorCache = map[string]js.Value{}
 
-// isInstance reports whether v is an instance of the global constructor
-// name (under namespace ns when ns is not empty), false when that is not
-// defined here.
-func isInstance(v js.Value, ns, name string) bool {
-	key := name
-	if ns != "" {
-		key = ns + "." + name
-	}
-	c, ok := ctorCache[key]
-	if !ok {
-		c = js.Global()
-		if ns != "" {
-			c = c.Get(ns)
-		}
-		if c.Type() == js.TypeObject {
-			c = c.Get(name)
-		}
-		ctorCache[key] = c
-	}
-	return c.Type() == js.TypeFunction && v.InstanceOf(c)
-}
-
 func ctor(name string) js.Value {
 	c, ok := ctorCache[name]
 	if !ok {

@@ -26,6 +26,13 @@ var (
 	memoryByteLength = js.Global().Get("Function").New("m", "b",
 		"return (b.byteLength === 0 && m.buffer !== b) ? -1 : m.buffer.byteLength")
 	byteLength = js.Global().Get("Function").New("x", "return x.byteLength")
+	// memoryInfo returns the byteLength of a WebAssembly.Memory's buffer,
+	// negated when the buffer is shared, and 0 when it cannot tell (not a
+	// Memory of this realm; a shared buffer where the SharedArrayBuffer
+	// global is missing, as on a page that is not cross-origin isolated).
+	memoryInfo = js.Global().Get("Function").New("m",
+		"return !(m instanceof WebAssembly.Memory) ? 0 : m.buffer instanceof ArrayBuffer ? m.buffer.byteLength : "+
+			"typeof SharedArrayBuffer === 'function' && m.buffer instanceof SharedArrayBuffer ? -m.buffer.byteLength : 0")
 )
 
 // sync makes s.buf the memory's current buffer, re-reading memory.buffer only

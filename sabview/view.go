@@ -119,16 +119,23 @@ func FromTypedArray[T Element](ta js.Value, opts ...Option) (*View[T], error) {
 func FromMemory[T Element](mem js.Value, byteOffset, length int, opts ...Option) (*View[T], error) {
 	const op = "FromMemory"
 	info := infoOf[T]()
-	// instanceof first: a bridge makes a view per operation, and it is one
-	// call into JavaScript where the tag costs several. The tag still
-	// accepts a memory from another realm.
-	if !isInstance(mem, "WebAssembly", "Memory") && jsinterop.Tag(mem) != "WebAssembly.Memory" {
-		return nil, errorf(op, ErrSource, "pass the WebAssembly.Memory object itself, not its buffer",
-			"got %s", jsinterop.Describe(mem))
+	// One call answers the usual case: a bridge makes a view per operation,
+	// and each call into JavaScript counts. The tags decide the rest.
+	var buf js.Value
+	var size int
+	var shared bool
+	if n := memoryInfo.Invoke(mem).Int(); n != 0 {
+		buf = mem.Get("buffer")
+		size, shared = max(n, -n), n < 0
+	} else {
+		if jsinterop.Tag(mem) != "WebAssembly.Memory" {
+			return nil, errorf(op, ErrSource, "pass the WebAssembly.Memory object itself, not its buffer",
+				"got %s", jsinterop.Describe(mem))
+		}
+		buf = mem.Get("buffer")
+		size = byteLength.Invoke(buf).Int()
+		shared = jsinterop.Tag(buf) == "SharedArrayBuffer"
 	}
-	buf := mem.Get("buffer")
-	size := byteLength.Invoke(buf).Int()
-	shared := isInstance(buf, "", "SharedArrayBuffer") || (!isInstance(buf, "", "ArrayBuffer") && jsinterop.Tag(buf) == "SharedArrayBuffer")
 	if err := checkRegion(op, info, byteOffset, length, size, 0); err != nil {
 		return nil, err
 	}
