@@ -226,10 +226,13 @@ func (b *Bridge) Run(ctx context.Context, code string) error {
 	return b.py.run(ctx, code)
 }
 
-// LoadPackage loads Pyodide packages (names, or URLs/paths of wheels) and
-// lets arrays handed over afterwards become NumPy arrays if NumPy is now
-// importable. Pyodide resolves a failed download without an error, so check
-// the result by importing (NumPy reports that for NumPy).
+// LoadPackage loads Pyodide packages (names in Pyodide's lock file, or URLs
+// and paths of wheels, whose .so files Pyodide links into its heap: on a
+// shared heap they are made to import it shared as they load) and lets
+// arrays handed over afterwards become NumPy arrays if NumPy is now
+// importable. A package that did not load is an ErrLoad error naming it,
+// the URL and the server's answer (404, refused by the browser) or the
+// install error (not a wheel, a module that does not link).
 func (b *Bridge) LoadPackage(ctx context.Context, packages ...string) error {
 	const op = "LoadPackage"
 	if err := b.begin(ctx, op); err != nil {

@@ -22,8 +22,10 @@ var (
 	// its heap), or its modules do not link on a shared heap; Detail names
 	// what is missing and Fix the tested range (TestedPyodide).
 	ErrVersion = errors.New("unsupported Pyodide version")
-	// ErrLoad: Pyodide could not be loaded from the index URL.
-	ErrLoad = errors.New("loading Pyodide failed")
+	// ErrLoad: Pyodide could not be loaded from the index URL, or a package
+	// given to LoadPackage did not load; Detail names the URL and what the
+	// server or the installer answered.
+	ErrLoad = errors.New("loading failed")
 	// ErrPython: Python raised an exception; the *Error wraps a *PythonError.
 	ErrPython = errors.New("exception raised in Python")
 	// ErrName: not a usable Python global name, or no such global.
@@ -162,4 +164,12 @@ func thrownValue(err error) js.Value {
 		return t.Value
 	}
 	return js.ValueOf(err.Error())
+}
+
+// packageError reports packages that did not load. The message of
+// sharedheap.js's PackageLoadError names each package, the server's answer
+// or the install error, and the fix.
+func packageError(op, msg string) *Error {
+	return &Error{Op: op, Kind: ErrLoad, Detail: strings.TrimPrefix(msg, "sabkitSharedHeap.loadPackages: "),
+		Fix: "nothing was installed for the packages named; Python code that imports them fails until they load"}
 }

@@ -166,12 +166,19 @@ func (s *sameThread) loadPackages(ctx context.Context, packages []string) error 
 	for i, p := range packages {
 		names[i] = p
 	}
-	p, err := jsinterop.Try(func() js.Value { return s.api.Call("loadPackage", names) })
+	ns, nerr := sharedheap.Namespace()
+	if nerr != nil {
+		return fromSharedHeap(op, nerr)
+	}
+	p, err := jsinterop.Try(func() js.Value { return ns.Call("loadPackages", s.api, names) })
 	if err != nil {
 		return pythonError(op, thrownValue(err))
 	}
 	if _, err := promise.Await(ctx, p); err != nil {
 		if r, ok := promise.IsRejected(err); ok {
+			if jsinterop.ErrorName(r.Reason) == "PackageLoadError" {
+				return packageError(op, r.Reason.Get("message").String())
+			}
 			return pythonError(op, r.Reason)
 		}
 		return &Error{Op: op, Kind: ErrCanceled, Err: err, Detail: "stopped waiting for loadPackage, which keeps running"}

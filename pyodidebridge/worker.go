@@ -382,6 +382,8 @@ func replyError(op string, v js.Value) *Error {
 		return &Error{Op: op, Kind: ErrClosed, Detail: "the bridge was closed while the call waited"}
 	case "CanceledError":
 		return &Error{Op: op, Kind: ErrCanceled, Detail: msg}
+	case "PackageLoadError":
+		return packageError(op, msg)
 	}
 	if t := v.Get("pythonType"); t.Type() == js.TypeString && t.String() != "" {
 		tb := strings.TrimRight(v.Get("traceback").String(), "\n")

@@ -77,7 +77,7 @@
 // # Worker protocol
 //
 // assets/worker.js documents it in its header: the client posts
-// {op: "init", indexURL, shared, lockName, control, calls, helpers}; the
+// {op: "init", indexURL, baseURL, shared, lockName, control, calls, helpers}; the
 // worker takes the Web Lock lockName for its life, answers {type: "alive"},
 // then {type: "ready", memory, version, shared, memoryProperty, stats} or
 // {type: "error", error}, and {type: "fatal", error} if Pyodide fails

@@ -26,11 +26,15 @@
 //       Writes Python modules into dir, puts dir on sys.path, imports them
 //       and returns the functions that module main lists in REQUESTS, as
 //       PyProxies: the bridge's requests (worker.js describes them).
+//   loadPackages(pyodide, names[, baseURL]) -> Promise
+//       pyodide.loadPackage, but a package that did not load rejects with a
+//       PackageLoadError naming it, the URL and the server's answer or the
+//       install error, and the fix.
 //
 // The worker protocol, client and server, is worker.js.
 "use strict";
 (function (root) {
-  const VERSION = "1";
+  const VERSION = "2";
   if (root.sabkitSharedHeap && root.sabkitSharedHeap.scriptVersion === VERSION) {
     if (typeof module === "object" && module && module.exports) module.exports = root.sabkitSharedHeap;
     return;
@@ -410,6 +414,26 @@
     return { module: out, changed: true, memories };
   }
 
+  // isSideModule reports whether a module's first section is the custom
+  // section dylink.0 (or dylink, its name before Emscripten 2.0.18), which
+  // makes it a side module.
+  function isSideModule(src) {
+    let b;
+    try {
+      b = toBytes(src, "the module");
+    } catch (e) {
+      return false;
+    }
+    if (b.length < 10 || b[8] !== 0) return false;
+    let pos = 9;
+    while (pos < b.length && b[pos] & 0x80) pos++; // the section's size
+    pos++;
+    const n = b[pos++];
+    if (n === undefined || n > 8 || pos + n > b.length) return false;
+    const name = String.fromCharCode(...b.subarray(pos, pos + n));
+    return name === "dylink.0" || name === "dylink";
+  }
+
   function shareMemory(src, opts) {
     return rewrite(src, opts).module;
   }
@@ -498,9 +522,16 @@
         return Reflect.construct(target, a, newTarget === hooked.Module ? target : newTarget);
       },
     });
+    // In a worker a side module is compiled synchronously: side modules are
+    // small, a worker may block, and WebKit's asynchronous compile in a
+    // worker sometimes never settles (a package's .so then hangs
+    // loadPackage for good).
+    const syncHere = (b) => isWorker() && isSideModule(b);
     hooked.compile = function compile(bytes, ...rest) {
       try {
-        return orig.compile.call(W, prepare("compile", bytes), ...rest);
+        const b = prepare("compile", bytes);
+        if (syncHere(b)) return Promise.resolve(new OrigModule(b));
+        return orig.compile.call(W, b, ...rest);
       } catch (e) {
         return Promise.reject(e);
       }
@@ -516,7 +547,12 @@
     hooked.instantiate = function instantiate(source, ...rest) {
       if (source instanceof OrigModule) return linked(orig.instantiate.call(W, source, ...rest));
       try {
-        return linked(orig.instantiate.call(W, prepare("instantiate", source), ...rest));
+        const b = prepare("instantiate", source);
+        if (syncHere(b)) {
+          const module = new OrigModule(b);
+          return linked(Promise.resolve().then(() => ({ module, instance: new W.Instance(module, rest[0]) })));
+        }
+        return linked(orig.instantiate.call(W, b, ...rest));
       } catch (e) {
         return Promise.reject(e);
       }
@@ -846,6 +882,100 @@
     return fns;
   }
 
+  // ---- Packages. ----
+
+  // A wheel's package name, from its file name (name-version-...whl), in
+  // the normalised form Pyodide reports it by; a lock-file name as itself.
+  function packageName(src) {
+    const file = src.split(/[?#]/)[0].split("/").pop();
+    const base = /\.whl$/i.test(file) ? file.split("-")[0] : src;
+    return base.toLowerCase().replace(/[-_.]+/g, "_");
+  }
+
+  const isURLish = (src) => src.includes("/") || /\.whl$/i.test(src);
+
+  // probe asks the server for src as Pyodide fetched it and says what went
+  // wrong with the download, or "" when the file is there.
+  async function probe(src) {
+    if (isNode() && !/^https?:/i.test(src)) {
+      const req = typeof require === "function" ? require : globalThis.require;
+      if (typeof req !== "function" || req("fs").existsSync(src)) return "";
+      return "no file at " + src + ": pass the path of the wheel";
+    }
+    const url = src;
+    try {
+      const r = await fetch(url, { method: "HEAD", cache: "no-store" });
+      if (r.ok) return "";
+      return "the server answered " + r.status + " " + r.statusText + " for " + url +
+        ": put the wheel at that URL, or pass the URL where it is served";
+    } catch (e) {
+      return "the browser refused to fetch " + url + " (" + (e && e.message || e) + "): a wheel from another origin " +
+        "needs CORS (Access-Control-Allow-Origin) on a cross-origin-isolated page, and Cross-Origin-Resource-Policy: " +
+        "cross-origin under COEP require-corp; serve it from this page's origin instead";
+    }
+  }
+
+  // loadPackages installs packages (names in Pyodide's lock file, or URLs
+  // and paths of wheels) and throws a PackageLoadError naming each one that
+  // did not load and why. Pyodide itself resolves when a download or an
+  // install fails and only reports it on its error callback.
+  async function loadPackages(pyodide, names, baseURL) {
+    // Relative URLs are resolved here against baseURL (or this thread's
+    // location): a worker started from a blob: URL cannot resolve them.
+    const base = baseURL || (isBrowser() && typeof location !== "undefined" ? String(location.href) : "");
+    const list = Array.from(names, (n) => {
+      const s = String(n);
+      if (!base || !isURLish(s)) return s;
+      try {
+        return new URL(s, base).href;
+      } catch (e) {
+        return s;
+      }
+    });
+    const lines = [];
+    const opts = {
+      checkIntegrity: true,
+      messageCallback: (m) => console.log(m),
+      errorCallback: (m) => { lines.push(String(m)); console.warn(m); },
+    };
+    const fail = (problems) => {
+      const e = new Error("sabkitSharedHeap.loadPackages: " + problems.map((p) => p.name + ": " + p.problem).join("; "));
+      e.name = "PackageLoadError";
+      e.packages = problems;
+      return e;
+    };
+    try {
+      await pyodide.loadPackage(list, opts);
+    } catch (e) {
+      throw fail([{ name: list.join(", "), problem: String(e && e.message || e) +
+        " (a name must be in Pyodide's pyodide-lock.json; load anything else by the URL of its wheel)" }]);
+    }
+    if (lines.length === 0) return;
+    const problems = [];
+    for (let i = 0; i < lines.length; i++) {
+      const m = /^The following error occurred while loading (.+):$/.exec(lines[i]);
+      if (!m) continue;
+      // A Python traceback: its last line says what went wrong.
+      const text = (lines[++i] || "").trim();
+      problems.push({ name: m[1], problem: text.startsWith("Traceback") ? text.split("\n").pop().trim() : text });
+    }
+    if (problems.length === 0) problems.push({ name: list.join(", "), problem: lines.join("\n") });
+    for (const p of problems) {
+      const src = list.find((s) => packageName(s) === packageName(p.name));
+      if (!src) continue;
+      p.source = src;
+      const download = isURLish(src) ? await probe(src) : "";
+      if (download) {
+        p.problem = download;
+      } else if (isURLish(src)) {
+        p.problem += " (" + src + " was found: check that it is a wheel built for Pyodide " + pyodide.version +
+          ", and that its .so files are side modules: clang -fPIC, wasm-ld --shared --experimental-pic)";
+      }
+    }
+    throw fail(problems);
+  }
+
+
   // findMemory returns the WebAssembly.Memory behind pyodide's heap and the
   // property of pyodide._module that holds it: "" when Pyodide keeps it
   // private and it is one of the memories created during boot (created).
@@ -874,6 +1004,7 @@
     resetStats,
     loadPyodide,
     installHelpers,
+    loadPackages,
     findMemory,
     checkIsolation,
     isSharedView,

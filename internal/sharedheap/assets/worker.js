@@ -48,7 +48,9 @@
 //                         the user's code: a Python callable by handle or
 //                         dotted name (the helper's call); a str result
 //                         arrives as is, bytes as a transferred Uint8Array.
-//   loadPackage [names]   pyodide.loadPackage(names).
+//   loadPackage [names]   pyodide.loadPackage(names) through sharedheap.js's
+//                         loadPackages: a package that did not load is a
+//                         PackageLoadError.
 //   stdin [text]          queues text for input() and sys.stdin, line by
 //                         line; an empty queue reads as end of file.
 //   info []               {heapBytes, shared, stats}.
@@ -64,8 +66,10 @@
 //
 // ## Boot
 //
-// The client posts {op: "init", indexURL, shared, lockName, control, calls,
-// helpers}. The worker takes the Web Lock lockName for its whole life (the
+// The client posts {op: "init", indexURL, baseURL, shared, lockName,
+// control, calls, helpers}; baseURL is the client's location, which relative
+// package URLs are resolved against (the worker's own may be a blob:). The
+// worker takes the Web Lock lockName for its whole life (the
 // client learns of its death by being granted it), posts {type: "alive"},
 // boots Pyodide, installs helpers ({dir, main, modules: {name: source}})
 // into dir, imports them and answers
@@ -428,7 +432,8 @@
           settleReply(m);
         }
       }, fail);
-      port.post({ op: "init", indexURL, shared: o.shared !== false, lockName, control: ctl, calls: ch, helpers: o.helpers || null });
+      const baseURL = typeof location !== "undefined" && location ? String(location.href) : "";
+      port.post({ op: "init", indexURL, baseURL, shared: o.shared !== false, lockName, control: ctl, calls: ch, helpers: o.helpers || null });
     });
   }
 
@@ -440,7 +445,7 @@
 
   function serve(port) {
     const SH = root.sabkitSharedHeap;
-    let pyodide = null, shared = false, memory = null;
+    let pyodide = null, shared = false, memory = null, baseURL = "";
     let helpers = null; // op -> PyProxy of the helper module's function
     let ctl = null, calls = null;
     let fatal = false;
@@ -499,6 +504,7 @@
 
     async function boot(msg) {
       shared = msg.shared !== false;
+      baseURL = typeof msg.baseURL === "string" ? msg.baseURL : "";
       const r = await SH.loadPyodide({ indexURL: msg.indexURL, shared });
       pyodide = r.pyodide;
       memory = r.memory;
@@ -553,7 +559,7 @@
     async function run(msg) {
       const args = Array.isArray(msg.args) ? msg.args : [];
       if (msg.op === "loadPackage") {
-        await pyodide.loadPackage(args.map(String));
+        await SH.loadPackages(pyodide, args.map(String), baseURL);
         return null;
       }
       const code = String(args[0]);
