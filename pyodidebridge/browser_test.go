@@ -38,6 +38,7 @@ import (
 	"testing"
 
 	"github.com/sabkit/sabkit/internal/browsertest"
+	"github.com/sabkit/sabkit/internal/sidemodule"
 )
 
 // pyodideDir is the pinned Pyodide package; the test fails with the install
@@ -48,7 +49,7 @@ func pyodideDir(t *testing.T) string { return browsertest.PyodideDir(t) }
 // shared heap.
 const sameThreadTests = "^(TestEnvironment|TestBadInputs|TestFreeThenUse|TestClose|TestGrowth.*|TestNumPyInPyodide|" +
 	"TestMemoryviewFallback|TestRoundTrip|TestRunExceptions|TestRunContext|TestSeedRecipeCopies|TestViewExisting|" +
-	"TestShare|TestCopyInOut|TestCall|TestCallNaN|TestCallErrors|TestCallViewsAlias|TestFunc|Example.*)$"
+	"TestShare|TestCopyInOut|TestCall|TestCallNaN|TestCallErrors|TestCallViewsAlias|TestFunc|TestNative|TestLoadPackageErrors|Example.*)$"
 
 func TestBrowser(t *testing.T) {
 	serve := map[string]string{"/pyodide/": pyodideDir(t),
@@ -69,6 +70,14 @@ func TestBrowser(t *testing.T) {
 		}
 		serve["/wheels/"] = filepath.Dir(abs)
 		env["SABKIT_NUMPY_WHEEL"] = "/wheels/" + filepath.Base(abs)
+	}
+	if lib, ok := sidemodule.ForTest(t); ok {
+		// A file that is not a zip, for LoadPackage's failure rows.
+		if err := os.WriteFile(filepath.Join(lib.Dir, "broken-1.0-py3-none-any.whl"), []byte("not a zip file"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		serve["/native/"] = lib.Dir
+		env["SABKIT_NATIVE_URL"] = "/native/"
 	}
 	sharedEnv := map[string]string{"SABKIT_SHARED_HEAP": "1"}
 	for k, v := range env {

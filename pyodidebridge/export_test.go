@@ -39,3 +39,13 @@ func WorkerPending(b *Bridge) (goSide, jsSide int) {
 func WorkerChannelRequests(b *Bridge) int {
 	return b.py.(*workerThread).client.Call("counts").Get("channel").Int()
 }
+
+// WorkerStats returns the shared-heap hook counters of a LoadWorker
+// bridge's worker (its info request).
+func WorkerStats(ctx context.Context, b *Bridge) (js.Value, error) {
+	v, err := b.py.(*workerThread).request(ctx, "info", "info")
+	if err != nil {
+		return js.Undefined(), err
+	}
+	return v.Get("stats"), nil
+}

@@ -32,7 +32,7 @@ func TestNumPyInPyodide(t *testing.T) {
 		t.Fatal(err)
 	}
 	if ok, err := b.NumPy(context.Background()); err != nil || !ok {
-		t.Fatalf("NumPy not importable after loading %s (loadPackage does not report failed downloads): %v", wheel, err)
+		t.Fatalf("NumPy not importable after loading %s: %v", wheel, err)
 	}
 	v, err := pyodidebridge.Alloc[float64](context.Background(), b, "np_arr", 2, 3)
 	if err != nil {
