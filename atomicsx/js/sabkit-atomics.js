@@ -10,8 +10,9 @@
 // popSome) use Atomics.wait, which a page's main thread may not call: there
 // use tryLock, FrameReader.take, Seqlock.read and Ring.push/pop, which never
 // block (canBlock says which applies). Construct each class over the
-// Int32Array of the region Go or Python allocated (atomicsx.Region's
-// Int32Array, or pyodidebridge's AllocFrames/... view's Array()).
+// Int32Array of the region Go or Python allocated: the Array() of the
+// sabview.View[int32] Go passed to atomicsx.NewFrameWriter (or NewMutex,
+// NewSeqlock, NewRing), or of the view pyodidebridge's AllocFrames returned.
 "use strict";
 (function (root) {
   const bytesOf = (region, firstWord, words) =>

@@ -3,7 +3,7 @@
 // which this module loads for its definitions; see that file for which calls
 // block.
 //
-//   import { FrameReader } from "/sabkit/atomics.mjs";
+//   import { FrameReader } from "/sabkit/sabkit-atomics.mjs"; // as sabkit serve serves it
 //   const frames = new FrameReader(region); // region: the Int32Array Go or Python shares
 //   const f = frames.take();                // null, or {number, len, dropped, bytes}
 import "./sabkit-atomics.js";
