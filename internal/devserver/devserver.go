@@ -50,6 +50,11 @@ type Config struct {
 	// as IndexURL: the rewrite happens once here instead of in every
 	// browser that boots it. PyodidePrefix stays stock.
 	SharedHeap bool
+	// Wheels is a folder of wheels served as part of Pyodide (under
+	// PyodidePrefix and PyodideSharedPrefix by file name, each with an entry
+	// in the pyodide-lock.json served there), so that loadPackage("name")
+	// installs them offline. "" or a missing folder serves Pyodide as it is.
+	Wheels string
 	// Mounts serves extra directories under URL prefixes ("/assets/").
 	Mounts map[string]string
 	// Assets serves file systems (such as embedded scripts) under URL
@@ -85,7 +90,12 @@ func Handler(cfg Config) (http.Handler, func(), error) {
 			return fmt.Errorf("devserver: serving %s: %w", dir, err)
 		}
 		closers = append(closers, func() { root.Close() })
-		serve(prefix, &files{root: root, patched: patch})
+		f := &files{root: root, patched: patch}
+		if cfg.Wheels != "" && (prefix == PyodidePrefix || prefix == PyodideSharedPrefix) {
+			mux.Handle(prefix, http.StripPrefix(strings.TrimSuffix(prefix, "/"), &wheels{dir: cfg.Wheels, pyodide: dir, next: f}))
+			return nil
+		}
+		serve(prefix, f)
 		return nil
 	}
 	if err := mount("/", cfg.Root, nil); err != nil {
