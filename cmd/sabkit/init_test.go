@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sabkit/sabkit/internal/devserver"
+	"github.com/sabkit/sabkit/internal/sidemodule"
 )
 
 func TestInitFiles(t *testing.T) {
@@ -61,6 +62,16 @@ func TestInitServeHeadless(t *testing.T) {
 	}
 	installApp(t, app, pyodide)
 
+	got := serveAndRun(t, app)
+	want := "true Go wrote [1 2 3 4]; Python read their sum, 10; Go reads Python's writes: [10 20 30 40] (aliased both ways: true)"
+	assert.Equal(t, want, got)
+}
+
+// serveAndRun serves app as `sabkit serve --build .` does, opens it in
+// headless Chromium and returns the result line ("true …" when the app
+// reports success), failing t when the page does not finish.
+func serveAndRun(t *testing.T, app string) string {
+	t.Helper()
 	cfg, notes, err := serveConfig(app, "", ".", false)
 	require.NoError(t, err)
 	require.Equal(t, filepath.Join(app, "node_modules", "pyodide"), cfg.Pyodide, "serve takes the app's Pyodide")
@@ -93,8 +104,7 @@ func TestInitServeHeadless(t *testing.T) {
 	isolated, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`crossOriginIsolated`))
 	require.NoError(t, err)
 	assert.True(t, isolated, "the served page is cross-origin isolated")
-	want := "true Go wrote [1 2 3 4]; Python read their sum, 10; Go reads Python's writes: [10 20 30 40] (aliased both ways: true)"
-	assert.Equal(t, want, got)
+	return got
 }
 
 // checkoutPyodide returns the checkout's pinned Pyodide, skipping the test
@@ -120,4 +130,35 @@ func installApp(t *testing.T, app, pyodide string) {
 	}
 	require.NoError(t, os.MkdirAll(filepath.Join(app, "node_modules"), 0o755))
 	require.NoError(t, os.Symlink(pyodide, filepath.Join(app, "node_modules", "pyodide")))
+}
+
+// TestInitWheelHeadless: a new app with a wheel that has C code in its
+// wheels folder installs it with LoadPackage by name (sabkit serve lists it
+// in the pyodide-lock.json it serves) and calls the C code from Go through
+// Python, on an array Go allocated in the worker's shared heap.
+func TestInitWheelHeadless(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots Pyodide and Chromium")
+	}
+	lib, ok := sidemodule.ForTest(t)
+	if !ok {
+		t.Skip("no clang/lld to build the wheel")
+	}
+	root := moduleRootT(t)
+	pyodide := checkoutPyodide(t)
+	app := filepath.Join(t.TempDir(), "myapp")
+	if code := run([]string{"init", "--replace", root, app}); code != 0 {
+		t.Fatalf("sabkit init exited with %d", code)
+	}
+	main, err := os.ReadFile(filepath.Join("testdata", "wheelapp", "main.go"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(app, "main.go"), main, 0o644))
+	wheel, err := os.ReadFile(lib.Wheel)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Join(app, WheelsDir), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(app, WheelsDir, filepath.Base(lib.Wheel)), wheel, 0o644))
+	installApp(t, app, pyodide)
+
+	got := serveAndRun(t, app)
+	assert.Equal(t, "true C scaled Go's array to [10 20 30 40]; C's sum: 100", got)
 }

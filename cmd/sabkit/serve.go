@@ -71,6 +71,8 @@ func serveConfig(dir, pyodideFlag, buildPkg string, shared bool) (devserver.Conf
 			notes = append(notes, fmt.Sprintf("pyodide: the same with a pre-patched shared heap at URL%s (for LoadWorker / Load{SharedHeap}; stock loadPyodide cannot link it)",
 				devserver.PyodideSharedPrefix))
 		}
+		cfg.Wheels = filepath.Join(dir, WheelsDir)
+		notes = append(notes, wheelsNote(cfg.Wheels))
 	}
 	if fi, err := os.Stat(filepath.Join(dir, "wasm_exec.js")); err == nil && fi.Mode().IsRegular() {
 		notes = append(notes, "wasm_exec.js: "+filepath.Join(dir, "wasm_exec.js"))
@@ -156,4 +158,21 @@ func findPyodide(dir, flagDir string) (path, from string, err error) {
 		}
 	}
 	return "", "", nil
+}
+
+// WheelsDir is the folder of an app whose wheels sabkit serve adds to
+// Pyodide, so that LoadPackage("name") installs them offline.
+const WheelsDir = "wheels"
+
+func wheelsNote(dir string) string {
+	matches, _ := filepath.Glob(filepath.Join(dir, "*.whl"))
+	if len(matches) == 0 {
+		return fmt.Sprintf("wheels: none in %s: put a package's wheel there (NumPy's for this Pyodide, or your own) and LoadPackage(ctx, \"name\") installs it", dir)
+	}
+	names := make([]string, len(matches))
+	for i, m := range matches {
+		names[i] = filepath.Base(m)
+	}
+	return fmt.Sprintf("wheels: %s, served with Pyodide at URL%s and listed in its pyodide-lock.json: %s",
+		dir, devserver.PyodidePrefix, strings.Join(names, ", "))
 }
