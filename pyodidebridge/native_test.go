@@ -23,9 +23,10 @@ import (
 const EnvNativeURL = "SABKIT_NATIVE_URL"
 
 const (
-	nativeWheel = "sabnative-1.0-py3-none-any.whl"
-	nativeSO    = "libsabnative.so"
-	brokenWheel = "broken-1.0-py3-none-any.whl" // not a zip (the host writes it)
+	nativeWheel    = "sabnative-1.0-py3-none-any.whl"
+	nativeSO       = "libsabnative.so"
+	brokenWheel    = "broken-1.0-py3-none-any.whl" // not a zip (the host writes it)
+	oversizedWheel = "sabbig-1.0-py3-none-any.whl" // internal/sidemodule's OversizedWheel
 )
 
 func nativeURL(t *testing.T) string {
@@ -203,6 +204,9 @@ func TestLoadPackageErrors(t *testing.T) {
 		{"404", base + "missing-1.0-py3-none-any.whl", []string{"missing", "404", "missing-1.0-py3-none-any.whl"}},
 		{"not a wheel", base + brokenWheel, []string{"broken", "zip", "was found"}},
 		{"unknown name", "no_such_package_here", []string{"no_such_package_here", "pyodide-lock.json"}},
+		// Its side module imports a memory of at least 2 GiB: no heap has
+		// that much when the package loads, so it must not link.
+		{"side module that does not link", base + oversizedWheel, []string{"sabbig", "libsabbig.so"}},
 	}
 	if other := otherOrigin(base + nativeWheel); other != "" {
 		rows = append(rows, struct {
@@ -221,6 +225,7 @@ func TestLoadPackageErrors(t *testing.T) {
 				if !errors.Is(err, pyodidebridge.ErrLoad) || !errors.As(err, &e) {
 					t.Fatalf("LoadPackage(%q) = %v; want ErrLoad", r.src, err)
 				}
+				t.Log(err)
 				for _, s := range r.says {
 					if !strings.Contains(err.Error(), s) {
 						t.Errorf("LoadPackage(%q) = %v; want it to say %q", r.src, err, s)

@@ -23,6 +23,10 @@ const (
 	Version   = "1.0"
 	SOName    = "libsabnative.so"
 	WheelName = Package + "-" + Version + "-py3-none-any.whl"
+	// OversizedWheel holds the same code linked to import a memory of at
+	// least 2 GiB, more than any heap has when a package loads: linking it
+	// must fail with an error naming it, never hang.
+	OversizedWheel = "sabbig-1.0-py3-none-any.whl"
 )
 
 // EnvRequire, set to 1 (as .ci/run does), makes a missing toolchain fail
@@ -35,9 +39,10 @@ const InstallHint = "apt-get install clang lld"
 // Library is one build: the side module and the wheel that carries it, in
 // one folder.
 type Library struct {
-	Dir   string
-	SO    string
-	Wheel string
+	Dir       string
+	SO        string
+	Wheel     string
+	Oversized string // OversizedWheel's path
 }
 
 // Source returns the folder holding the library's C and Python sources.
@@ -63,7 +68,9 @@ func Build(out string) (Library, error) {
 		return Library{}, err
 	}
 	src := Source()
-	lib := Library{Dir: out, SO: filepath.Join(out, SOName), Wheel: filepath.Join(out, WheelName)}
+	lib := Library{Dir: out, SO: filepath.Join(out, SOName), Wheel: filepath.Join(out, WheelName),
+		Oversized: filepath.Join(out, OversizedWheel)}
+	big := filepath.Join(out, "libsabbig.so")
 	obj := filepath.Join(out, Package+".o")
 	// Position-independent code for the emscripten target is what Pyodide's
 	// dynamic linker accepts; --experimental-pic --shared makes wasm-ld
@@ -71,35 +78,43 @@ func Build(out string) (Library, error) {
 	steps := [][]string{
 		{clang, "--target=wasm32-unknown-emscripten", "-fPIC", "-O2", "-nostdlib", "-c", filepath.Join(src, Package+".c"), "-o", obj},
 		{wasmLD, "--shared", "--experimental-pic", "--export-all", obj, "-o", lib.SO},
+		{wasmLD, "--shared", "--experimental-pic", "--export-all", "--initial-memory=2147483648", obj, "-o", big},
 	}
 	for _, argv := range steps {
 		if b, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
 			return Library{}, fmt.Errorf("sidemodule: %s: %v\n%s", strings.Join(argv, " "), err, b)
 		}
 	}
-	if err := writeWheel(lib, src); err != nil {
+	py, err := os.ReadFile(filepath.Join(src, Package, "__init__.py"))
+	if err != nil {
+		return Library{}, fmt.Errorf("sidemodule: %w", err)
+	}
+	if err := writeWheel(lib.Wheel, Package, map[string]string{"__init__.py": string(py)}, SOName, lib.SO); err != nil {
+		return Library{}, err
+	}
+	bigPy := "import ctypes, os\nlib = ctypes.CDLL(os.path.join(os.path.dirname(__file__), \"libsabbig.so\"))\n"
+	if err := writeWheel(lib.Oversized, "sabbig", map[string]string{"__init__.py": bigPy}, "libsabbig.so", big); err != nil {
 		return Library{}, err
 	}
 	return lib, nil
 }
 
-// writeWheel packs the Python package and the side module as a wheel:
-// installing it runs Pyodide's path for packages with native parts (unpack,
-// find the .so files, load them before the first import).
-func writeWheel(lib Library, src string) error {
+// writeWheel packs a Python package (its modules by file name) and a side
+// module as the wheel at path: installing it runs Pyodide's path for
+// packages with native parts (unpack, find the .so files, load them before
+// the first import).
+func writeWheel(path, pkg string, modules map[string]string, soName, soPath string) error {
 	files := map[string][]byte{}
-	py, err := os.ReadFile(filepath.Join(src, Package, "__init__.py"))
+	so, err := os.ReadFile(soPath)
 	if err != nil {
 		return fmt.Errorf("sidemodule: %w", err)
 	}
-	so, err := os.ReadFile(lib.SO)
-	if err != nil {
-		return fmt.Errorf("sidemodule: %w", err)
+	for name, text := range modules {
+		files[pkg+"/"+name] = []byte(text)
 	}
-	info := Package + "-" + Version + ".dist-info/"
-	files[Package+"/__init__.py"] = py
-	files[Package+"/"+SOName] = so
-	files[info+"METADATA"] = []byte("Metadata-Version: 2.1\nName: " + Package + "\nVersion: " + Version + "\n")
+	files[pkg+"/"+soName] = so
+	info := pkg + "-" + Version + ".dist-info/"
+	files[info+"METADATA"] = []byte("Metadata-Version: 2.1\nName: " + pkg + "\nVersion: " + Version + "\n")
 	files[info+"WHEEL"] = []byte("Wheel-Version: 1.0\nGenerator: sabkit sidemodule\nRoot-Is-Purelib: false\nTag: py3-none-any\n")
 	names := make([]string, 0, len(files)+1)
 	for n := range files {
@@ -129,7 +144,7 @@ func writeWheel(lib Library, src string) error {
 	if err := zw.Close(); err != nil {
 		return fmt.Errorf("sidemodule: %w", err)
 	}
-	return os.WriteFile(lib.Wheel, buf.Bytes(), 0o644)
+	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
 // ForTest builds the library into a temporary folder of t. Without the
