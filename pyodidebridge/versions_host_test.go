@@ -4,6 +4,7 @@ package pyodidebridge_test
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/sabkit/sabkit/internal/browsertest"
 	"github.com/sabkit/sabkit/internal/engines"
+	"github.com/sabkit/sabkit/internal/sidemodule"
 )
 
 // matrixTests is the focused subset every Pyodide release in
@@ -27,6 +29,7 @@ const (
 	envPyodideURL     = "SABKIT_PYODIDE_URL"
 	envPyodideVersion = "SABKIT_PYODIDE_VERSION"
 	envSharedHeap     = "SABKIT_SHARED_HEAP"
+	envNativeURL      = "SABKIT_NATIVE_URL"
 )
 
 // pyodideVersions lists the releases pinned under testdata/pyodide-versions
@@ -57,7 +60,8 @@ func pyodideVersions(t *testing.T) (versions []string, dirs map[string]string) {
 // (testdata/pyodide/ holds 314.0.7, which every other test uses): under
 // Node (go_js_wasm_exec, on a shared heap and on the stock one), and in
 // headless Chromium on a cross-origin-isolated page with the stock heap,
-// again with Options.SharedHeap, and with Go itself in a worker.
+// again with Options.SharedHeap, and with Go itself in a worker; in
+// Chromium also TestNative, the C wheel on every bridge kind.
 func TestPyodideVersions(t *testing.T) {
 	versions, dirs := pyodideVersions(t)
 	t.Run("node", func(t *testing.T) {
@@ -91,17 +95,27 @@ func TestPyodideVersions(t *testing.T) {
 		}
 	})
 	serve := map[string]string{}
+	// In browsers, the C wheel too (TestNative) when the host can build it.
+	run := matrixTests
+	native := map[string]string{}
+	if lib, ok := sidemodule.ForTest(t); ok {
+		serve["/native/"] = lib.Dir
+		native[envNativeURL] = "/native/"
+		run = strings.Replace(matrixTests, ")$", "|TestNative)$", 1)
+	}
 	var variants []browsertest.Variant
 	for _, v := range versions {
 		url := "/pyodide-" + v + "/"
 		serve[url] = dirs[v]
 		env := map[string]string{envPyodideURL: url, envPyodideVersion: v}
 		shared := map[string]string{envPyodideURL: url, envPyodideVersion: v, envSharedHeap: "1"}
+		maps.Copy(env, native)
+		maps.Copy(shared, native)
 		chromium := []string{engines.Chromium}
 		variants = append(variants,
-			browsertest.Variant{Name: v + "-page", Env: env, Run: matrixTests, Engines: chromium},
-			browsertest.Variant{Name: v + "-page-sharedheap", Env: shared, Run: matrixTests, Engines: chromium},
-			browsertest.Variant{Name: v + "-worker", Worker: true, Env: env, Run: matrixTests, Engines: chromium})
+			browsertest.Variant{Name: v + "-page", Env: env, Run: run, Engines: chromium},
+			browsertest.Variant{Name: v + "-page-sharedheap", Env: shared, Run: run, Engines: chromium},
+			browsertest.Variant{Name: v + "-worker", Worker: true, Env: env, Run: run, Engines: chromium})
 	}
 	browsertest.Run(t, browsertest.Options{Variants: variants, Serve: serve})
 }
