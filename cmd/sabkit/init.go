@@ -49,7 +49,8 @@ func runInit(args []string) int {
 	fmt.Printf("wrote a sabkit app in %s; next:\n\n", dir)
 	fmt.Printf("  cd %s && go mod tidy && npm ci\n", dir)
 	fmt.Printf("  sabkit serve --build . .\n\n")
-	fmt.Println("then open the address it prints (install the command with `go install github.com/sabkit/sabkit/cmd/sabkit`).")
+	fmt.Println("then open the address it prints (install the command in a sabkit checkout with `go install ./cmd/sabkit`;")
+	fmt.Println("after a tagged release, anywhere with `go install github.com/sabkit/sabkit/cmd/sabkit@latest`).")
 	fmt.Println("Run the app's tests in headless Chromium with: GOOS=js GOARCH=wasm go test -exec=\"sabkit exec\" ./...")
 	return 0
 }
