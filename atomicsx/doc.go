@@ -102,7 +102,8 @@
 // that returns its elements. A Seqlock copies its payload with plain
 // accesses while a write may be running, as every seqlock does: its reader
 // validates the copy with the sequence word and retries, so the bytes it
-// returns were written by exactly one Write. Its readers and writers use
-// read-modify-write operations at the boundaries so that engines which
-// implement those as full barriers (V8 on x86-64 does) keep the plain copies inside.
+// returns were written by exactly one Write. Its readers and writers
+// bracket the plain copies with atomic read-modify-write operations, which
+// the JavaScript memory model orders with the same thread's plain accesses;
+// the Seqlock assumes nothing of an engine beyond that model.
 package atomicsx

@@ -11,9 +11,8 @@ import (
 // argsJSON encodes a request's arguments as one JSON array when each is a
 // string, an integer, a finite float or a bool, and reports whether it
 // could. Handing worker.js one string instead of a JavaScript array saves a
-// call into JavaScript per argument: about 2 µs each in Chromium, more than
-// a small request spends in Python. Typed arrays (call's data) keep the
-// array form.
+// call into JavaScript per argument, which for a small request costs more
+// than its work in Python. Typed arrays (call's data) keep the array form.
 func argsJSON(args []any) (string, bool) {
 	b := make([]byte, 0, 64)
 	b = append(b, '[')

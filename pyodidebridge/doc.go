@@ -150,7 +150,7 @@
 //	the browser refuses the heap            LoadWorker: ErrLoad at once ("refused to create Pyodide's heap"), with a
 //	  (RangeError; WebKit with many heaps)  Fix; ended heaps come back when the page collects them
 //	Pyodide lacking a feature, or whose     ErrVersion naming the feature and TestedRange, at once: a shared
-//	modules do not link on a shared heap    module that fails to link no longer leaves loadPyodide unsettled
+//	modules do not link on a shared heap    module that fails to link never leaves loadPyodide unsettled
 //	reserved names                          ErrName for keywords, dunder names (__builtins__, __import__),
 //	                                        and the _sabkit prefix, before any call
 //
