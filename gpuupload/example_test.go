@@ -14,6 +14,8 @@ import (
 
 // Upload a shared view, double it on the GPU and read the result back into
 // the same view: every alias of its bytes (another thread, Python) sees it.
+// It needs WebGPU, which not every engine the tests run in has, so it is
+// compiled but not run (no Output); the package's tests check the same steps.
 func Example() {
 	ctx := context.Background()
 	d, err := gpuupload.Open(ctx)
@@ -55,7 +57,8 @@ func Example() {
 }
 
 // Upload a Go slice: js.CopyBytesToJS exposes it to queue.writeBuffer for the
-// duration of one call, so the bytes are copied once.
+// duration of one call, so the bytes are copied once. It needs WebGPU: it is
+// compiled but not run.
 func ExampleUploadGo() {
 	d, err := gpuupload.Open(context.Background())
 	if err != nil {
@@ -71,7 +74,8 @@ func ExampleUploadGo() {
 	fmt.Println("copies:", gpuupload.GoUploadCopies())
 }
 
-// Re-upload only the elements that changed.
+// Re-upload only the elements that changed. It needs WebGPU: it is compiled
+// but not run.
 func ExampleUploadRange() {
 	d, err := gpuupload.Open(context.Background())
 	if err != nil {
