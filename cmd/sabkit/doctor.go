@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/sabkit/sabkit/internal/doctor"
@@ -22,7 +23,8 @@ func runDoctor(args []string) int {
 	}
 	rep, err := doctor.Check(context.Background(), arg, doctor.Options{Settle: *settle, Timeout: *timeout})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "sabkit doctor:", err)
+		// doctor's errors name their package; the command name says it.
+		fmt.Fprintln(os.Stderr, "sabkit doctor:", strings.TrimPrefix(err.Error(), "doctor: "))
 		return 2
 	}
 	rep.Write(os.Stdout)

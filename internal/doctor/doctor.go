@@ -157,7 +157,9 @@ func Check(ctx context.Context, pageURL string, opts Options) (*Report, error) {
 		return nil, fmt.Errorf("doctor: loading %s: %w", pageURL, err)
 	}
 	if nav.ErrorText != "" {
-		return nil, fmt.Errorf("doctor: loading %s: %s", pageURL, nav.ErrorText)
+		// A page that did not load is a broken deployment, reported like
+		// any other problem.
+		return &Report{URL: pageURL, Problems: []string{navigationProblem(pageURL, nav.ErrorText)}}, nil
 	}
 	// A browser that dies ends the wait at once rather than at the deadline.
 	go func() {
@@ -498,4 +500,14 @@ func (r *Report) Write(w io.Writer) {
 	for i, p := range r.Problems {
 		fmt.Fprintf(w, "  %d. %s\n", i+1, p)
 	}
+}
+
+// navigationProblem says why the page did not load and what fixes it.
+func navigationProblem(pageURL, errorText string) string {
+	if strings.Contains(errorText, "ERR_ABORTED") {
+		return "the page " + pageURL + " did not load (" + errorText + "): Chromium aborts a navigation whose response it would " +
+			"download, which is what a page sent as application/octet-stream or another non-HTML type gets; serve it as text/html " +
+			"(with nginx, keep `include mime.types;` and add .wasm and .mjs in a types block after it, as the README shows)"
+	}
+	return "the page " + pageURL + " did not load (" + errorText + "): check that a server answers at that address"
 }
