@@ -41,6 +41,7 @@ type Report struct {
 	CrossOriginIsolated bool
 	SharedArrayBuffer   bool
 	COOP, COEP, DIP     string // the final document response's headers, "" when absent
+	ContentType         string // the final document response's Content-Type
 	Resources           []Resource
 	TimedOut            bool
 	Problems            []string // one line per thing to fix, in order
@@ -65,6 +66,12 @@ type Resource struct {
 	Failed     string // other load error text
 	Verdict    Verdict
 	Fix        string
+	// ContentType is the response's Content-Type; TypeFix, when not "",
+	// says that a browser refuses or mistreats the response for it (a
+	// script, worker or module not sent as JavaScript, a .wasm not sent as
+	// application/wasm, a frame not sent as HTML) and what to send.
+	ContentType string
+	TypeFix     string
 }
 
 // Verdict classifies a resource.
@@ -260,6 +267,7 @@ func (w *watch) report(rep *Report, pg *url.URL) {
 		rep.COOP = final.headers["cross-origin-opener-policy"]
 		rep.COEP = final.headers["cross-origin-embedder-policy"]
 		rep.DIP = final.headers["document-isolation-policy"]
+		rep.ContentType = final.headers["content-type"]
 		coep, dip = parsePolicy(rep.COEP), parsePolicy(rep.DIP)
 		if u, err := url.Parse(final.url); err == nil {
 			pg = u
@@ -304,6 +312,10 @@ func (w *watch) report(rep *Report, pg *url.URL) {
 				res.Blocked, res.CORS, res.Failed = r.blocked, r.cors, r.failed
 				if r.canceled && r.blocked == "" {
 					res.Failed = ""
+				}
+				res.ContentType = h.headers["content-type"]
+				if h.status >= 200 && h.status < 300 {
+					res.TypeFix = typeFix(kind, r.typ, h.url, res.ContentType)
 				}
 			}
 			classify(&res, from, last, r.done, enforced, requireCORP, dip.isolating())
@@ -426,6 +438,10 @@ func problems(rep *Report, sawDocument bool) []string {
 		out = append(out, "the page's own response was never seen")
 	case rep.Status >= 400:
 		out = append(out, fmt.Sprintf("%s answered HTTP %d", where, rep.Status))
+	case rep.Status >= 200 && rep.Status < 300:
+		if fix := typeFix("page", string(network.ResourceTypeDocument), rep.URL, rep.ContentType); fix != "" {
+			out = append(out, fmt.Sprintf("%s is served as %s: %s", where, show(rep.ContentType), fix))
+		}
 	}
 	if sawDocument && !dip.isolating() {
 		if coop.Token != coopIsolating {
@@ -440,6 +456,11 @@ func problems(rep *Report, sawDocument bool) []string {
 	for _, r := range rep.Resources {
 		if r.Verdict == Blocked || r.Verdict == WouldBlock || r.Verdict == Pending {
 			out = append(out, fmt.Sprintf("%s %s %s (%s, asked for by %s): %s", r.Verdict, r.Kind, r.URL, r.Type, r.By, r.Fix))
+		}
+	}
+	for _, r := range rep.Resources {
+		if r.TypeFix != "" {
+			out = append(out, fmt.Sprintf("wrong type: %s %s (%s, asked for by %s) is served as %s: %s", r.Kind, r.URL, r.Type, r.By, show(r.ContentType), r.TypeFix))
 		}
 	}
 	if rep.TimedOut {
@@ -510,4 +531,45 @@ func navigationProblem(pageURL, errorText string) string {
 			"(with nginx, keep `include mime.types;` and add .wasm and .mjs in a types block after it, as the README shows)"
 	}
 	return "the page " + pageURL + " did not load (" + errorText + "): check that a server answers at that address"
+}
+
+// mediaType is a Content-Type without its parameters, in lower case.
+func mediaType(ct string) string {
+	t, _, _ := strings.Cut(ct, ";")
+	return strings.ToLower(strings.TrimSpace(t))
+}
+
+var javaScriptTypes = map[string]bool{"text/javascript": true, "application/javascript": true,
+	"application/x-javascript": true, "text/ecmascript": true, "application/ecmascript": true}
+
+// typeFix says what to send when a response's Content-Type makes browsers
+// refuse or mistreat it: module scripts and worker scripts must be
+// JavaScript (classic scripts too, under X-Content-Type-Options: nosniff,
+// which careful hosts send), WebAssembly.instantiateStreaming wants
+// application/wasm, and a frame or page must be HTML. "" means it is fine.
+func typeFix(kind, typ, rawURL, contentType string) string {
+	mt := mediaType(contentType)
+	path := rawURL
+	if u, err := url.Parse(rawURL); err == nil {
+		path = u.Path
+	}
+	const servers = " (nginx: `include mime.types;` in the server block, and for .mjs a `types { text/javascript mjs; }` after it; " +
+		"Apache: `AddType text/javascript .mjs`; static hosts: their headers file)"
+	switch {
+	case strings.HasSuffix(path, ".wasm"):
+		if mt != "application/wasm" {
+			return "send `Content-Type: application/wasm`; WebAssembly.instantiateStreaming refuses anything else" +
+				" (nginx's mime.types has it; Apache: `AddType application/wasm .wasm`)"
+		}
+	case typ == string(network.ResourceTypeScript) || strings.Contains(kind, "worker") ||
+		strings.HasSuffix(path, ".mjs") || strings.HasSuffix(path, ".js"):
+		if !javaScriptTypes[mt] {
+			return "send `Content-Type: text/javascript`; browsers refuse module and worker scripts of any other type" + servers
+		}
+	case kind == "frame" || kind == "page":
+		if mt != "text/html" && mt != "application/xhtml+xml" {
+			return "send `Content-Type: text/html`; a page of another type is shown as text or downloaded"
+		}
+	}
+	return ""
 }

@@ -47,10 +47,6 @@ func sites(t *testing.T, a, b map[string]resp) (string, string) {
 				return
 			}
 			fill := strings.NewReplacer("{A}", aURL, "{B}", bURL, "{L}", lURL(bURL)).Replace
-			for _, h := range rs.headers {
-				k, v, _ := strings.Cut(h, ": ")
-				w.Header().Add(k, fill(v))
-			}
 			switch {
 			case strings.HasSuffix(r.URL.Path, ".js"):
 				w.Header().Set("Content-Type", "text/javascript")
@@ -58,6 +54,14 @@ func sites(t *testing.T, a, b map[string]resp) (string, string) {
 				w.Header().Set("Content-Type", "image/png")
 			default:
 				w.Header().Set("Content-Type", "text/html")
+			}
+			for _, h := range rs.headers {
+				k, v, _ := strings.Cut(h, ": ")
+				if k == "Content-Type" { // a case's own type replaces the default
+					w.Header().Set(k, fill(v))
+					continue
+				}
+				w.Header().Add(k, fill(v))
 			}
 			if rs.hang {
 				w.WriteHeader(http.StatusOK)
@@ -215,6 +219,16 @@ func TestDoctor(t *testing.T) {
 			a:   map[string]resp{"/": html(`<script>new SharedWorker("/s.js")</script>`, iso...), "/s.js": script(`importScripts("{B}/lib.js")`, coep)},
 			b:   lib,
 			res: []want{{"{A}/s.js", OK, "shared worker", "the page"}, {"{B}/lib.js", Blocked, "subresource", "the shared worker {A}/s.js"}}},
+		{name: "module, worker and wasm of the wrong types", coi: true, exit: 1,
+			a: map[string]resp{"/": html(`<script type="module" src="/m.mjs"></script><script>new Worker("/w.js"); fetch("/x.wasm")</script>`, iso...),
+				"/m.mjs": script("1", "Content-Type: text/plain"), "/w.js": script("1", coep, "Content-Type: application/octet-stream"),
+				"/x.wasm": {headers: []string{"Content-Type: application/octet-stream"}, body: "\x00asm\x01\x00\x00\x00"}},
+			says: []string{"{A}/m.mjs (Script, asked for by the page {A}/) is served as `text/plain`: send `Content-Type: text/javascript`",
+				"{A}/w.js (Script, asked for by the page {A}/) is served as `application/octet-stream`: send `Content-Type: text/javascript`",
+				"{A}/x.wasm (Fetch, asked for by the page {A}/) is served as `application/octet-stream`: send `Content-Type: application/wasm`"}},
+		{name: "page served as text/plain", coi: true, exit: 1,
+			a:    map[string]resp{"/": {headers: append([]string{"Content-Type: text/plain"}, iso...), body: "hello"}},
+			says: []string{"the page {A}/ is served as `text/plain`: send `Content-Type: text/html`"}},
 		{name: "page answers 404", coi: true, exit: 1,
 			a:    map[string]resp{"/": {headers: iso, status: 404, body: "gone"}},
 			says: []string{"answered HTTP 404"}},
