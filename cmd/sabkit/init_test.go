@@ -54,17 +54,25 @@ func TestInitServeHeadless(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots Pyodide and Chromium")
 	}
-	root := moduleRootT(t)
-	pyodide := checkoutPyodide(t)
-	app := filepath.Join(t.TempDir(), "myapp")
-	if code := run([]string{"init", "--replace", root, app}); code != 0 {
-		t.Fatalf("sabkit init exited with %d", code)
-	}
+	app, pyodide := initTestApp(t)
 	installApp(t, app, pyodide)
 
 	got := serveAndRun(t, app)
 	want := "true Go wrote [1 2 3 4]; Python read their sum, 10; Go reads Python's writes: [10 20 30 40] (aliased both ways: true)"
 	assert.Equal(t, want, got)
+}
+
+// initTestApp runs `sabkit init` for a new app in a temporary folder, with
+// a replace to this checkout, and returns it and the checkout's Pyodide.
+func initTestApp(t *testing.T) (app, pyodide string) {
+	t.Helper()
+	root := moduleRootT(t)
+	pyodide = checkoutPyodide(t)
+	app = filepath.Join(t.TempDir(), "myapp")
+	if code := run([]string{"init", "--replace", root, app}); code != 0 {
+		t.Fatalf("sabkit init exited with %d", code)
+	}
+	return app, pyodide
 }
 
 // serveAndRun serves app as `sabkit serve --build .` does, opens it in
@@ -144,12 +152,7 @@ func TestInitWheelHeadless(t *testing.T) {
 	if !ok {
 		t.Skip("no clang/lld to build the wheel")
 	}
-	root := moduleRootT(t)
-	pyodide := checkoutPyodide(t)
-	app := filepath.Join(t.TempDir(), "myapp")
-	if code := run([]string{"init", "--replace", root, app}); code != 0 {
-		t.Fatalf("sabkit init exited with %d", code)
-	}
+	app, pyodide := initTestApp(t)
 	main, err := os.ReadFile(filepath.Join("testdata", "wheelapp", "main.go"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(app, "main.go"), main, 0o644))
