@@ -3,6 +3,8 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,7 +51,8 @@ func TestInitFiles(t *testing.T) {
 // TestInitServeHeadless is the own-app path end to end, outside the
 // repository: init, the replace to this checkout, go mod tidy, Pyodide from
 // the app's node_modules, serve --build, and headless Chromium, where the
-// app's Go and Python must see each other's writes in one array.
+// app's Go and Python must see each other's writes in one array; once at the
+// root and once under a sub-path, as a host serves an app in a folder.
 func TestInitServeHeadless(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots Pyodide and Chromium")
@@ -57,9 +60,10 @@ func TestInitServeHeadless(t *testing.T) {
 	app, pyodide := initTestApp(t)
 	installApp(t, app, pyodide)
 
-	got := serveAndRun(t, app)
 	want := "true Go wrote [1 2 3 4]; Python read their sum, 10; Go reads Python's writes: [10 20 30 40] (aliased both ways: true)"
-	assert.Equal(t, want, got)
+	for _, under := range []string{"", "/deep/app"} {
+		assert.Equal(t, want, serveAndRun(t, app, under), "served at %q", under+"/")
+	}
 }
 
 // initTestApp runs `sabkit init` for a new app in a temporary folder, with
@@ -78,15 +82,29 @@ func initTestApp(t *testing.T) (app, pyodide string) {
 // serveAndRun serves app as `sabkit serve --build .` does, opens it in
 // headless Chromium and returns the result line ("true …" when the app
 // reports success), failing t when the page does not finish.
-func serveAndRun(t *testing.T, app string) string {
+//
+// With under set ("/app"), everything is served below that path, as a host
+// serves an app deployed in a folder.
+func serveAndRun(t *testing.T, app, under string) string {
 	t.Helper()
 	cfg, notes, err := serveConfig(app, "", ".", false)
 	require.NoError(t, err)
 	require.Equal(t, filepath.Join(app, "node_modules", "pyodide"), cfg.Pyodide, "serve takes the app's Pyodide")
-	srv, url, err := startServer("127.0.0.1:0", cfg)
-	require.NoError(t, err)
-	defer shutdown(srv)
-	t.Logf("serve: %s", strings.Join(notes, "; "))
+	var url string
+	if under == "" {
+		srv, u, err := startServer("127.0.0.1:0", cfg)
+		require.NoError(t, err)
+		defer shutdown(srv)
+		url = u
+	} else {
+		h, closeFn, err := devserver.Handler(cfg)
+		require.NoError(t, err)
+		defer closeFn()
+		srv := httptest.NewServer(http.StripPrefix(under, h))
+		defer srv.Close()
+		url = srv.URL + under + "/"
+	}
+	t.Logf("serve: %s; page %s", strings.Join(notes, "; "), url)
 
 	var console []string
 	bctx, cancel, err := headlessChromium(func(ev any) {
@@ -162,6 +180,6 @@ func TestInitWheelHeadless(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(app, WheelsDir, filepath.Base(lib.Wheel)), wheel, 0o644))
 	installApp(t, app, pyodide)
 
-	got := serveAndRun(t, app)
+	got := serveAndRun(t, app, "")
 	assert.Equal(t, "true C scaled Go's array to [10 20 30 40]; C's sum: 100", got)
 }

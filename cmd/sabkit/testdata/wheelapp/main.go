@@ -30,7 +30,7 @@ func main() {
 }
 
 func scaleInC(ctx context.Context) (string, error) {
-	b, err := pyodidebridge.LoadWorker(ctx, pyodidebridge.WorkerOptions{IndexURL: "/pyodide/"})
+	b, err := pyodidebridge.LoadWorker(ctx, pyodidebridge.WorkerOptions{IndexURL: "pyodide/"})
 	if err != nil {
 		return "", err
 	}
