@@ -434,6 +434,33 @@
     return name === "dylink.0" || name === "dylink";
   }
 
+  // syncSideModules makes a stock WebAssembly (no shared heap installed)
+  // compile and link side modules synchronously in a worker, as install()'s
+  // hooks do for a shared heap: WebKit's asynchronous compile in a worker
+  // sometimes never settles, and a package's .so would hang loadPackage.
+  let sideModulesSync = false;
+  function syncSideModules() {
+    if (sideModulesSync || state || !isWorker()) return;
+    sideModulesSync = true;
+    const W = WebAssembly;
+    const { compile, instantiate, Module, Instance } = W;
+    W.compile = function compileSync(bytes, ...rest) {
+      if (!isSideModule(bytes)) return compile.call(W, bytes, ...rest);
+      try {
+        return Promise.resolve(new Module(bytes));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    };
+    W.instantiate = function instantiateSync(source, ...rest) {
+      if (source instanceof Module || !isSideModule(source)) return instantiate.call(W, source, ...rest);
+      return Promise.resolve().then(() => {
+        const module = new Module(source);
+        return { module, instance: new Instance(module, rest[0]) };
+      });
+    };
+  }
+
   function shareMemory(src, opts) {
     return rewrite(src, opts).module;
   }
@@ -904,7 +931,9 @@
     }
     const url = src;
     try {
-      const r = await fetch(url, { method: "HEAD", cache: "no-store" });
+      // Bounded: a server that never answers must not hold the error back.
+      const signal = typeof AbortSignal.timeout === "function" ? AbortSignal.timeout(10000) : undefined;
+      const r = await fetch(url, { method: "HEAD", cache: "no-store", signal });
       if (r.ok) return "";
       return "the server answered " + r.status + " " + r.statusText + " for " + url +
         ": put the wheel at that URL, or pass the URL where it is served";
@@ -944,6 +973,7 @@
       e.packages = problems;
       return e;
     };
+    syncSideModules();
     try {
       await pyodide.loadPackage(list, opts);
     } catch (e) {
