@@ -28,30 +28,52 @@ func Isolate(h http.Handler) http.Handler {
 	})
 }
 
-// SetHeaders adds the three isolation headers to hdr.
-func SetHeaders(hdr http.Header) {
-	hdr.Set("Cross-Origin-Opener-Policy", COOP)
-	hdr.Set("Cross-Origin-Embedder-Policy", COEP)
-	hdr.Set("Cross-Origin-Resource-Policy", CORP)
+// Header is a response header that every file of an isolated app carries.
+type Header struct{ Name, Value string }
+
+// headers is the one table the dev server and every generated host
+// configuration take the isolation headers from.
+var headers = []Header{
+	{"Cross-Origin-Opener-Policy", COOP},
+	{"Cross-Origin-Embedder-Policy", COEP},
+	{"Cross-Origin-Resource-Policy", CORP},
 }
 
-// contentTypes lists the types browsers are strict about: application/wasm
-// for instantiateStreaming, a JavaScript type for module scripts and workers.
+// Headers returns the isolation headers, in the order configurations list
+// them.
+func Headers() []Header { return append([]Header(nil), headers...) }
+
+// SetHeaders adds the isolation headers to hdr.
+func SetHeaders(hdr http.Header) {
+	for _, h := range headers {
+		hdr.Set(h.Name, h.Value)
+	}
+}
+
+// contentTypes lists the types browsers are strict about (application/wasm
+// for instantiateStreaming, a JavaScript type for module scripts and
+// workers, text/html for a page) and the rest of what an app folder holds.
 var contentTypes = map[string]string{
-	".wasm": "application/wasm",
-	".mjs":  "text/javascript; charset=utf-8",
-	".js":   "text/javascript; charset=utf-8",
-	".json": "application/json",
-	".html": "text/html; charset=utf-8",
-	".css":  "text/css; charset=utf-8",
-	".whl":  "application/zip",
-	".zip":  "application/zip",
-	".tar":  "application/x-tar",
-	".py":   "text/x-python; charset=utf-8",
-	".map":  "application/json",
-	".png":  "image/png",
-	".svg":  "image/svg+xml",
-	".txt":  "text/plain; charset=utf-8",
+	".wasm":  "application/wasm",
+	".mjs":   "text/javascript; charset=utf-8",
+	".js":    "text/javascript; charset=utf-8",
+	".json":  "application/json",
+	".html":  "text/html; charset=utf-8",
+	".css":   "text/css; charset=utf-8",
+	".whl":   "application/zip",
+	".zip":   "application/zip",
+	".tar":   "application/x-tar",
+	".py":    "text/x-python; charset=utf-8",
+	".map":   "application/json",
+	".png":   "image/png",
+	".svg":   "image/svg+xml",
+	".txt":   "text/plain; charset=utf-8",
+	".ico":   "image/x-icon",
+	".jpg":   "image/jpeg",
+	".jpeg":  "image/jpeg",
+	".gif":   "image/gif",
+	".webp":  "image/webp",
+	".woff2": "font/woff2",
 }
 
 // ContentType returns the MIME type for a file name, or "" when the standard

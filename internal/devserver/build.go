@@ -82,13 +82,23 @@ func (b *Build) build() ([]byte, error) {
 	}
 	defer os.RemoveAll(out)
 	wasm := filepath.Join(out, "main.wasm")
-	cmd := exec.Command(GoCommand(), "build", "-o", wasm, b.Package)
-	cmd.Dir = b.Dir
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("GOOS=js GOARCH=wasm go build %s: %v\n%s", b.Package, err, msg)
+	if err := BuildWasm(b.Dir, b.Package, wasm); err != nil {
+		return nil, err
 	}
 	return os.ReadFile(wasm)
+}
+
+// BuildWasm builds the main package pkg (as `go build` takes it, run in
+// dir) for js/wasm into out; extra flags go before the package ("-ldflags=-s -w").
+func BuildWasm(dir, pkg, out string, flags ...string) error {
+	args := append(append([]string{"build", "-o", out}, flags...), pkg)
+	cmd := exec.Command(GoCommand(), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("GOOS=js GOARCH=wasm go %s: %v\n%s", strings.Join(args, " "), err, msg)
+	}
+	return nil
 }
 
 // Prime builds now, so that a broken package is reported when the server

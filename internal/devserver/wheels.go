@@ -166,3 +166,23 @@ func (wh *wheels) hash(fi os.FileInfo) (string, error) {
 	wh.sums[fi.Name()] = s
 	return s.hex, nil
 }
+
+// LockFile returns the pyodide-lock.json of the Pyodide package in
+// pyodide with the wheels of wheelsDir in it, as the server serves it: what
+// a built app folder ships beside its copy of Pyodide.
+func LockFile(pyodide, wheelsDir string) ([]byte, error) {
+	data, _, err := (&wheels{dir: wheelsDir, pyodide: pyodide}).lockFile()
+	return data, err
+}
+
+// Wheels returns the file names of the wheels in dir that LockFile lists.
+func Wheels(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range entries {
+		if wheelFile.MatchString(e.Name()) && e.Type().IsRegular() {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}

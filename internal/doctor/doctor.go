@@ -528,7 +528,7 @@ func navigationProblem(pageURL, errorText string) string {
 	if strings.Contains(errorText, "ERR_ABORTED") {
 		return "the page " + pageURL + " did not load (" + errorText + "): Chromium aborts a navigation whose response it would " +
 			"download, which is what a page sent as application/octet-stream or another non-HTML type gets; serve it as text/html " +
-			"(with nginx, keep `include mime.types;` and add .wasm and .mjs in a types block after it, as the README shows)"
+			"(with nginx, include the nginx.conf that `sabkit build` writes, or keep `include mime.types;` before any types block of your own)"
 	}
 	return "the page " + pageURL + " did not load (" + errorText + "): check that a server answers at that address"
 }

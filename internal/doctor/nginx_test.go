@@ -4,52 +4,27 @@ package doctor
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sabkit/sabkit/internal/coihttp"
+	"github.com/sabkit/sabkit/internal/nginxtest"
 )
 
-// TestNginxSnippet serves a small site with the README's nginx block on
-// Debian's nginx, a foreground process with its own prefix on 127.0.0.1,
-// then checks the Content-Type and the headers of each kind of file a
-// sabkit app serves and, in Chromium, that the page is cross-origin
-// isolated.
+// TestNginxSnippet serves a small site with the README's nginx block and
+// the nginx.conf sabkit build writes on Debian's nginx, then checks the
+// Content-Type and the headers of each kind of file a sabkit app serves
+// and, in Chromium, that the page is cross-origin isolated.
 func TestNginxSnippet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts nginx and Chromium")
 	}
-	bin, err := exec.LookPath("nginx")
-	if err != nil {
-		if bin, err = exec.LookPath("/usr/sbin/nginx"); err != nil {
-			t.Fatalf("this test needs Debian's nginx (apt-get install nginx-light): %v", err)
-		}
-	}
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile("(?s)```nginx\n(.*?)```").FindSubmatch(readme)
-	if m == nil {
-		t.Fatal("README.md has no ```nginx block")
-	}
-	snippet := string(m[1])
-
 	dir := t.TempDir()
-	// nginx started as root serves as nobody: open the temporary
-	// directories (0700) to it.
-	for _, d := range []string{filepath.Dir(dir), dir} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	nginxtest.Readable(t, dir)
 	site := filepath.Join(dir, "site")
 	files := map[string]string{
 		"index.html": `<!doctype html><script src="app.js"></script><script type="module" src="app.mjs"></script>`,
@@ -67,55 +42,13 @@ func TestNginxSnippet(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	port := freePort(t)
-	// The http block is Debian's default nginx.conf in brief: its map
-	// included, octet-stream for what it lacks. The snippet goes in server.
-	conf := fmt.Sprintf(`daemon off;
-pid %[1]s/nginx.pid;
-error_log stderr;
-events {}
-http {
-    access_log off;
-    client_body_temp_path %[1]s/tmp; proxy_temp_path %[1]s/tmp; fastcgi_temp_path %[1]s/tmp;
-    uwsgi_temp_path %[1]s/tmp; scgi_temp_path %[1]s/tmp;
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    server {
-        listen 127.0.0.1:%[2]d;
-        root %[3]s;
-%[4]s
-    }
-}
-`, dir, port, site, snippet)
-	confPath := filepath.Join(dir, "nginx.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
+	for _, h := range coihttp.HostFiles() {
+		if err := os.WriteFile(filepath.Join(site, h.Name), h.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-p", dir, "-c", confPath)
-	// SIGTERM makes the master stop its workers; a killed master would
-	// leave them holding stderr open, and Wait with them.
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-	cmd.WaitDelay = 5 * time.Second
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		cancel()
-		<-exited
-	}()
-	origin := fmt.Sprintf("http://127.0.0.1:%d", port)
-	if err := waitListening(port, exited); err != nil {
-		t.Fatalf("nginx with the README's block: %v\n%s", err, stderr.String())
-	}
+	// The README's first block serves the folder at the site's root.
+	origin := nginxtest.Start(t, nginxtest.READMEBlocks(t, filepath.Join("..", "..", "README.md"), site)[0])
 
 	client := &http.Client{Timeout: 10 * time.Second}
 	types := []struct{ path, want string }{
@@ -152,32 +85,33 @@ http {
 	}
 }
 
-// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+// TestNginxTypesOnly is the nginx block this README once gave: a types
+// block alone, which replaces nginx's whole MIME map, so the page goes out
+// as application/octet-stream and browsers download it. doctor must name
+// the page, its type and the fix, and fail.
+func TestNginxTypesOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts nginx and Chromium")
+	}
+	site := t.TempDir()
+	nginxtest.Readable(t, site)
+	if err := os.WriteFile(filepath.Join(site, "index.html"), []byte(`<!doctype html><p>app`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	origin := nginxtest.Start(t, "root "+site+";\nlocation / {\n    types { application/wasm wasm; text/javascript mjs; }\n"+
+		"    add_header Cross-Origin-Opener-Policy same-origin always;\n    add_header Cross-Origin-Embedder-Policy require-corp always;\n}\n")
+	rep, err := Check(context.Background(), origin+"/", Options{Timeout: 30 * time.Second, Settle: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// waitListening waits until something accepts on port, or the process
-// exits, or 10 s pass.
-func waitListening(port int, exited <-chan error) error {
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			return fmt.Errorf("nginx exited: %v", err)
-		default:
-		}
-		if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond); err == nil {
-			c.Close()
-			return nil
-		}
-		time.Sleep(50 * time.Millisecond)
+	if rep.OK() {
+		t.Fatalf("doctor passed a site whose page is a download")
 	}
-	return fmt.Errorf("nothing listens on port %d after 10 s", port)
+	all := strings.Join(rep.Problems, "\n")
+	t.Log(all)
+	for _, want := range []string{origin + "/", "application/octet-stream", "text/html"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("doctor's problems do not say %q:\n%s", want, all)
+		}
+	}
 }
