@@ -52,6 +52,7 @@ func runInit(args []string) int {
 	fmt.Println("then open the address it prints (install the command in a sabkit checkout with `go install ./cmd/sabkit`;")
 	fmt.Println("after a tagged release, anywhere with `go install github.com/sabkit/sabkit/cmd/sabkit@latest`).")
 	fmt.Println("Run the app's tests in headless Chromium with: GOOS=js GOARCH=wasm go test -exec=\"sabkit exec\" ./...")
+	fmt.Println("Deploy with: sabkit build -o dist . (a folder any static host serves, with nginx, Netlify, Apache and Caddy headers)")
 	return 0
 }
 

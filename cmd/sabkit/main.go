@@ -39,6 +39,7 @@ func init() {
 	commands = []command{
 		{"init", "write a small working app into an empty directory", runInit},
 		{"serve", "serve a directory cross-origin isolated, with Pyodide self-hosted", runServe},
+		{"build", "build an app into a folder any static host serves cross-origin isolated", runBuild},
 		{"exec", "run a js/wasm test binary in a headless browser (go test -exec=\"sabkit exec\")", runExec},
 		{"doctor", "check a page for cross-origin isolation and name what blocks it", runDoctor},
 		{"demo", "build and serve examples/shared_memory_gpu (--headless: run and verify it)", runDemo},
