@@ -130,7 +130,7 @@ func TestOps64(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v, err := sabview.NewShared[int64](3)
-			if errors.Is(err, sabview.ErrUnavailable) {
+			if errors.Is(err, sabview.ErrNotIsolated) {
 				t.Skip(err)
 			}
 			if err != nil {
@@ -174,7 +174,7 @@ func TestOpErrors(t *testing.T) {
 		err  func() error
 		want error
 	}{
-		{"nil view", func() error { _, err := atomicsx.Load(nil, 0); return err }, atomicsx.ErrArgument},
+		{"nil view", func() error { _, err := atomicsx.Load(nil, 0); return err }, atomicsx.ErrView},
 		{"negative index", func() error { _, err := atomicsx.Add(v, -1, 1); return err }, atomicsx.ErrOutOfRange},
 		{"index = len", func() error { return atomicsx.Store(v, 4, 1) }, atomicsx.ErrOutOfRange},
 		{"64-bit index", func() error { _, err := atomicsx.Load64(&sabview.View[int64]{}, 0); return err }, atomicsx.ErrOutOfRange},
@@ -292,11 +292,11 @@ func TestWaitContext(t *testing.T) {
 }
 
 // requireContextError checks that a context's end comes back as the
-// package's own error: an *Error of kind ErrContext.
+// package's own error: an *Error of kind ErrCanceled.
 func requireContextError(t *testing.T, err error) {
 	t.Helper()
 	var e *atomicsx.Error
-	if !errors.As(err, &e) || !errors.Is(err, atomicsx.ErrContext) || e.Op != "WaitContext" {
-		t.Fatalf("%v (%T) is not an *atomicsx.Error of kind ErrContext from WaitContext", err, err)
+	if !errors.As(err, &e) || !errors.Is(err, atomicsx.ErrCanceled) || e.Op != "WaitContext" {
+		t.Fatalf("%v (%T) is not an *atomicsx.Error of kind ErrCanceled from WaitContext", err, err)
 	}
 }

@@ -123,7 +123,7 @@ func churnFallback(t *testing.T, n int, wait func(context.Context) error) {
 
 func requireCancelled(t *testing.T, err error) {
 	t.Helper()
-	if !errors.Is(err, context.Canceled) || !errors.Is(err, atomicsx.ErrContext) {
-		t.Fatalf("cancelled wait returned %v, want ErrContext wrapping context.Canceled", err)
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, atomicsx.ErrCanceled) {
+		t.Fatalf("cancelled wait returned %v, want ErrCanceled wrapping context.Canceled", err)
 	}
 }

@@ -60,7 +60,7 @@ func wordBytes(w []int32) []byte {
 func shared(t testing.TB, n int) *sabview.View[int32] {
 	t.Helper()
 	v, err := sabview.NewShared[int32](n)
-	if errors.Is(err, sabview.ErrUnavailable) {
+	if errors.Is(err, sabview.ErrNotIsolated) {
 		t.Skip(err)
 	}
 	if err != nil {

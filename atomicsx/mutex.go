@@ -61,7 +61,7 @@ func (m *Mutex) Lock() error {
 
 // LockContext acquires the mutex, parking only the calling goroutine (with
 // Atomics.waitAsync) while another agent holds it. When ctx ends first it
-// returns, without the lock, an ErrContext error wrapping ctx.Err().
+// returns, without the lock, an ErrCanceled error wrapping ctx.Err().
 func (m *Mutex) LockContext(ctx context.Context) error {
 	return m.lock(func(c int32) error {
 		_, err := WaitContext(ctx, m.v, m.i, c)

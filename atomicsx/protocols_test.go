@@ -34,8 +34,8 @@ func TestMutex(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	err = same.LockContext(ctx)
 	cancel()
-	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, atomicsx.ErrContext) {
-		t.Fatalf("LockContext on a held mutex: %v, want ErrContext and context.DeadlineExceeded", err)
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, atomicsx.ErrCanceled) {
+		t.Fatalf("LockContext on a held mutex: %v, want ErrCanceled and context.DeadlineExceeded", err)
 	}
 	if w, _ := atomicsx.Load(v, 1); w != 2 {
 		t.Fatalf("word after a waiter gave up = %d, want 2 (contended)", w)

@@ -163,7 +163,7 @@ func (q *Ring[T]) Pop(dst []T) (int, error) {
 
 // PushContext pushes all of items, parking the calling goroutine (with
 // Atomics.waitAsync) while the ring is full. It returns how many it pushed
-// before ctx ended, with an ErrContext error wrapping ctx.Err().
+// before ctx ended, with an ErrCanceled error wrapping ctx.Err().
 func (q *Ring[T]) PushContext(ctx context.Context, items []T) (int, error) {
 	done := 0
 	for done < len(items) {

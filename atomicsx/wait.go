@@ -160,9 +160,9 @@ const fallbackRound = 10 * time.Second
 // on the caller's behalf and posts the result back.
 //
 // It returns Woken after a Notify and NotEqual at once when the element does
-// not hold expect. When ctx ends first it returns an ErrContext error that
+// not hold expect. When ctx ends first it returns an ErrCanceled error that
 // wraps ctx.Err(); a deadline on ctx is reported as TimedOut together with an
-// ErrContext error wrapping context.DeadlineExceeded.
+// ErrCanceled error wrapping context.DeadlineExceeded.
 //
 // While it waits it also reads the element every 100 ms and returns Woken
 // once it has changed, so a lost wake-up costs at most that long. The
@@ -284,7 +284,7 @@ func waitRound(ctx context.Context, op string, v *sabview.View[int32], ta js.Val
 				return parseResult(s.v.String()), nil
 			}
 			if rej != nil {
-				return 0, &Error{Op: op, Kind: ErrUnsupported, Err: s.err}
+				return 0, &Error{Package: "atomicsx", Op: op, Kind: ErrUnsupported, Err: s.err}
 			}
 			if errors.Is(s.err, context.DeadlineExceeded) {
 				// Go's timer beat JavaScript's to the same deadline.
@@ -303,5 +303,5 @@ func jsError(op string, e js.Value) *Error {
 	if jsinterop.ErrorName(e) == "TypeError" && !CanBlock() {
 		kind = ErrMainThread
 	}
-	return &Error{Op: op, Kind: kind, Detail: "JavaScript threw", Err: &jsinterop.Thrown{Value: e}}
+	return &Error{Package: "atomicsx", Op: op, Kind: kind, Detail: "JavaScript threw", Err: &jsinterop.Thrown{Value: e}}
 }

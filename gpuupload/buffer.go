@@ -83,7 +83,7 @@ func (d *Device) NewBuffer(size int, usage Usage) (*Buffer, error) {
 		return d.device.Call("createBuffer", map[string]any{"size": size, "usage": int(usage)})
 	})
 	if err != nil {
-		return nil, &Error{Op: op, Kind: ErrDevice, Detail: "createBuffer threw", Err: err}
+		return nil, &Error{Package: "gpuupload", Op: op, Kind: ErrDevice, Detail: "createBuffer threw", Err: err}
 	}
 	return &Buffer{d: d, v: v, size: size, usage: usage, captureOff: -1}, nil
 }

@@ -31,7 +31,7 @@ func (d *Device) Kernel(ctx context.Context, wgsl, entry string) (*Kernel, error
 	}
 	mod, err := jsinterop.Try(func() js.Value { return d.device.Call("createShaderModule", map[string]any{"code": wgsl}) })
 	if err != nil {
-		return nil, &Error{Op: op, Kind: ErrShader, Detail: "createShaderModule threw", Err: err}
+		return nil, &Error{Package: "gpuupload", Op: op, Kind: ErrShader, Detail: "createShaderModule threw", Err: err}
 	}
 	info, err := await(ctx, op, func() js.Value { return mod.Call("getCompilationInfo") })
 	if err != nil {
@@ -50,7 +50,7 @@ func (d *Device) Kernel(ctx context.Context, wgsl, entry string) (*Kernel, error
 		if e, ok := err.(*Error); ok {
 			return nil, e
 		}
-		return nil, &Error{Op: op, Kind: ErrShader, Detail: fmt.Sprintf("building the pipeline for entry point %q", entry),
+		return nil, &Error{Package: "gpuupload", Op: op, Kind: ErrShader, Detail: fmt.Sprintf("building the pipeline for entry point %q", entry),
 			Err: err, Fix: "check that entry names an @compute function and that its bindings are in @group(0)"}
 	}
 	return &Kernel{d: d, pipeline: pipe, entry: entry}, nil
@@ -117,7 +117,7 @@ func (k *Kernel) Dispatch(ctx context.Context, x, y, z int, buffers ...*Buffer) 
 	})
 	verr, err := await(ctx, op, func() js.Value { return d.device.Call("popErrorScope") })
 	if encErr != nil {
-		return &Error{Op: op, Kind: ErrDispatch, Detail: "encoding the dispatch threw", Err: encErr,
+		return &Error{Package: "gpuupload", Op: op, Kind: ErrDispatch, Detail: "encoding the dispatch threw", Err: encErr,
 			Fix: "bind one buffer per @binding of @group(0), in order"}
 	}
 	if err != nil {

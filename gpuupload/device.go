@@ -134,7 +134,7 @@ func Open(ctx context.Context, opts ...Option) (*Device, error) {
 		return nil, e // ctx ended
 	}
 	if err != nil {
-		return nil, &Error{Op: op, Kind: ErrNoAdapter, Detail: "requestAdapter failed", Err: err, Fix: noWebGPUFix}
+		return nil, &Error{Package: "gpuupload", Op: op, Kind: ErrNoAdapter, Detail: "requestAdapter failed", Err: err, Fix: noWebGPUFix}
 	}
 	if adapter.Type() != js.TypeObject {
 		return nil, errorf(op, ErrNoAdapter, "check that WebGPU is enabled and not blocklisted for this GPU (chrome://gpu); "+
@@ -174,7 +174,7 @@ func Open(ctx context.Context, opts ...Option) (*Device, error) {
 		return nil, e // ctx ended
 	}
 	if err != nil {
-		return nil, &Error{Op: op, Kind: ErrDevice, Detail: "adapter.requestDevice failed", Err: err,
+		return nil, &Error{Package: "gpuupload", Op: op, Kind: ErrDevice, Detail: "adapter.requestDevice failed", Err: err,
 			Fix: "request fewer limits or features"}
 	}
 	d := &Device{
@@ -299,7 +299,7 @@ func (d *Device) Wait(ctx context.Context) error {
 func (d *Device) alive(op string) error {
 	switch {
 	case d.lostErr != nil:
-		return &Error{Op: op, Kind: ErrDeviceLost, Detail: d.lostErr.Detail, Fix: lostFix}
+		return &Error{Package: "gpuupload", Op: op, Kind: ErrDeviceLost, Detail: d.lostErr.Detail, Fix: lostFix}
 	case d.closed:
 		return errorf(op, ErrDeviceLost, lostFix, "the device was closed")
 	}
@@ -308,8 +308,8 @@ func (d *Device) alive(op string) error {
 
 // await runs start, which returns a promise, and waits for it. A
 // synchronous exception, a rejection and ctx's end all come back as errors;
-// ctx's end as an *Error whose Kind is ctx.Err(), so errors.Is(err,
-// context.Canceled) holds.
+// ctx's end as an ErrCanceled *Error wrapping ctx.Err(), so errors.Is(err,
+// context.Canceled) holds too.
 func await(ctx context.Context, op string, start func() js.Value) (js.Value, error) {
 	p, err := jsinterop.Try(start)
 	if err != nil {
@@ -317,7 +317,7 @@ func await(ctx context.Context, op string, start func() js.Value) (js.Value, err
 	}
 	v, err := promise.Await(ctx, p)
 	if err != nil && ctx.Err() != nil && err == ctx.Err() {
-		return js.Undefined(), &Error{Op: op, Kind: ctx.Err(), Detail: "gave up waiting for WebGPU"}
+		return js.Undefined(), &Error{Package: "gpuupload", Op: op, Kind: ErrCanceled, Err: ctx.Err(), Detail: "gave up waiting for WebGPU"}
 	}
 	return v, err
 }

@@ -88,11 +88,12 @@
 //
 // # Errors
 //
-// Every error is an *Error with Op, Kind, Detail and Fix; Kind is one of the
-// sentinels (ErrNoWebGPU, ErrNoAdapter, ErrDevice, ErrDeviceLost,
-// ErrMisaligned, ErrOutOfRange, ErrSize, ErrUsage, ErrDestroyed, ErrView,
-// ErrShader, ErrDispatch, ErrForeign) or, when a context ended, ctx.Err(),
-// so errors.Is works for both. A JavaScript exception is wrapped as Err,
+// Every error is an *Error (sabkit's one error type) with Op, Kind, Detail
+// and Fix; Kind is one of the sentinels (ErrNoWebGPU, ErrNoAdapter,
+// ErrDevice, ErrDeviceLost, ErrMisaligned, ErrOutOfRange, ErrSize,
+// ErrUsage, ErrDestroyed, ErrView, ErrShader, ErrDispatch, ErrForeign) or,
+// when a context ended, ErrCanceled wrapping ctx.Err(), so errors.Is works
+// for both. A JavaScript exception is wrapped as Err,
 // with the exception's name and message as its text; a Go bug inside a call
 // into WebGPU stays a panic. WebGPU's asynchronous validation errors in
 // Download and Dispatch are caught with error scopes and returned.

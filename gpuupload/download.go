@@ -33,7 +33,7 @@ func Download[T sabview.Element](ctx context.Context, src *Buffer, srcOffset int
 		return err
 	}
 	if _, err := dst.Bytes(); err != nil {
-		return &Error{Op: op, Kind: ErrView, Err: err, Fix: "download into a live view"}
+		return &Error{Package: "gpuupload", Op: op, Kind: ErrView, Err: err, Fix: "download into a live view"}
 	}
 	d := src.d
 	for done := 0; done < n; {
@@ -42,7 +42,7 @@ func Download[T sabview.Element](ctx context.Context, src *Buffer, srcOffset int
 			// Re-derived after the wait: the view's memory may have grown.
 			bytes, err := dst.Bytes()
 			if err != nil {
-				return &Error{Op: op, Kind: ErrView, Err: err, Fix: "keep the view alive until Download returns"}
+				return &Error{Package: "gpuupload", Op: op, Kind: ErrView, Err: err, Fix: "keep the view alive until Download returns"}
 			}
 			bytes.Call("set", uint8Array().New(mapped), done)
 			return nil
@@ -81,7 +81,7 @@ func (d *Device) downloadChunk(ctx context.Context, op string, src *Buffer, off,
 		return d.device.Call("popErrorScope")
 	})
 	if err != nil {
-		return &Error{Op: op, Kind: ErrDevice, Detail: "encoding the copy threw", Err: err}
+		return &Error{Package: "gpuupload", Op: op, Kind: ErrDevice, Detail: "encoding the copy threw", Err: err}
 	}
 	// When we stop waiting early, unmap rejects this promise; observe it so
 	// the page does not report an unhandled rejection.
@@ -104,7 +104,7 @@ func (d *Device) downloadChunk(ctx context.Context, op string, src *Buffer, off,
 	}
 	rng, err := jsinterop.Try(func() js.Value { return st.v.Call("getMappedRange", 0, n) })
 	if err != nil {
-		return &Error{Op: op, Kind: ErrDevice, Detail: "getMappedRange threw", Err: err}
+		return &Error{Package: "gpuupload", Op: op, Kind: ErrDevice, Detail: "getMappedRange threw", Err: err}
 	}
 	return use(rng)
 }
@@ -115,9 +115,9 @@ func (d *Device) asyncError(op string, err error) error {
 		return e // ctx ended
 	}
 	if d.lostErr != nil {
-		return &Error{Op: op, Kind: ErrDeviceLost, Detail: d.lostErr.Detail, Err: err, Fix: lostFix}
+		return &Error{Package: "gpuupload", Op: op, Kind: ErrDeviceLost, Detail: d.lostErr.Detail, Err: err, Fix: lostFix}
 	}
-	return &Error{Op: op, Kind: ErrDevice, Err: err}
+	return &Error{Package: "gpuupload", Op: op, Kind: ErrDevice, Err: err}
 }
 
 // validationError reports a GPUValidationError caught by an error scope;
@@ -130,7 +130,7 @@ func (d *Device) validationError(op string, kind error, verr js.Value) error {
 	if d.lostErr != nil {
 		kind = ErrDeviceLost
 	}
-	return &Error{Op: op, Kind: kind, Detail: "WebGPU validation: " + msg,
+	return &Error{Package: "gpuupload", Op: op, Kind: kind, Detail: "WebGPU validation: " + msg,
 		Fix: "check that the buffers are alive and their usages and sizes fit"}
 }
 
@@ -170,8 +170,8 @@ type staging struct {
 	size int
 }
 
-// stagingPool keeps a few staging buffers for reuse: creating a MAP_READ
-// buffer per download makes readback several times slower.
+// stagingPool keeps a few staging buffers for reuse, so that a download
+// does not create and destroy a MAP_READ buffer each time.
 type stagingPool struct {
 	free []*staging
 }
@@ -202,7 +202,7 @@ func (p *stagingPool) get(d *Device, n int) (*staging, error) {
 		return d.device.Call("createBuffer", map[string]any{"size": size, "usage": int(MapRead | CopyDst)})
 	})
 	if err != nil {
-		return nil, &Error{Op: "Download", Kind: ErrDevice, Detail: "creating a staging buffer threw", Err: err}
+		return nil, &Error{Package: "gpuupload", Op: "Download", Kind: ErrDevice, Detail: "creating a staging buffer threw", Err: err}
 	}
 	return &staging{v: v, size: size}, nil
 }

@@ -6,12 +6,27 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/sabkit/sabkit/internal/fault"
+	"github.com/sabkit/sabkit"
 )
 
 // Sentinel errors. Every error returned by this package is an *Error whose
-// Kind is one of these, so callers can branch with errors.Is.
+// Kind is one of these, so callers can branch with errors.Is. The kinds
+// sabkit's packages share are the module's (see package sabkit), the same
+// value in every package.
 var (
+	// ErrMisaligned: a buffer offset or byte count is not a multiple of 4,
+	// which queue.writeBuffer and copyBufferToBuffer require.
+	ErrMisaligned = sabkit.ErrMisaligned
+	// ErrOutOfRange: an offset, length or count lies outside the buffer,
+	// the view or a device limit.
+	ErrOutOfRange = sabkit.ErrOutOfRange
+	// ErrView: the view is nil or cannot be read or written (revoked,
+	// detached); Err holds the view's error.
+	ErrView = sabkit.ErrView
+	// ErrCanceled: the context ended first; Err is the context's error, so
+	// errors.Is(err, context.Canceled) or context.DeadlineExceeded holds
+	// too.
+	ErrCanceled = sabkit.ErrCanceled
 	// ErrNoWebGPU: navigator.gpu is undefined (Node, a browser without
 	// WebGPU, Chromium on Linux without --enable-unsafe-webgpu, an insecure
 	// context).
@@ -23,12 +38,6 @@ var (
 	ErrDevice = errors.New("device request failed")
 	// ErrDeviceLost: the device was lost or destroyed; open a new one.
 	ErrDeviceLost = errors.New("device lost")
-	// ErrMisaligned: a buffer offset or byte count is not a multiple of 4,
-	// which queue.writeBuffer and copyBufferToBuffer require.
-	ErrMisaligned = errors.New("misaligned")
-	// ErrOutOfRange: an offset, length or count lies outside the buffer,
-	// the view or a device limit.
-	ErrOutOfRange = errors.New("out of range")
 	// ErrSize: the view and the buffer region it is copied to or from differ
 	// in size.
 	ErrSize = errors.New("size mismatch")
@@ -38,9 +47,6 @@ var (
 	ErrUsage = errors.New("wrong buffer usage")
 	// ErrDestroyed: the buffer was destroyed.
 	ErrDestroyed = errors.New("buffer destroyed")
-	// ErrView: the view cannot be read or written (revoked, detached); Err
-	// holds the *sabview.Error.
-	ErrView = errors.New("unusable view")
 	// ErrShader: the WGSL source failed to compile or the pipeline failed to
 	// build.
 	ErrShader = errors.New("shader error")
@@ -51,29 +57,11 @@ var (
 	ErrForeign = errors.New("buffer from another device")
 )
 
-// Error is the error type returned by gpuupload. Op names the function that
-// failed, Kind is one of the sentinel errors above, Detail says what was wrong
-// and Fix says what to change.
-type Error struct {
-	Op     string
-	Kind   error
-	Detail string
-	Fix    string
-	Err    error // underlying cause, such as a JavaScript exception; may be nil
-}
-
-func (e *Error) Error() string {
-	return fault.Message("gpuupload", e.Op, e.Kind, e.Detail, e.Err, e.Fix)
-}
-
-// Is makes errors.Is(err, ErrMisaligned) and friends work.
-func (e *Error) Is(target error) bool { return target == e.Kind }
-
-// Unwrap returns the underlying cause, if any.
-func (e *Error) Unwrap() error { return e.Err }
+// Error is sabkit's one error type (sabkit.Error).
+type Error = sabkit.Error
 
 func errorf(op string, kind error, fix string, format string, args ...any) *Error {
-	return &Error{Op: op, Kind: kind, Detail: fmt.Sprintf(format, args...), Fix: fix}
+	return &Error{Package: "gpuupload", Op: op, Kind: kind, Detail: fmt.Sprintf(format, args...), Fix: fix}
 }
 
 const noWebGPUFix = "use Chrome or Edge 113+ (or Safari 26+) on https:// or localhost; on Linux start Chromium with " +

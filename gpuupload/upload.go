@@ -48,13 +48,13 @@ func upload[T sabview.Element](op string, dst *Buffer, dstOffset int, src *sabvi
 	}
 	if l := src.Lease(); l != nil && l.Revoked() {
 		_, err := src.Bytes() // the view's own error says whose memory was released
-		return &Error{Op: op, Kind: ErrView, Err: err, Fix: "upload from a live view"}
+		return &Error{Package: "gpuupload", Op: op, Kind: ErrView, Err: err, Fix: "upload from a live view"}
 	}
 	// For a WebAssembly.Memory the view's cached buffer follows growth
 	// without re-reading memory.buffer (sabview's growth check).
 	data, err := src.Buffer()
 	if err != nil {
-		return &Error{Op: op, Kind: ErrView, Err: err, Fix: "upload from a live view"}
+		return &Error{Package: "gpuupload", Op: op, Kind: ErrView, Err: err, Fix: "upload from a live view"}
 	}
 	if n == 0 {
 		return nil
@@ -70,7 +70,7 @@ func (d *Device) write(op string, dst *Buffer, off int, data js.Value, dataOff, 
 		if err := jsinterop.Do(func() { d.writeBuffer.Invoke(dst.v, off, data, dataOff, c) }); err != nil {
 			// What Go-side checks cannot see, such as a resizable
 			// ArrayBuffer (which WebGPU refuses).
-			return &Error{Op: op, Kind: ErrView, Detail: "queue.writeBuffer threw", Err: err,
+			return &Error{Package: "gpuupload", Op: op, Kind: ErrView, Detail: "queue.writeBuffer threw", Err: err,
 				Fix: "upload from a SharedArrayBuffer, a fixed-length ArrayBuffer or a WebAssembly.Memory"}
 		}
 		off, dataOff, n = off+c, dataOff+c, n-c

@@ -108,7 +108,7 @@ func track[T sabview.Element](ctx context.Context, b *Bridge, op string, handle,
 	v, err := sabview.FromMemory[T](b.mem, addr, n, sabview.WithLease(lease))
 	if err != nil {
 		b.release(ctx, handle)
-		return nil, &Error{Op: op, Kind: ErrLayout, Detail: "viewing the Python buffer from Go", Err: err}
+		return nil, &Error{Package: "pyodidebridge", Op: op, Kind: ErrLayout, Detail: "viewing the Python buffer from Go", Err: err}
 	}
 	b.addEntry(&entry{handle: handle, addr: addr, nbytes: n * sabview.ElementSize[T](),
 		shape: append([]int(nil), shape...), name: name, lease: lease})

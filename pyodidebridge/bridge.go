@@ -5,6 +5,7 @@ package pyodidebridge
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"sync"
 	"syscall/js"
 
@@ -105,8 +106,8 @@ type interpreter interface {
 // completed reports whether err says a request ran to completion after its
 // context ended (LoadWorker only): its effects must be kept or rolled back.
 func completed(err error) bool {
-	e, ok := err.(*Error)
-	return ok && e.completed
+	var r *ranToEnd
+	return errors.As(err, &r)
 }
 
 // settled treats a bookkeeping request that ran to completion after its
@@ -128,8 +129,8 @@ func (b *Bridge) release(ctx context.Context, handle int) error {
 // loadPyodide resolved to). It installs the bridge's helper module into
 // Pyodide's file system and binds its functions once.
 //
-// It works with the releases in TestedPyodide and with any other that has
-// the features the bridge detects (see TestedPyodide); one that lacks a
+// It works with the releases TestedPyodide lists and with any other that has
+// the features the bridge detects; one that lacks a
 // feature fails with ErrVersion naming it. On 0.27 to 0.29, which keep
 // their WebAssembly.Memory private, Memory() of an attached bridge is a
 // stand-in that follows the heap's buffer (views work; it cannot be grown
@@ -285,7 +286,7 @@ func (b *Bridge) Close() error {
 	b.entries, b.shares, b.orphans = map[*sabview.Lease]*entry{}, map[shareKey]int{}, nil
 	b.funcs, b.unpinned = map[int]bool{}, nil
 	b.mu.Unlock()
-	revoked := &Error{Op: "Close", Kind: ErrClosed, Detail: "the bridge that owned this memory was closed"}
+	revoked := &Error{Package: "pyodidebridge", Op: "Close", Kind: ErrClosed, Detail: "the bridge that owned this memory was closed"}
 	for lease := range entries {
 		lease.Revoke(revoked)
 	}
@@ -319,7 +320,7 @@ func (b *Bridge) begin(ctx context.Context, op string) error {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
-		return &Error{Op: op, Kind: ErrCanceled, Detail: "the context had ended before the call", Err: err}
+		return &Error{Package: "pyodidebridge", Op: op, Kind: ErrCanceled, Detail: "the context had ended before the call", Err: err}
 	}
 	b.mu.Lock()
 	orphans := b.orphans

@@ -22,7 +22,7 @@ func CopyIn[T sabview.Element](ctx context.Context, b *Bridge, name string, src 
 		return nil, err
 	}
 	if src == nil {
-		return nil, errorf(op, ErrShape, "pass a view to copy", "nil view")
+		return nil, errorf(op, ErrView, "pass a view to copy", "nil view")
 	}
 	if err := checkName(op, name); err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func CopyIn[T sabview.Element](ctx context.Context, b *Bridge, name string, src 
 	}
 	// Check src before allocating, so a freed source costs nothing.
 	if _, err := src.Bytes(); err != nil {
-		return nil, &Error{Op: op, Kind: ErrNotOwned, Detail: "reading the source view", Err: err}
+		return nil, &Error{Package: "pyodidebridge", Op: op, Kind: ErrView, Detail: "reading the source view", Err: err}
 	}
 	if err := b.begin(ctx, op); err != nil {
 		return nil, err
@@ -50,7 +50,7 @@ func CopyIn[T sabview.Element](ctx context.Context, b *Bridge, name string, src 
 	to, err2 := dst.Bytes()
 	if err1 != nil || err2 != nil {
 		b.Free(ctx, dst)
-		return nil, &Error{Op: op, Kind: ErrNotOwned, Detail: "re-reading the views after allocating", Err: firstErr(err1, err2)}
+		return nil, &Error{Package: "pyodidebridge", Op: op, Kind: ErrView, Detail: "re-reading the views after allocating", Err: firstErr(err1, err2)}
 	}
 	to.Call("set", from)
 	return dst, nil
@@ -64,7 +64,7 @@ func CopyIn[T sabview.Element](ctx context.Context, b *Bridge, name string, src 
 func CopyOut[T sabview.Element](ctx context.Context, b *Bridge, name string, dst *sabview.View[T]) (int, error) {
 	const op = "CopyOut"
 	if dst == nil {
-		return 0, errorf(op, ErrShape, "pass a destination view", "nil view")
+		return 0, errorf(op, ErrView, "pass a destination view", "nil view")
 	}
 	if err := checkName(op, name); err != nil {
 		return 0, err
@@ -90,7 +90,7 @@ func CopyOut[T sabview.Element](ctx context.Context, b *Bridge, name string, dst
 	}
 	to, err := dst.Bytes()
 	if err != nil {
-		return 0, &Error{Op: op, Kind: ErrNotOwned, Detail: "writing the destination view", Err: err}
+		return 0, &Error{Package: "pyodidebridge", Op: op, Kind: ErrView, Detail: "writing the destination view", Err: err}
 	}
 	from := js.Global().Get("Uint8Array").New(b.mem.Get("buffer"), info.addr, info.nbytes)
 	if n < dst.Len() {

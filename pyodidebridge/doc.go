@@ -92,8 +92,9 @@
 // Python exceptions become errors of kind ErrPython wrapping a *PythonError
 // with the exception's type, message and traceback.
 //
-// All errors are *Error values with Op, Kind (one of the Err sentinels, for
-// errors.Is), Detail and Fix. An ErrCanceled error also matches the
+// All errors are *Error values (sabkit.Error, the one error type of every
+// sabkit package) with Op, Kind (one of the Err sentinels, for errors.Is),
+// Detail and Fix. An ErrCanceled error also matches the
 // context's error (context.Canceled or context.DeadlineExceeded).
 //
 // # Shared heap
@@ -105,8 +106,8 @@
 // can then be posted to workers, which view the same bytes. A shared heap
 // never detaches on growth: an old typed array stays valid but keeps its
 // old length; sabview views re-derive when memory.buffer.byteLength
-// changes. Python runs at about the speed of stock Pyodide
-// (go test ./internal/sharedheap -run Browser -bench PythonSpeed).
+// changes. Python's speed on a shared heap against stock Pyodide is in the
+// README (go test ./internal/sharedheap -run Browser -bench PythonSpeed).
 //
 // # Worker mode
 //
@@ -200,7 +201,7 @@
 // The bridge detects what it needs rather than checking the version:
 // pyodide._module.HEAPU8 (the heap's view), the FS and pyimport API, and the
 // heap's WebAssembly.Memory where Pyodide exposes it (_module.memory from
-// 314 on). TestedPyodide is the tested range (0.27.7, 0.28.3, 0.29.5, 314.0.7
+// 314 on). TestedPyodide() is the tested range (0.27.7, 0.28.3, 0.29.5, 314.0.7
 // and 315.0.0-alpha.2, all three modes on each); a release outside it that
 // has these features works, untested, and one that lacks one returns
 // ErrVersion naming it and the range. 0.27 to 0.29 keep their Memory

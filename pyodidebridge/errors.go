@@ -8,28 +8,53 @@ import (
 	"strings"
 	"syscall/js"
 
-	"github.com/sabkit/sabkit/internal/fault"
+	"github.com/sabkit/sabkit"
 	"github.com/sabkit/sabkit/internal/jsinterop"
-	"github.com/sabkit/sabkit/sabview"
 )
 
 // Sentinel errors. Every error returned by this package is an *Error whose
-// Kind is one of these, so callers can branch with errors.Is.
+// Kind is one of these, so callers can branch with errors.Is. The kinds
+// sabkit's packages share are the module's (see package sabkit), the same
+// value in every package.
 var (
+	// ErrPython: Python raised an exception; the *Error wraps a *PythonError.
+	ErrPython = sabkit.ErrPython
+	// ErrName: not a usable Python global name, or no such global.
+	ErrName = sabkit.ErrName
+	// ErrView: a view argument is nil, or cannot be read or written
+	// (revoked, detached); Err holds the view's error.
+	ErrView = sabkit.ErrView
+	// ErrClosed: the bridge was closed.
+	ErrClosed = sabkit.ErrClosed
+	// ErrNotIsolated: LoadWorker or a SharedHeap Load ran where there is no
+	// cross-origin isolation, hence no SharedArrayBuffer and no heap another
+	// thread can see. The fix names the headers; the fallback is Load
+	// without SharedHeap, where crossing threads means copies.
+	ErrNotIsolated = sabkit.ErrNotIsolated
+	// ErrNotShared: the operation needs Pyodide's heap in a SharedArrayBuffer
+	// (Atomics across threads), and this bridge's heap is not shared.
+	ErrNotShared = sabkit.ErrNotShared
+	// ErrWorkerDead: the LoadWorker worker died: Pyodide suffered a fatal
+	// error (a wasm trap, running out of memory inside the runtime), the
+	// worker closed itself (js.close()), was terminated, or crashed. Detail
+	// says which was seen. Every view of its heap is revoked, and every
+	// pending and later call fails with it; LoadWorker starts a new one.
+	ErrWorkerDead = sabkit.ErrWorkerDead
+	// ErrCanceled: the call's context ended first. The error also matches
+	// the context's error (context.Canceled or context.DeadlineExceeded);
+	// Detail says whether the call did not run, Python was interrupted, or
+	// Python is still running.
+	ErrCanceled = sabkit.ErrCanceled
 	// ErrNotPyodide: the value given to Attach is not a Pyodide API object.
 	ErrNotPyodide = errors.New("not a Pyodide object")
 	// ErrVersion: this Pyodide lacks a feature the bridge needs (a view of
 	// its heap), or its modules do not link on a shared heap; Detail names
-	// what is missing and Fix the tested range (TestedPyodide).
+	// what is missing and Fix the tested range (TestedPyodide()).
 	ErrVersion = errors.New("unsupported Pyodide version")
 	// ErrLoad: Pyodide could not be loaded from the index URL, or a package
 	// given to LoadPackage did not load; Detail names the URL and what the
 	// server or the installer answered.
 	ErrLoad = errors.New("loading failed")
-	// ErrPython: Python raised an exception; the *Error wraps a *PythonError.
-	ErrPython = errors.New("exception raised in Python")
-	// ErrName: not a usable Python global name, or no such global.
-	ErrName = errors.New("bad name")
 	// ErrType: a Call argument or result has a type the bridge does not
 	// convert; the Fix lists the types that work.
 	ErrType = errors.New("unsupported type")
@@ -50,75 +75,28 @@ var (
 	// ErrFreed: the memory was freed with Free; sabview views under it
 	// report sabview.ErrRevoked wrapping this.
 	ErrFreed = errors.New("freed")
-	// ErrClosed: the bridge was closed.
-	ErrClosed = errors.New("bridge closed")
-	// ErrNotIsolated: LoadWorker or a SharedHeap Load ran where there is no
-	// cross-origin isolation, hence no SharedArrayBuffer and no heap another
-	// thread can see. The fix names the headers; the fallback is Load
-	// without SharedHeap, where crossing threads means copies. It is
-	// sabview.ErrUnavailable, so either name matches.
-	ErrNotIsolated = sabview.ErrUnavailable
-	// ErrNotShared: the operation needs Pyodide's heap in a SharedArrayBuffer
-	// (Atomics across threads), and this bridge's heap is not shared. It is
-	// sabview.ErrNotShared, so either name matches.
-	ErrNotShared = sabview.ErrNotShared
 	// ErrWorker: the Pyodide worker failed to start or does not follow the
 	// protocol.
 	ErrWorker = errors.New("worker failed")
-	// ErrWorkerDead: the LoadWorker worker died: Pyodide suffered a fatal
-	// error (a wasm trap, running out of memory inside the runtime), the
-	// worker closed itself (js.close()), was terminated, or crashed. Detail
-	// says which was seen. Every view of its heap is revoked, and every
-	// pending and later call fails with it; LoadWorker starts a new one.
-	ErrWorkerDead = errors.New("worker died")
-	// ErrCanceled: the call's context ended first. The error also matches
-	// the context's error (context.Canceled or context.DeadlineExceeded);
-	// Detail says whether the call did not run, Python was interrupted, or
-	// Python is still running.
-	ErrCanceled = errors.New("canceled")
 )
 
-// Error is the error type returned by pyodidebridge. Op names the function
-// that failed, Kind is one of the sentinel errors above, Detail says what was
-// wrong and Fix says what to change.
-type Error struct {
-	Op     string
-	Kind   error
-	Detail string
-	Fix    string
-	Err    error // underlying cause (a *PythonError, a JavaScript error, a sabview error); may be nil
+// Error is sabkit's one error type (sabkit.Error).
+type Error = sabkit.Error
 
-	// completed marks an ErrCanceled request the worker had started and ran
-	// to its end: the caller keeps or rolls back its effects.
-	completed bool
-}
+// PythonError is an exception raised by Python code, as Pyodide reported it
+// (sabkit.PythonError).
+type PythonError = sabkit.PythonError
 
-func (e *Error) Error() string {
-	return fault.Message("pyodidebridge", e.Op, e.Kind, e.Detail, e.Err, e.Fix)
-}
+// ranToEnd wraps the context's error in an ErrCanceled *Error for a request
+// the worker had started and ran to its end: the caller keeps or rolls back
+// its effects.
+type ranToEnd struct{ err error }
 
-// Is makes errors.Is(err, ErrDType) and friends work.
-func (e *Error) Is(target error) bool { return target == e.Kind }
-
-// Unwrap returns the underlying cause, if any.
-func (e *Error) Unwrap() error { return e.Err }
+func (r *ranToEnd) Error() string { return r.err.Error() }
+func (r *ranToEnd) Unwrap() error { return r.err }
 
 func errorf(op string, kind error, fix string, format string, args ...any) *Error {
-	return &Error{Op: op, Kind: kind, Detail: fmt.Sprintf(format, args...), Fix: fix}
-}
-
-// PythonError is an exception raised by Python code, as Pyodide reported it.
-type PythonError struct {
-	Type      string // exception class name, such as "ZeroDivisionError"
-	Message   string // the exception's message (str(exc))
-	Traceback string // the formatted traceback, ending with "Type: message"
-}
-
-func (e *PythonError) Error() string {
-	if e.Message == "" {
-		return e.Type
-	}
-	return e.Type + ": " + e.Message
+	return &Error{Package: "pyodidebridge", Op: op, Kind: kind, Detail: fmt.Sprintf(format, args...), Fix: fix}
 }
 
 // pythonError converts a thrown Pyodide PythonError (or any JS error) into
@@ -138,7 +116,7 @@ func pythonError(op string, thrown js.Value) *Error {
 		pe.Traceback = js.Global().Get("String").Invoke(thrown).String()
 	}
 	pe.Message = lastMessage(pe.Traceback, pe.Type)
-	return &Error{Op: op, Kind: ErrPython, Err: pe}
+	return &Error{Package: "pyodidebridge", Op: op, Kind: ErrPython, Err: pe}
 }
 
 // lastMessage extracts the exception message from a formatted traceback,
@@ -170,6 +148,6 @@ func thrownValue(err error) js.Value {
 // sharedheap.js's PackageLoadError names each package, the server's answer
 // or the install error, and the fix.
 func packageError(op, msg string) *Error {
-	return &Error{Op: op, Kind: ErrLoad, Detail: strings.TrimPrefix(msg, "sabkitSharedHeap.loadPackages: "),
+	return &Error{Package: "pyodidebridge", Op: op, Kind: ErrLoad, Detail: strings.TrimPrefix(msg, "sabkitSharedHeap.loadPackages: "),
 		Fix: "nothing was installed for the packages named; Python code that imports them fails until they load"}
 }

@@ -49,3 +49,10 @@ func WorkerStats(ctx context.Context, b *Bridge) (js.Value, error) {
 	}
 	return v.Get("stats"), nil
 }
+
+// TestedRelease and TestedRange give tests the bridge's lookups in the
+// tested range.
+var (
+	TestedRelease = tested
+	TestedRange   = testedRange
+)

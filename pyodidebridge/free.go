@@ -25,13 +25,16 @@ func (b *Bridge) Free(ctx context.Context, v Leased) error {
 	if err := b.usable(op); err != nil {
 		return err
 	}
+	if isNil(v) {
+		return errorf(op, ErrView, "pass a view from Alloc, View or CopyIn", "nil view")
+	}
 	lease := leaseOf(v)
 	e, ok := b.takeEntry(lease)
 	if !ok {
 		return errorf(op, ErrNotOwned, "free each view from Alloc, View or CopyIn once",
 			"the view was not made by this bridge, or was freed already")
 	}
-	lease.Revoke(&Error{Op: op, Kind: ErrFreed, Detail: "the memory was freed with Bridge.Free"})
+	lease.Revoke(&Error{Package: "pyodidebridge", Op: op, Kind: ErrFreed, Detail: "the memory was freed with Bridge.Free"})
 	if err := b.begin(ctx, op); err != nil {
 		b.queueRelease(e.handle)
 		return err
@@ -71,10 +74,7 @@ func (b *Bridge) Shape(v Leased) []int {
 // leaseOf returns v's lease, or nil for a nil interface or nil pointer
 // (whose Lease method would dereference nil).
 func leaseOf(v Leased) *sabview.Lease {
-	if v == nil {
-		return nil
-	}
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
+	if isNil(v) {
 		return nil
 	}
 	return v.Lease()
@@ -87,4 +87,13 @@ func firstErr(errs ...error) error {
 		}
 	}
 	return nil
+}
+
+// isNil reports whether v is a nil interface or a nil pointer.
+func isNil(v Leased) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }

@@ -146,5 +146,5 @@ func loadError(url, what string, cause error) *Error {
 			"(sabkit serve keeps it at /pyodide/ and the patched one at /pyodide-shared/), or load this one with " +
 			"Options.SharedHeap or LoadWorker"
 	}
-	return &Error{Op: "Load", Kind: ErrLoad, Detail: what + " for indexURL " + url, Err: cause, Fix: fix}
+	return &Error{Package: "pyodidebridge", Op: "Load", Kind: ErrLoad, Detail: what + " for indexURL " + url, Err: cause, Fix: fix}
 }

@@ -136,7 +136,7 @@ func (s *sameThread) run(ctx context.Context, code string) error {
 		if r, ok := promise.IsRejected(err); ok {
 			return pythonError(op, r.Reason)
 		}
-		return &Error{Op: op, Kind: ErrCanceled, Err: err,
+		return &Error{Package: "pyodidebridge", Op: op, Kind: ErrCanceled, Err: err,
 			Detail: "stopped waiting; on this thread Python cannot be interrupted, so code that awaits keeps running when it resumes"}
 	}
 	destroyProxy(s.api, v)
@@ -181,7 +181,7 @@ func (s *sameThread) loadPackages(ctx context.Context, packages []string) error 
 			}
 			return pythonError(op, r.Reason)
 		}
-		return &Error{Op: op, Kind: ErrCanceled, Err: err, Detail: "stopped waiting for loadPackage, which keeps running"}
+		return &Error{Package: "pyodidebridge", Op: op, Kind: ErrCanceled, Err: err, Detail: "stopped waiting for loadPackage, which keeps running"}
 	}
 	return nil
 }

@@ -18,15 +18,15 @@ type PyodideRelease struct {
 	Worker     bool   // LoadWorker
 }
 
-// TestedPyodide is the tested range, oldest first; the README's
-// compatibility table and the errors that name the range come from it.
+// testedPyodide is the tested range, oldest first (TestedPyodide returns a
+// copy); the errors that name the range come from it.
 //
 // The bridge does not gate on the version: it detects what it needs
 // (pyodide._module.HEAPU8, the FS and pyimport API, the heap's Memory where
 // Pyodide exposes it), so a release outside this list that has those
 // features works, untested; one that lacks one fails with ErrVersion naming
 // the missing feature and this range.
-var TestedPyodide = []PyodideRelease{
+var testedPyodide = []PyodideRelease{
 	{Version: "0.27.7", SameThread: true, SharedHeap: true, Worker: true},
 	{Version: "0.28.3", SameThread: true, SharedHeap: true, Worker: true},
 	{Version: "0.29.5", SameThread: true, SharedHeap: true, Worker: true},
@@ -34,14 +34,18 @@ var TestedPyodide = []PyodideRelease{
 	{Version: "315.0.0-alpha.2", SameThread: true, SharedHeap: true, Worker: true},
 }
 
-// TestedRange renders TestedPyodide for messages: "0.27.7 to 315.0.0-alpha.2".
-func TestedRange() string {
-	return TestedPyodide[0].Version + " to " + TestedPyodide[len(TestedPyodide)-1].Version
+// TestedPyodide returns the Pyodide releases sabkit is tested with, oldest
+// first, and what works on each.
+func TestedPyodide() []PyodideRelease { return append([]PyodideRelease(nil), testedPyodide...) }
+
+// testedRange renders the tested range for messages: "0.27.7 to 315.0.0-alpha.2".
+func testedRange() string {
+	return testedPyodide[0].Version + " to " + testedPyodide[len(testedPyodide)-1].Version
 }
 
 // versionError is the ErrVersion of a Pyodide that lacks feature.
 func versionError(op, version, feature string) *Error {
-	return errorf(op, ErrVersion, "use a Pyodide release from the tested range "+TestedRange()+
+	return errorf(op, ErrVersion, "use a Pyodide release from the tested range "+testedRange()+
 		" (testdata/pyodide-versions pins each)", "Pyodide %q lacks %s", version, feature)
 }
 
@@ -74,10 +78,10 @@ func heapMemory(op string, api js.Value) (js.Value, error) {
 var heapStandIn = js.Global().Get("Function").New("m",
 	`return Object.create(WebAssembly.Memory.prototype, {buffer: {get() { return m.HEAPU8.buffer; }}});`)
 
-// Tested returns the TestedPyodide row of version, spelled as npm does
-// ("315.0.0-alpha.2") or as pyodide.version does ("315.0.0a2").
-func Tested(version string) (PyodideRelease, bool) {
-	for _, r := range TestedPyodide {
+// tested returns the row of version in the tested range, spelled as npm
+// does ("315.0.0-alpha.2") or as pyodide.version does ("315.0.0a2").
+func tested(version string) (PyodideRelease, bool) {
+	for _, r := range testedPyodide {
 		if r.Version == version || pep440(r.Version) == version {
 			return r, true
 		}

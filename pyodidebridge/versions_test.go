@@ -26,7 +26,7 @@ const EnvPyodideVersion = "SABKIT_PYODIDE_VERSION"
 // boots exactly where the row claims it does.
 func TestPyodideRelease(t *testing.T) {
 	b := bridge(t)
-	row, ok := pyodidebridge.Tested(b.Version())
+	row, ok := pyodidebridge.TestedRelease(b.Version())
 	if !ok {
 		t.Fatalf("Pyodide %s booted but is not in TestedPyodide (%s): add its row", b.Version(), pyodidebridge.TestedRange())
 	}
@@ -63,7 +63,7 @@ const EnvFakePyodideURL = "SABKIT_FAKE_PYODIDE_URL"
 // bounded context, with ErrVersion naming what it lacks and the tested
 // range: one without a view of its heap, and one whose main module does not
 // link with a shared memory (Emscripten then never settles loadPyodide,
-// which is how LoadWorker used to hang). A boot whose heap the browser
+// which a boot must not wait for). A boot whose heap the browser
 // refuses (RangeError) fails at once too, with ErrLoad.
 func TestUnsupportedPyodide(t *testing.T) {
 	if jsenv.InBrowser() && !jsenv.CrossOriginIsolated() {

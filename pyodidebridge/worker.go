@@ -278,7 +278,7 @@ func (p *workerThread) request(ctx context.Context, op, req string, args ...any)
 	}
 	p.mu.Unlock()
 	if err != nil {
-		return js.Undefined(), &Error{Op: op, Kind: ErrWorker, Detail: "sending the " + req + " request", Err: err}
+		return js.Undefined(), &Error{Package: "pyodidebridge", Op: op, Kind: ErrWorker, Detail: "sending the " + req + " request", Err: err}
 	}
 	// Answered while the client waited a moment: a string result comes as
 	// itself (one value to read instead of three), any other as {id, ok, value}.
@@ -289,7 +289,7 @@ func (p *workerThread) request(ctx context.Context, op, req string, args ...any)
 		return p.result(op, reply{ok: id.Get("ok").Bool(), v: id.Get("value")})
 	case js.TypeNumber:
 	default:
-		return js.Undefined(), &Error{Op: op, Kind: ErrWorker, Fix: "serve worker.js from the same sabkit as the Go package",
+		return js.Undefined(), &Error{Package: "pyodidebridge", Op: op, Kind: ErrWorker, Fix: "serve worker.js from the same sabkit as the Go package",
 			Detail: "sending the " + req + " request: worker.js answered " + jsinterop.Describe(id)}
 	}
 	select {
@@ -310,7 +310,7 @@ func (p *workerThread) request(ctx context.Context, op, req string, args ...any)
 		if err != nil || isUserRequest(req) {
 			return v, err
 		}
-		return v, &Error{Op: op, Kind: ErrCanceled, completed: true, Err: ctx.Err(),
+		return v, &Error{Package: "pyodidebridge", Op: op, Kind: ErrCanceled, Err: &ranToEnd{ctx.Err()},
 			Detail: "the context ended while the worker ran the " + req + " request; it ran to completion"}
 	default: // "skipped" settled the reply already; "done" had it
 		v, err := p.result(op, <-ch)
@@ -347,7 +347,7 @@ func (p *workerThread) interrupted(ctx context.Context, op string, id js.Value, 
 			case errors.Is(err, ErrWorkerDead), errors.Is(err, ErrClosed):
 				return v, err
 			}
-			return v, &Error{Op: op, Kind: ErrCanceled, Detail: "the context ended while Python ran; Python then raised",
+			return v, &Error{Package: "pyodidebridge", Op: op, Kind: ErrCanceled, Detail: "the context ended while Python ran; Python then raised",
 				Err: errors.Join(ctx.Err(), err)}
 		case <-grace.C:
 			p.client.Call("abandon", id) // the reply, if any, is dropped
@@ -376,24 +376,24 @@ func replyError(op string, v js.Value) *Error {
 	msg := v.Get("message").String()
 	switch jsinterop.ErrorName(v) {
 	case "WorkerDeadError":
-		return &Error{Op: op, Kind: ErrWorkerDead, Detail: msg,
+		return &Error{Package: "pyodidebridge", Op: op, Kind: ErrWorkerDead, Detail: msg,
 			Fix: "start a new worker with LoadWorker; the Python state and every view of the old heap are gone"}
 	case "WorkerClosedError":
-		return &Error{Op: op, Kind: ErrClosed, Detail: "the bridge was closed while the call waited"}
+		return &Error{Package: "pyodidebridge", Op: op, Kind: ErrClosed, Detail: "the bridge was closed while the call waited"}
 	case "CanceledError":
-		return &Error{Op: op, Kind: ErrCanceled, Detail: msg}
+		return &Error{Package: "pyodidebridge", Op: op, Kind: ErrCanceled, Detail: msg}
 	case "PackageLoadError":
 		return packageError(op, msg)
 	}
 	if t := v.Get("pythonType"); t.Type() == js.TypeString && t.String() != "" {
 		tb := strings.TrimRight(v.Get("traceback").String(), "\n")
-		return &Error{Op: op, Kind: ErrPython, Err: &PythonError{Type: t.String(), Message: lastMessage(tb, t.String()), Traceback: tb}}
+		return &Error{Package: "pyodidebridge", Op: op, Kind: ErrPython, Err: &PythonError{Type: t.String(), Message: lastMessage(tb, t.String()), Traceback: tb}}
 	}
-	return &Error{Op: op, Kind: ErrWorker, Detail: jsinterop.ErrorName(v) + ": " + msg}
+	return &Error{Package: "pyodidebridge", Op: op, Kind: ErrWorker, Detail: jsinterop.ErrorName(v) + ": " + msg}
 }
 
 func canceled(op, detail string, ctxErr error) *Error {
-	return &Error{Op: op, Kind: ErrCanceled, Detail: detail, Err: ctxErr}
+	return &Error{Package: "pyodidebridge", Op: op, Kind: ErrCanceled, Detail: detail, Err: ctxErr}
 }
 
 func (p *workerThread) run(ctx context.Context, code string) error {
@@ -412,7 +412,7 @@ func (p *workerThread) close() {
 	if p.client.Truthy() {
 		p.client.Call("terminate")
 	}
-	p.die(&Error{Op: "Close", Kind: ErrClosed, Detail: "the worker was closed"})
+	p.die(&Error{Package: "pyodidebridge", Op: "Close", Kind: ErrClosed, Detail: "the worker was closed"})
 	p.release()
 	// Go's references to the worker's heap (a js.Value is released when Go
 	// collects it) would otherwise keep the ended worker's shared memory
@@ -436,22 +436,22 @@ func fromSharedHeap(op string, err error) *Error {
 		if tb != "" {
 			msg = lastMessage(tb, pe.Type)
 		}
-		return &Error{Op: op, Kind: ErrPython, Err: &PythonError{Type: pe.Type, Message: msg, Traceback: tb}}
+		return &Error{Package: "pyodidebridge", Op: op, Kind: ErrPython, Err: &PythonError{Type: pe.Type, Message: msg, Traceback: tb}}
 	}
 	var se *sharedheap.Error
 	if !errors.As(err, &se) {
-		return &Error{Op: op, Kind: ErrWorker, Err: err}
+		return &Error{Package: "pyodidebridge", Op: op, Kind: ErrWorker, Err: err}
 	}
 	switch {
 	case errors.Is(se, sharedheap.ErrNotIsolated):
-		return &Error{Op: op, Kind: ErrNotIsolated, Detail: se.Detail, Fix: isolationFix}
+		return &Error{Package: "pyodidebridge", Op: op, Kind: ErrNotIsolated, Detail: se.Detail, Fix: isolationFix}
 	case errors.Is(se, sharedheap.ErrLink), errors.Is(se, sharedheap.ErrFeature):
-		return &Error{Op: op, Kind: ErrVersion, Err: se,
-			Fix: "the shared heap is tested with Pyodide " + TestedRange() + "; Load without SharedHeap may still work"}
+		return &Error{Package: "pyodidebridge", Op: op, Kind: ErrVersion, Err: se,
+			Fix: "the shared heap is tested with Pyodide " + testedRange() + "; Load without SharedHeap may still work"}
 	case errors.Is(se, sharedheap.ErrNotShared):
-		return &Error{Op: op, Kind: ErrNotShared, Detail: se.Detail, Fix: se.Fix, Err: se.Err}
+		return &Error{Package: "pyodidebridge", Op: op, Kind: ErrNotShared, Detail: se.Detail, Fix: se.Fix, Err: se.Err}
 	case errors.Is(se, sharedheap.ErrBoot), errors.Is(se, sharedheap.ErrRewrite):
-		return &Error{Op: op, Kind: ErrLoad, Detail: se.Detail, Fix: se.Fix, Err: se.Err}
+		return &Error{Package: "pyodidebridge", Op: op, Kind: ErrLoad, Detail: se.Detail, Fix: se.Fix, Err: se.Err}
 	}
-	return &Error{Op: op, Kind: ErrWorker, Detail: se.Detail, Fix: se.Fix, Err: se}
+	return &Error{Package: "pyodidebridge", Op: op, Kind: ErrWorker, Detail: se.Detail, Fix: se.Fix, Err: se}
 }

@@ -57,12 +57,13 @@ another thread writes concurrently must be coordinated with package atomicsx
 
 # Errors
 
-Functions return *Error values, never panic on bad input. Match them with
-errors.Is against ErrUnavailable (SharedArrayBuffer missing: the page lacks
-the COOP/COEP headers), ErrMisaligned, ErrOutOfRange, ErrDetached, ErrSource,
+Functions return *Error values (sabkit.Error, the one error type of every
+sabkit package), never panic on bad input. Match them with errors.Is
+against ErrNotIsolated (SharedArrayBuffer missing: the page lacks the
+COOP/COEP headers), ErrMisaligned, ErrOutOfRange, ErrDetached, ErrSource,
 ErrElementType and ErrRevoked. Error messages say what to change.
-ErrUnavailable and ErrNotShared are also the errors.Is targets of the other
-sabkit packages for those conditions.
+ErrNotIsolated, ErrNotShared, ErrMisaligned, ErrOutOfRange and ErrRevoked
+are sabkit's shared kinds: the same values in every package.
 
 # Element types
 

@@ -109,8 +109,8 @@ func TestUnavailable(t *testing.T) {
 		}
 		return
 	}
-	if !errors.Is(err, sabview.ErrUnavailable) {
-		t.Fatalf("NewShared without SharedArrayBuffer: %v, want ErrUnavailable", err)
+	if !errors.Is(err, sabview.ErrNotIsolated) {
+		t.Fatalf("NewShared without SharedArrayBuffer: %v, want ErrNotIsolated", err)
 	}
 	for _, header := range []string{"Cross-Origin-Opener-Policy: same-origin", "Cross-Origin-Embedder-Policy: require-corp", "crossOriginIsolated=false"} {
 		if !strings.Contains(err.Error(), header) {

@@ -33,7 +33,7 @@ func (l *Lease) check(op string) error {
 	if l == nil || !l.revoked {
 		return nil
 	}
-	return &Error{Op: op, Kind: ErrRevoked, Err: l.reason,
+	return &Error{Package: "sabview", Op: op, Kind: ErrRevoked, Err: l.reason,
 		Fix: "create a new view; the memory this one covered was released by its owner"}
 }
 

@@ -32,7 +32,7 @@ type View[T Element] struct {
 }
 
 // NewShared allocates a new SharedArrayBuffer holding n zeroed elements of T.
-// Outside a cross-origin-isolated page it returns an ErrUnavailable error that
+// Outside a cross-origin-isolated page it returns an ErrNotIsolated error that
 // names the headers to send.
 func NewShared[T Element](n int, opts ...Option) (*View[T], error) {
 	const op = "NewShared"
@@ -45,7 +45,7 @@ func NewShared[T Element](n int, opts ...Option) (*View[T], error) {
 	}
 	buf, err := jsinterop.Try(func() js.Value { return ctor("SharedArrayBuffer").New(n * info.Size) })
 	if err != nil {
-		return nil, &Error{Op: op, Kind: ErrOutOfRange, Detail: fmt.Sprintf("allocating %d bytes", n*info.Size), Err: err}
+		return nil, &Error{Package: "sabview", Op: op, Kind: ErrOutOfRange, Detail: fmt.Sprintf("allocating %d bytes", n*info.Size), Err: err}
 	}
 	src := &source{mem: js.Undefined(), buf: buf, shared: true, size: n * info.Size, lease: collect(opts).lease}
 	return newView[T](src, info, 0, n), nil

@@ -23,7 +23,7 @@ func ExampleAssets() {
 
 // Errors carry what went wrong and what to do; branch on the kind.
 func ExampleError() {
-	var err error = &sharedheap.Error{Op: "Run", Kind: sharedheap.ErrPython,
+	var err error = &sharedheap.Error{Package: "sharedheap", Op: "Run", Kind: sharedheap.ErrPython,
 		Err: &sharedheap.PythonError{Type: "ValueError", Message: "boom"}}
 	var pe *sharedheap.PythonError
 	fmt.Println(errors.Is(err, sharedheap.ErrPython), errors.As(err, &pe), pe.Type)

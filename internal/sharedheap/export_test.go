@@ -16,7 +16,7 @@ func decodeStats(op string, v js.Value) (Stats, error) {
 	var s Stats
 	text := js.Global().Get("JSON").Call("stringify", v).String()
 	if err := json.Unmarshal([]byte(text), &s); err != nil {
-		return Stats{}, &Error{Op: op, Kind: ErrArgument, Detail: "undecodable stats " + text, Err: err}
+		return Stats{}, &Error{Package: "sharedheap", Op: op, Kind: ErrArgument, Detail: "undecodable stats " + text, Err: err}
 	}
 	return s, nil
 }

@@ -37,7 +37,7 @@ func global(op, name, file, source string) (js.Value, error) {
 		return ns, nil
 	}
 	if _, err := jsinterop.Try(func() js.Value { return g.Get("Function").New(source).Invoke() }); err != nil {
-		return js.Undefined(), &Error{Op: op, Kind: ErrArgument, Detail: "evaluating " + file + " threw", Err: err,
+		return js.Undefined(), &Error{Package: "sharedheap", Op: op, Kind: ErrArgument, Detail: "evaluating " + file + " threw", Err: err,
 			Fix: "a Content-Security-Policy without 'unsafe-eval' blocks this: load " + file + " with a <script> tag instead"}
 	}
 	return g.Get(name), nil
@@ -129,7 +129,7 @@ type Heap struct {
 func Load(ctx context.Context, opts Options) (*Heap, error) {
 	const op = "Load"
 	if opts.IndexURL == "" {
-		return nil, &Error{Op: op, Kind: ErrArgument, Detail: "empty IndexURL",
+		return nil, &Error{Package: "sharedheap", Op: op, Kind: ErrArgument, Detail: "empty IndexURL",
 			Fix: "set Options.IndexURL to the folder that serves pyodide.mjs and pyodide.asm.wasm"}
 	}
 	ns, err := Namespace()
@@ -157,7 +157,7 @@ func FromJS(op string, err error) error {
 	}
 	reason := thrownValue(err)
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Op: op, Kind: ErrWorker, Detail: "gave up waiting", Err: err}
+		return &Error{Package: "sharedheap", Op: op, Kind: ErrWorker, Detail: "gave up waiting", Err: err}
 	}
 	name, msg := jsinterop.ErrorName(reason), err.Error()
 	if reason.Type() == js.TypeObject {
@@ -165,7 +165,7 @@ func FromJS(op string, err error) error {
 			msg = m.String()
 		}
 		if t := reason.Get("pythonType"); t.Type() == js.TypeString && t.String() != "" {
-			return &Error{Op: op, Kind: ErrPython, Err: &PythonError{Type: t.String(), Message: msg,
+			return &Error{Package: "sharedheap", Op: op, Kind: ErrPython, Err: &PythonError{Type: t.String(), Message: msg,
 				Traceback: reason.Get("traceback").String()}}
 		}
 	}
@@ -175,29 +175,29 @@ func FromJS(op string, err error) error {
 		if i := strings.Index(msg, ": serve the page"); i >= 0 {
 			msg = msg[:i] // Fix names the headers
 		}
-		return &Error{Op: op, Kind: ErrNotIsolated, Detail: msg, Fix: isolationFix}
+		return &Error{Package: "sharedheap", Op: op, Kind: ErrNotIsolated, Detail: msg, Fix: isolationFix}
 	case "SharedHeapRewriteError", "ShareError":
-		return &Error{Op: op, Kind: ErrRewrite, Detail: msg,
+		return &Error{Package: "sharedheap", Op: op, Kind: ErrRewrite, Detail: msg,
 			Fix: "the module uses an encoding the rewriter does not support; uninstall the hooks to load it unshared"}
 	case "SharedHeapLinkError":
-		return &Error{Op: op, Kind: ErrLink, Detail: msg,
+		return &Error{Package: "sharedheap", Op: op, Kind: ErrLink, Detail: msg,
 			Fix: "this Pyodide build cannot run on a shared heap; load it without the shared heap"}
 	case "PyodideFeatureError":
-		return &Error{Op: op, Kind: ErrFeature, Detail: msg, Fix: "use a Pyodide release the shared heap is tested with"}
+		return &Error{Package: "sharedheap", Op: op, Kind: ErrFeature, Detail: msg, Fix: "use a Pyodide release the shared heap is tested with"}
 	case "PyodideBootError":
-		return &Error{Op: op, Kind: ErrBoot, Detail: msg,
+		return &Error{Package: "sharedheap", Op: op, Kind: ErrBoot, Detail: msg,
 			Fix: "point IndexURL at the folder that serves Pyodide's files (the npm package's directory, or sabkit serve's /pyodide/), " +
 				"with Cross-Origin-Resource-Policy on a cross-origin-isolated page"}
 	case "SharedHeapMemoryError":
-		return &Error{Op: op, Kind: ErrBoot, Detail: msg, Fix: heapRefusedFix}
+		return &Error{Package: "sharedheap", Op: op, Kind: ErrBoot, Detail: msg, Fix: heapRefusedFix}
 	case "SharedHeapError":
-		return &Error{Op: op, Kind: ErrNotShared, Detail: msg, Fix: "call Install before anything loads Pyodide in this thread"}
+		return &Error{Package: "sharedheap", Op: op, Kind: ErrNotShared, Detail: msg, Fix: "call Install before anything loads Pyodide in this thread"}
 	case "WorkerError":
-		return &Error{Op: op, Kind: ErrWorker, Detail: msg}
+		return &Error{Package: "sharedheap", Op: op, Kind: ErrWorker, Detail: msg}
 	case "TypeError", "RangeError":
-		return &Error{Op: op, Kind: ErrArgument, Detail: msg}
+		return &Error{Package: "sharedheap", Op: op, Kind: ErrArgument, Detail: msg}
 	}
-	return &Error{Op: op, Kind: ErrWorker, Detail: name + ": " + msg}
+	return &Error{Package: "sharedheap", Op: op, Kind: ErrWorker, Detail: name + ": " + msg}
 }
 
 // thrownValue returns the JavaScript value behind a thrown exception or a

@@ -357,7 +357,7 @@
               }
               pending.set(id, String(op));
               // args is an array, or the JSON text of one (Go sends that:
-              // one string crosses into JavaScript faster than an array).
+              // one string crosses from Go to JavaScript in one step).
               const request = typeof args === "string" ? { op: String(op), text: args } :
                 { op: String(op), args: Array.isArray(args) ? args : [] };
               const sent = sendOnChannel(request, id);
