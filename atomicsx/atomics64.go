@@ -14,21 +14,6 @@ import (
 // from two 32-bit halves, and hand back results as a Number when it is exact
 // (|x| < 2^53) or else through an 8-byte scratch buffer, so a 64-bit
 // operation costs one Invoke plus, for large results, one bulk copy.
-const helpers64 = `
-const big = (lo, hi) => (BigInt(hi) << 32n) | BigInt(lo);
-const out = (r) => (r >= -0x1fffffffffffffn && r <= 0x1fffffffffffffn) ? Number(r) : (scratch[0] = r, undefined);
-return {
-	load: (ta, i) => out(Atomics.load(ta, i)),
-	store: (ta, i, lo, hi) => { Atomics.store(ta, i, big(lo, hi)); },
-	add: (ta, i, lo, hi) => out(Atomics.add(ta, i, big(lo, hi))),
-	sub: (ta, i, lo, hi) => out(Atomics.sub(ta, i, big(lo, hi))),
-	and: (ta, i, lo, hi) => out(Atomics.and(ta, i, big(lo, hi))),
-	or: (ta, i, lo, hi) => out(Atomics.or(ta, i, big(lo, hi))),
-	xor: (ta, i, lo, hi) => out(Atomics.xor(ta, i, big(lo, hi))),
-	exchange: (ta, i, lo, hi) => out(Atomics.exchange(ta, i, big(lo, hi))),
-	compareExchange: (ta, i, elo, ehi, rlo, rhi) => out(Atomics.compareExchange(ta, i, big(elo, ehi), big(rlo, rhi))),
-};`
-
 var ops64 struct {
 	ready                                                                   bool
 	load, store, add, sub, and, or, xor, exchange, compareExchange, scratch js.Value
@@ -40,7 +25,7 @@ func init64() {
 	}
 	buf := js.Global().Get("ArrayBuffer").New(8)
 	scratch := js.Global().Get("BigInt64Array").New(buf)
-	h := js.Global().Get("Function").New("scratch", helpers64).Invoke(scratch)
+	h := js.Global().Get("Function").New("scratch", atomics64JS).Invoke(scratch)
 	ops64.load = h.Get("load")
 	ops64.store = h.Get("store")
 	ops64.add = h.Get("add")

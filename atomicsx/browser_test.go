@@ -28,5 +28,5 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		variants = variants[:1]
 	}
-	browsertest.Run(t, browsertest.Options{Variants: variants, Serve: map[string]string{"/atomicsx/": "testdata", atomicsx.JSPrefix: "js"}})
+	browsertest.Run(t, browsertest.Options{Variants: variants, Serve: map[string]string{"/atomicsx/": "testdata", atomicsx.JSPrefix: "assets"}})
 }

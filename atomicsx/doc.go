@@ -4,7 +4,7 @@
 // operations on shared memory, with typed errors instead of exceptions, and
 // four small synchronisation protocols whose byte layouts JavaScript and
 // Python implement identically (LAYOUT.md). The JavaScript implementation
-// ships with the package (JSModule: js/sabkit-atomics.mjs, served by `sabkit
+// ships with the package (JSModule: assets/sabkit-atomics.mjs, served by `sabkit
 // serve` at /sabkit/sabkit-atomics.mjs) for a page's own JavaScript, and the
 // tests run it against this one across threads.
 //

@@ -98,7 +98,7 @@ func handshake(ctx context.Context, ctl *sabview.View[int32]) error {
 	}
 }
 
-// loadJS loads the shipped js/sabkit-atomics.js and testdata/scenarios.js
+// loadJS loads the shipped assets/sabkit-atomics.js and testdata/scenarios.js
 // into this thread and returns the Scenarios object. Under Node it requires
 // the files; in the browser it fetches them from the harness's /sabkit/ and
 // /atomicsx/ mounts.
@@ -108,7 +108,7 @@ func loadJS(t testing.TB) js.Value {
 		return s
 	}
 	for _, f := range []struct{ dir, url string }{
-		{"js", "/sabkit/sabkit-atomics.js"},
+		{"assets", "/sabkit/sabkit-atomics.js"},
 		{"testdata", "/atomicsx/scenarios.js"},
 	} {
 		if jsenv.InNode() {

@@ -5,7 +5,7 @@ import (
 	"io/fs"
 )
 
-//go:embed js/sabkit-atomics.js js/sabkit-atomics.mjs
+//go:embed assets/sabkit-atomics.js assets/sabkit-atomics.mjs
 var jsFiles embed.FS
 
 // JSModule is the JavaScript implementation of the protocols, for a page's
@@ -16,7 +16,7 @@ var jsFiles embed.FS
 // module imports, so serve both side by side). `sabkit serve` serves them
 // under /sabkit/ (JSPrefix). It builds on every platform so that a host
 // server can embed it.
-var JSModule fs.FS = mustSub(jsFiles, "js")
+var JSModule fs.FS = mustSub(jsFiles, "assets")
 
 // JSPrefix is the URL path `sabkit serve` serves JSModule under.
 const JSPrefix = "/sabkit/"

@@ -27,7 +27,7 @@ func importModule(t *testing.T) js.Value {
 		if err != nil {
 			t.Fatal(err)
 		}
-		url = "file://" + filepath.Join(wd, "js", "sabkit-atomics.mjs")
+		url = "file://" + filepath.Join(wd, "assets", "sabkit-atomics.mjs")
 	} else if js.Global().Get("sabkitHarness").IsUndefined() {
 		t.Skip(jsenv.ErrNoHarness)
 	}

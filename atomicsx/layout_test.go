@@ -11,7 +11,7 @@ import (
 )
 
 // The tests in this file run the JavaScript implementation
-// (js/sabkit-atomics.js) and the Go one on the same region in one thread,
+// (assets/sabkit-atomics.js) and the Go one on the same region in one thread,
 // each side reading what the other wrote, so any disagreement about
 // LAYOUT.md shows up under Node as well as in Chromium. The cross-thread
 // tests repeat this under real concurrency.

@@ -51,26 +51,6 @@ func parseResult(s string) WaitResult {
 	return 0
 }
 
-// The wait helpers catch exceptions in JavaScript, where catching is cheap,
-// instead of letting them unwind into syscall/js as panics.
-const waitHelpers = `
-return {
-	wait: (ta, i, v, t) => { try { return Atomics.wait(ta, i, v, t); } catch (e) { return e; } },
-	waitAsync: (ta, i, v, t) => { try { return Atomics.waitAsync(ta, i, v, t).value; } catch (e) { return e; } },
-	hasWaitAsync: () => typeof Atomics.waitAsync === "function",
-	canBlock: () => {
-		try {
-			// A shared WebAssembly.Memory exists even where SharedArrayBuffer
-			// is hidden, so the probe works in every context.
-			const m = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-			Atomics.wait(new Int32Array(m.buffer), 0, 1, 0);
-			return true;
-		} catch (e) {
-			return false;
-		}
-	},
-};`
-
 var waits struct {
 	ready                  bool
 	wait, waitAsync        js.Value
@@ -81,11 +61,11 @@ func initWaits() {
 	if waits.ready {
 		return
 	}
-	h := js.Global().Get("Function").New(waitHelpers).Invoke()
+	h := js.Global().Get("Function").New("AtomicsX", waitsJS).Invoke(atomicsX())
 	waits.wait = h.Get("wait")
 	waits.waitAsync = h.Get("waitAsync")
-	waits.canBlock = h.Call("canBlock").Bool()
-	waits.hasWaitAsync = h.Call("hasWaitAsync").Bool()
+	waits.canBlock = h.Get("canBlock").Bool()
+	waits.hasWaitAsync = h.Get("hasWaitAsync").Bool()
 	waits.ready = true
 }
 

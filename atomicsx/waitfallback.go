@@ -4,18 +4,10 @@ package atomicsx
 
 import (
 	"context"
-	_ "embed"
 	"syscall/js"
 
 	"github.com/sabkit/sabkit/internal/promise"
 )
-
-// waitWorkerJS is the fallback for engines without Atomics.waitAsync: the
-// wait happens in a helper worker, where Atomics.wait may block, and its
-// result comes back as a message.
-//
-//go:embed waitworker.js
-var waitWorkerJS string
 
 var fallback struct {
 	forced bool     // tests run the fallback where waitAsync exists too

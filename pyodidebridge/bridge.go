@@ -16,14 +16,14 @@ import (
 // helperSource is the Python half of the bridge, installed into Pyodide's
 // file system as /sabkit/sabkit_bridge.py on Attach.
 //
-//go:embed sabkit_bridge.py
+//go:embed assets/sabkit_bridge.py
 var helperSource string
 
 // atomicsSource is the Python implementation of the atomicsx protocols
 // (Mutex, Seqlock, FrameWriter, FrameReader, Ring over heap addresses),
 // installed as the module sabkit_atomics by Attach, Load and LoadWorker.
 //
-//go:embed sabkit_atomics.py
+//go:embed assets/sabkit_atomics.py
 var atomicsSource string
 
 const (

@@ -194,7 +194,7 @@ func TestCPythonHelper(t *testing.T) {
 	if out, err := exec.Command(cpython, "-c", "import numpy").CombinedOutput(); err != nil {
 		t.Skipf("%s cannot import numpy (apt-get install -y python3-numpy): %v %s", cpython, err, out)
 	}
-	dir, err := filepath.Abs(".")
+	dir, err := filepath.Abs("assets")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,12 +94,9 @@ for _idx in itertools.product(*[range(d) for d in %[2]s]):
 	}}
 }
 
-func formatOf[T sabview.Element]() string {
-	return map[string]string{
-		"Int8Array": "b", "Uint8Array": "B", "Int16Array": "h", "Uint16Array": "H", "Int32Array": "i",
-		"Uint32Array": "I", "Float32Array": "f", "Float64Array": "d", "BigInt64Array": "q", "BigUint64Array": "Q",
-	}[sabview.ArrayType[T]()]
-}
+// formatOf is the Python struct format sabview's element table gives T,
+// which Python must report for the bytes the bridge hands it.
+func formatOf[T sabview.Element]() string { return sabview.TypeOf[T]().Format }
 
 func TestRoundTrip(t *testing.T) {
 	b := bridge(t)

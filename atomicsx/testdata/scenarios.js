@@ -1,7 +1,7 @@
 // Test workloads for the atomicsx cross-language tests: each runs one side
-// of a protocol with AtomicsX (js/sabkit-atomics.js) and returns counts that the Go
+// of a protocol with AtomicsX (assets/sabkit-atomics.js) and returns counts that the Go
 // test checks. The frame pattern and the handshake match the Go tests'
-// (fillFrame and intactFrame in helpers_test.go). Loaded after js/sabkit-atomics.js.
+// (fillFrame and intactFrame in helpers_test.go). Loaded after assets/sabkit-atomics.js.
 "use strict";
 (function (root) {
   const A = root.AtomicsX;
