@@ -146,19 +146,15 @@ func buildApp(pkg, out, pyodideFlag string, strip, sw bool) ([]built, error) {
 	if err := copyPyodide(pyo, filepath.Join(app, WheelsDir), dst, add); err != nil {
 		return nil, err
 	}
-	if usesAtomicsModule(dst, pages) {
-		err := iofs.WalkDir(atomicsx.JSModule, ".", func(p string, d iofs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			data, err := iofs.ReadFile(atomicsx.JSModule, p)
+	if usesSabkitJS(dst) {
+		for _, name := range sabkitFileNames {
+			data, err := iofs.ReadFile(sabkitFiles(), name)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			return write(path.Join(strings.Trim(atomicsx.JSPrefix, "/"), p), data, "sabkit's protocols in JavaScript (a page imports them)")
-		})
-		if err != nil {
-			return nil, err
+			if err := write(path.Join(strings.Trim(atomicsx.JSPrefix, "/"), name), data, "sabkit's JavaScript (a page imports it)"); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if sw {
@@ -305,9 +301,14 @@ func copyPyodide(pyo, wheelsDir, dst string, add func(string, int64, string)) er
 	return nil
 }
 
-// usesAtomicsModule reports whether a page or script of the app names
-// sabkit's JavaScript module.
-func usesAtomicsModule(dst string, pages []string) bool {
+// sabkitFileNames are the files of sabkitFiles a built folder ships
+// under sabkit/ when a page imports sabkit.mjs or sabkit-atomics.
+var sabkitFileNames = []string{"sabkit.mjs", "sabkit.d.ts", "sharedheap.js", "worker.js", "sabkit_bridge.py", "sabkit_atomics.py",
+	"sabkit-atomics.mjs", "sabkit-atomics.js"}
+
+// usesSabkitJS reports whether a page or script of the app names sabkit's
+// JavaScript (sabkit.mjs or sabkit-atomics).
+func usesSabkitJS(dst string) bool {
 	found := false
 	filepath.WalkDir(dst, func(p string, d iofs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || found {
@@ -315,7 +316,7 @@ func usesAtomicsModule(dst string, pages []string) bool {
 		}
 		switch strings.ToLower(filepath.Ext(p)) {
 		case ".html", ".js", ".mjs":
-			if data, err := os.ReadFile(p); err == nil && bytes.Contains(data, []byte("sabkit-atomics")) {
+			if data, err := os.ReadFile(p); err == nil && (bytes.Contains(data, []byte("sabkit-atomics")) || bytes.Contains(data, []byte("sabkit.mjs"))) {
 				found = true
 			}
 		}

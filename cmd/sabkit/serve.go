@@ -19,6 +19,8 @@ import (
 
 	"github.com/sabkit/sabkit/atomicsx"
 	"github.com/sabkit/sabkit/internal/devserver"
+	"github.com/sabkit/sabkit/internal/sharedheap"
+	"github.com/sabkit/sabkit/pyodidebridge"
 )
 
 func runServe(args []string) int {
@@ -53,7 +55,7 @@ func runServe(args []string) int {
 // serveConfig works out what `sabkit serve DIR` serves and says where each
 // part comes from, one line each ("URL/" stands for the server's address).
 func serveConfig(dir, pyodideFlag, buildPkg string, shared bool) (devserver.Config, []string, error) {
-	cfg := devserver.Config{Root: dir, SharedHeap: shared, Assets: map[string]iofs.FS{atomicsx.JSPrefix: atomicsx.JSModule}}
+	cfg := devserver.Config{Root: dir, SharedHeap: shared, Assets: map[string]iofs.FS{atomicsx.JSPrefix: sabkitFiles()}}
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return cfg, nil, fmt.Errorf("%s is not a directory", dir)
 	}
@@ -92,7 +94,8 @@ func serveConfig(dir, pyodideFlag, buildPkg string, shared bool) (devserver.Conf
 		}
 		notes = append(notes, fmt.Sprintf("main.wasm: built from %s at URL/main.wasm, rebuilt when a source changes", buildPkg))
 	}
-	notes = append(notes, "atomicsx JavaScript: URL"+atomicsx.JSPrefix+"sabkit-atomics.mjs")
+	notes = append(notes, "sabkit's JavaScript: URL"+atomicsx.JSPrefix+"sabkit.mjs (Python in a worker, for a page without Go) and URL"+
+		atomicsx.JSPrefix+"sabkit-atomics.mjs (the protocols)")
 	return cfg, notes, nil
 }
 
@@ -175,4 +178,11 @@ func wheelsNote(dir string) string {
 	}
 	return fmt.Sprintf("wheels: %s, served with Pyodide at URL%s and listed in its pyodide-lock.json: %s",
 		dir, devserver.PyodidePrefix, strings.Join(names, ", "))
+}
+
+// sabkitFiles is what sabkit serves under /sabkit/ (atomicsx.JSPrefix):
+// sabkit.mjs and the scripts and Python modules it loads from next to
+// itself, and the protocols in JavaScript.
+func sabkitFiles() iofs.FS {
+	return devserver.Union(sharedheap.Assets(), pyodidebridge.PythonFiles, atomicsx.JSModule)
 }
