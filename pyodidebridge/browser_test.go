@@ -33,11 +33,13 @@
 package pyodidebridge_test
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/sabkit/sabkit/internal/browsertest"
+	"github.com/sabkit/sabkit/internal/devserver"
 	"github.com/sabkit/sabkit/internal/sidemodule"
 )
 
@@ -57,7 +59,8 @@ func TestBrowser(t *testing.T) {
 		"/fake-pyodide/":   "testdata/fake-pyodide",
 		"/peers/":          filepath.Join("..", "testdata", "peers"),
 		"/floor/":          filepath.Join("testdata", "floor")}
-	env := map[string]string{"SABKIT_PYODIDE_URL": "/pyodide/",
+	serve["/sabkit/"] = sabkitDir(t)
+	env := map[string]string{"SABKIT_PYODIDE_URL": "/pyodide/", "SABKIT_JS_URL": "/sabkit/",
 		"SABKIT_BROKEN_PYODIDE_URL": "/pyodide-broken/", "SABKIT_FAKE_PYODIDE_URL": "/fake-pyodide/",
 		"SABKIT_PEERS_URL": "/peers/", "SABKIT_FLOOR_URL": "/floor/"}
 	if sizes := os.Getenv("SABKIT_BENCH_SIZES"); sizes != "" {
@@ -109,6 +112,23 @@ func fakePyodide(t *testing.T, version, loader string) string {
 	}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// sabkitDir writes what sabkit serve serves under /sabkit/ (sabkit.mjs and
+// the files it loads) to a folder, for the peer benchmark's JavaScript-only
+// sabkit.
+func sabkitDir(t *testing.T) string {
+	dir := t.TempDir()
+	for _, name := range devserver.SabkitFileNames {
+		data, err := fs.ReadFile(devserver.SabkitFiles(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

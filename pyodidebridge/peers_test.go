@@ -22,6 +22,10 @@ import (
 // coincident, their workers and peers.py).
 const EnvPeersURL = "SABKIT_PEERS_URL"
 
+// EnvJSURL is where the harness serves sabkit.mjs and the files it loads,
+// as sabkit serve does under /sabkit/.
+const EnvJSURL = "SABKIT_JS_URL"
+
 const peersInstallHint = "run: npm ci --prefix testdata/peers"
 
 // The peer benchmark's workload. -short (CI's smoke run) keeps every part
@@ -89,8 +93,9 @@ func (p peer) modes() []peerMode {
 //     worker-to-page call; sabkit: AllocFrames, read in place), each checked
 //     for tearing.
 //
-// comlink and coincident are timed in JavaScript on this thread (peers.js),
-// as their users would call them; sabkit from Go.
+// comlink, coincident and sabkit-js (sabkit.mjs, the same worker for a page
+// without Go) are timed in JavaScript on this thread (peers.js), as their
+// users would call them; sabkit from Go.
 func BenchmarkPeers(b *testing.B) {
 	if !jsenv.InBrowser() || !jsenv.CrossOriginIsolated() {
 		b.Skip("the peer benchmark needs a cross-origin-isolated browser page (coincident and LoadWorker need SharedArrayBuffer)")
@@ -116,8 +121,8 @@ func BenchmarkPeers(b *testing.B) {
 	wb := workerBridge(b)
 	run(b, wb, source)
 	var peers []peer
-	for _, p := range []struct{ name, start string }{{"comlink", "startComlink"}, {"coincident", "startCoincident"}} {
-		api, err := promise.Await(ctx, mod.Call(p.start, pyURL, 180_000))
+	for _, p := range []struct{ name, start string }{{"comlink", "startComlink"}, {"coincident", "startCoincident"}, {"sabkit-js", "startSabkit"}} {
+		api, err := promise.Await(ctx, mod.Call(p.start, pyURL, 180_000, os.Getenv(EnvJSURL)))
 		if err != nil {
 			b.Fatalf("%s: %v (%s if node_modules is missing)", p.start, err, peersInstallHint)
 		}

@@ -147,8 +147,8 @@ func buildApp(pkg, out, pyodideFlag string, strip, sw bool) ([]built, error) {
 		return nil, err
 	}
 	if usesSabkitJS(dst) {
-		for _, name := range sabkitFileNames {
-			data, err := iofs.ReadFile(sabkitFiles(), name)
+		for _, name := range devserver.SabkitFileNames {
+			data, err := iofs.ReadFile(devserver.SabkitFiles(), name)
 			if err != nil {
 				return nil, err
 			}
@@ -300,11 +300,6 @@ func copyPyodide(pyo, wheelsDir, dst string, add func(string, int64, string)) er
 	}
 	return nil
 }
-
-// sabkitFileNames are the files of sabkitFiles a built folder ships
-// under sabkit/ when a page imports sabkit.mjs or sabkit-atomics.
-var sabkitFileNames = []string{"sabkit.mjs", "sabkit.d.ts", "sharedheap.js", "worker.js", "sabkit_bridge.py", "sabkit_atomics.py",
-	"sabkit-atomics.mjs", "sabkit-atomics.js"}
 
 // usesSabkitJS reports whether a page or script of the app names sabkit's
 // JavaScript (sabkit.mjs or sabkit-atomics).

@@ -70,7 +70,7 @@ func TestJSOnly(t *testing.T) {
 			case res := <-results:
 				t.Logf("%s: %+v", engine, res)
 				assert.True(t, res.OK, "%s: every check holds: %v %s", engine, res.Checks, res.Error)
-				assert.Len(t, res.Checks, 13, "every check ran")
+				assert.Len(t, res.Checks, 14, "every check ran")
 			case <-b.Exited():
 				t.Fatalf("%s exited before the page reported (%v)\n%s", engine, b.Err(), console.String())
 			case <-time.After(3 * time.Minute):

@@ -19,8 +19,6 @@ import (
 
 	"github.com/sabkit/sabkit/atomicsx"
 	"github.com/sabkit/sabkit/internal/devserver"
-	"github.com/sabkit/sabkit/internal/sharedheap"
-	"github.com/sabkit/sabkit/pyodidebridge"
 )
 
 func runServe(args []string) int {
@@ -55,7 +53,7 @@ func runServe(args []string) int {
 // serveConfig works out what `sabkit serve DIR` serves and says where each
 // part comes from, one line each ("URL/" stands for the server's address).
 func serveConfig(dir, pyodideFlag, buildPkg string, shared bool) (devserver.Config, []string, error) {
-	cfg := devserver.Config{Root: dir, SharedHeap: shared, Assets: map[string]iofs.FS{atomicsx.JSPrefix: sabkitFiles()}}
+	cfg := devserver.Config{Root: dir, SharedHeap: shared, Assets: map[string]iofs.FS{atomicsx.JSPrefix: devserver.SabkitFiles()}}
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return cfg, nil, fmt.Errorf("%s is not a directory", dir)
 	}
@@ -178,11 +176,4 @@ func wheelsNote(dir string) string {
 	}
 	return fmt.Sprintf("wheels: %s, served with Pyodide at URL%s and listed in its pyodide-lock.json: %s",
 		dir, devserver.PyodidePrefix, strings.Join(names, ", "))
-}
-
-// sabkitFiles is what sabkit serves under /sabkit/ (atomicsx.JSPrefix):
-// sabkit.mjs and the scripts and Python modules it loads from next to
-// itself, and the protocols in JavaScript.
-func sabkitFiles() iofs.FS {
-	return devserver.Union(sharedheap.Assets(), pyodidebridge.PythonFiles, atomicsx.JSModule)
 }

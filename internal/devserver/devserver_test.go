@@ -17,7 +17,10 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/sabkit/sabkit/atomicsx"
+	"github.com/sabkit/sabkit/internal/sharedheap"
 	"github.com/sabkit/sabkit/internal/wasmrewrite"
+	"github.com/sabkit/sabkit/pyodidebridge"
 )
 
 const secret = "TOP-SECRET-OUTSIDE-ROOT"
@@ -317,5 +320,26 @@ func TestHandlers(t *testing.T) {
 			t.Errorf("%s %s: %d %q, want %d %q", tt.method, tt.target, resp.StatusCode, body, tt.status, tt.want)
 		}
 		checkIsolation(t, tt.target, resp.Header)
+	}
+}
+
+// TestSabkitFileNames: every file SabkitFiles serves is listed, and every
+// name listed is served.
+func TestSabkitFileNames(t *testing.T) {
+	for _, name := range SabkitFileNames {
+		if _, err := fs.Stat(SabkitFiles(), name); err != nil {
+			t.Errorf("SabkitFileNames lists %s: %v", name, err)
+		}
+	}
+	served := 0
+	for _, fsys := range []fs.FS{sharedheap.Assets(), pyodidebridge.PythonFiles, atomicsx.JSModule} {
+		entries, err := fs.ReadDir(fsys, ".")
+		if err != nil {
+			t.Fatal(err)
+		}
+		served += len(entries)
+	}
+	if served != len(SabkitFileNames) {
+		t.Errorf("SabkitFiles holds %d files, SabkitFileNames lists %d", served, len(SabkitFileNames))
 	}
 }

@@ -1,7 +1,7 @@
-// The page's side of sabkit's peer benchmark: starts comlink's and
-// coincident's Pyodide workers and times them from the page's own event loop
-// (a JS user's loop, no Go in between), and checks arrays and frames for
-// every peer, sabkit included.
+// The page's side of sabkit's peer benchmark: starts comlink's,
+// coincident's and sabkit.mjs's Pyodide workers and times them from the
+// page's own event loop (a JS user's loop, no Go in between), and checks
+// arrays and frames for every peer, sabkit's Go side included.
 import * as Comlink from "./node_modules/comlink/dist/esm/comlink.mjs";
 import coincident from "./node_modules/coincident/dist/main.js";
 
@@ -126,5 +126,67 @@ export async function startCoincident(pyodideURL, timeoutMs) {
       return { frames, torn, seconds: (now() - t) / 1000 };
     },
     close: () => worker.terminate(),
+  };
+}
+
+// startSabkit drives sabkit.mjs (served at sabkitURL): Python in a worker on
+// a shared heap, from the page's JavaScript with no Go in the loop.
+export async function startSabkit(pyodideURL, timeoutMs, sabkitURL) {
+  const base = new URL(sabkitURL, location.href);
+  const { startWorker } = await import(new URL("sabkit.mjs", base).href);
+  const { FrameReader } = await import(new URL("sabkit-atomics.mjs", base).href);
+  const py = await startWorker({ indexURL: pyodideURL, signal: AbortSignal.timeout(timeoutMs) });
+  const source = await fetch(new URL("./peers.py", import.meta.url));
+  await py.run(await source.text());
+  let arr = null;
+  return {
+    noop: (n) => timed(n, () => py.call("noop")),
+    // The array Python fills is the page's typed array already: taking it
+    // is taking the reference.
+    async obtain(n, nbytes) {
+      if (arr) await py.free(arr);
+      arr = await py.alloc("peer_js_arr", "float32", [nbytes / 4]);
+      const us = new Float64Array(n);
+      let bad = 0;
+      for (let i = 0; i < n; i++) {
+        const seed = 1 + (i % 1000) * 3;
+        await py.call("fill", arr, seed);
+        const t = now();
+        const a = arr;
+        us[i] = 1000 * (now() - t);
+        if (!checkArray(a, nbytes / 4, seed)) bad++;
+      }
+      return { us, bad };
+    },
+    // Python publishes frames into a triple buffer in its heap; the page
+    // takes each in place with sabkit-atomics.mjs's FrameReader.
+    async frames(nbytes, ms) {
+      const region = await py.allocFrames("peer_js_frames", nbytes);
+      const reader = new FrameReader(region);
+      let frames = 0, torn = 0, finished = false;
+      const t = now();
+      const streaming = py.run(`stream(peer_js_frames, ${nbytes}, ${ms / 1000})`).finally(() => { finished = true; });
+      while (!finished) {
+        const f = reader.take();
+        if (f) {
+          frames++;
+          if (!checkFrame(f.bytes, f.len, f.number)) torn++;
+          continue;
+        }
+        const seen = Atomics.load(region, 0);
+        if (typeof Atomics.waitAsync === "function") {
+          const w = Atomics.waitAsync(region, 0, seen, 5);
+          if (w.async) await w.value;
+        } else {
+          await new Promise((r) => setTimeout(r, 0));
+        }
+      }
+      await streaming;
+      const seconds = (now() - t) / 1000;
+      await py.free(region);
+      await py.run("del peer_js_frames");
+      return { frames, torn, seconds };
+    },
+    close: () => py.close(),
   };
 }

@@ -17,6 +17,8 @@
 //   view(name)                  aliases: a typed array over the buffer Python bound to name (pinned until free)
 //   call(name, ...args)         a typed array over the heap aliases; numbers, strings, booleans and null are values
 //   run(code)                   the result is a copy (JSON-able value, or repr)
+//   allocFrames, allocSeqlock,  aliases: an Int32Array region in the heap, bound in Python to a
+//   allocRing, allocMutex       sabkit_atomics protocol object; read or write it with sabkit-atomics.mjs
 //
 // The heap is a SharedArrayBuffer, so the page must be cross-origin
 // isolated (COOP same-origin, COEP require-corp). Every call takes an
@@ -26,6 +28,7 @@
 // pending and later call with WorkerDeadError.
 import "./sharedheap.js";
 import "./worker.js";
+import { framesWords, seqlockWords, ringWords } from "./sabkit-atomics.mjs";
 
 const SH = globalThis.sabkitSharedHeap;
 const W = globalThis.sabkitWorker;
@@ -189,6 +192,46 @@ class Python {
     const a = this._over(T, address, count);
     this._arrays.set(a, handle);
     return a;
+  }
+
+  // _region allocates words int32s bound to name, then makes name a
+  // sabkit_atomics protocol object (class) over the same bytes.
+  async _region(name, words, cls, args, signal) {
+    const region = await this.alloc(name, "int32", [words], { signal });
+    try {
+      await this._request("region", [cls, String(name), region.byteOffset, ...args], signal);
+    } catch (e) {
+      await this.free(region).catch(() => {});
+      throw e;
+    }
+    return region;
+  }
+
+  // allocFrames allocates a triple buffer for frames of up to frameBytes;
+  // Python's name is a sabkit_atomics.FrameWriter (back(), publish_back(n)),
+  // and the page reads the Int32Array region with sabkit-atomics.mjs's
+  // FrameReader, in place.
+  allocFrames(name, frameBytes, { signal } = {}) {
+    return this._region(name, framesWords(frameBytes), "FrameWriter", [frameBytes], signal);
+  }
+
+  // allocSeqlock allocates a Seqlock for values of up to maxBytes
+  // (sabkit_atomics.Seqlock in Python; Seqlock in sabkit-atomics.mjs).
+  allocSeqlock(name, maxBytes, { signal } = {}) {
+    return this._region(name, seqlockWords(maxBytes), "Seqlock", [maxBytes], signal);
+  }
+
+  // allocRing allocates a ring of capacity elements of bytesPerElement
+  // (sabkit_atomics.Ring; Ring in sabkit-atomics.mjs). One side pushes, the
+  // other pops.
+  allocRing(name, capacity, bytesPerElement, { signal } = {}) {
+    return this._region(name, ringWords(capacity, bytesPerElement), "Ring", [capacity, bytesPerElement], signal);
+  }
+
+  // allocMutex allocates an unlocked mutex word (sabkit_atomics.Mutex;
+  // Mutex in sabkit-atomics.mjs, whose lock() blocks and so runs in workers).
+  allocMutex(name, { signal } = {}) {
+    return this._region(name, 1, "Mutex", [], signal);
   }
 
   // view resolves to a typed array over the buffer Python bound to name (a
