@@ -47,7 +47,7 @@ func runDemoTo(out io.Writer, args []string) int {
 	setup := flags.Bool("setup", false, "install what is missing first: Pyodide (npm ci) and, with --headless --browser chromium, Chromium (apt-get)")
 	timeout := flags.Duration("timeout", 4*time.Minute, "with --headless: give up after this long")
 	flags.Usage = func() {
-		fmt.Fprintln(flags.Output(), "usage: sabkit demo [flags] [EXAMPLE]\n\nBuilds examples/EXAMPLE (default shared_memory_gpu; also same_thread, attach_existing, js_frames) for\njs/wasm and serves it cross-origin isolated with Pyodide self-hosted. Run it from the sabkit checkout.")
+		fmt.Fprintln(flags.Output(), "usage: sabkit demo [flags] [EXAMPLE]\n\nBuilds examples/EXAMPLE (default shared_memory_gpu; also same_thread, attach_existing, js_frames, and\njs_only, a page without Go) for js/wasm and serves it cross-origin isolated with Pyodide self-hosted. Run it from the sabkit checkout.")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -109,7 +109,7 @@ func runDemoTo(out io.Writer, args []string) int {
 		// The shared-heap worker rewrites Pyodide as it loads; serving it
 		// pre-rewritten lets the browser compile it while it downloads.
 		Root: stage, Pyodide: pyodide, SharedHeap: example == defaultExample,
-		Assets:   map[string]fs.FS{"/sharedheap/": sharedheap.Assets(), atomicsx.JSPrefix: atomicsx.JSModule},
+		Assets:   map[string]fs.FS{"/sharedheap/": sharedheap.Assets(), atomicsx.JSPrefix: devserver.SabkitFiles()},
 		Handlers: map[string]http.Handler{"POST " + reportPath: collectReports(reports)},
 	})
 	if err != nil {
@@ -183,6 +183,14 @@ func moduleRoot() (string, error) {
 }
 
 func buildDemo(root, pkg, stage string) error {
+	if gos, _ := filepath.Glob(filepath.Join(root, pkg, "*.go")); len(gos) == 0 {
+		// A page without Go (js_only): the page is all there is to stage.
+		data, err := os.ReadFile(filepath.Join(root, pkg, "index.html"))
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(stage, "index.html"), data, 0o644)
+	}
 	cmd := exec.Command("go", "build", "-o", filepath.Join(stage, "main.wasm"), pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")

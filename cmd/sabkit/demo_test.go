@@ -75,7 +75,7 @@ func TestSmallExamplesHeadless(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots Pyodide and Chromium")
 	}
-	for _, name := range []string{"same_thread", "attach_existing", "js_frames"} {
+	for _, name := range []string{"same_thread", "attach_existing", "js_frames", "js_only"} {
 		t.Run(name, func(t *testing.T) {
 			shot := filepath.Join(t.TempDir(), name+".png")
 			if code := run([]string{"demo", "--headless", "--addr", "127.0.0.1:0", "--png", shot, name}); code != 0 {
