@@ -124,6 +124,15 @@ func reportServer(t *testing.T, next http.Handler) (string, <-chan report) {
 // openApp opens url in a headless engine and returns the app's report.
 func openApp(t *testing.T, engine, url string, reports <-chan report, chromiumFlags ...string) report {
 	t.Helper()
+	rep := awaitPage(t, engine, url, reports, chromiumFlags...)
+	t.Logf("%s %s: %+v", engine, url, rep)
+	return rep
+}
+
+// awaitPage opens url in a headless engine and returns what its page sent
+// on results, failing t when the browser exits or 3 minutes pass first.
+func awaitPage[T any](t *testing.T, engine, url string, results <-chan T, chromiumFlags ...string) T {
+	t.Helper()
 	e := engines.ByName(engine)
 	bin, err := e.Find()
 	if err != nil {
@@ -134,15 +143,15 @@ func openApp(t *testing.T, engine, url string, reports <-chan report, chromiumFl
 	require.NoError(t, err)
 	defer b.Stop()
 	select {
-	case rep := <-reports:
-		t.Logf("%s %s: %+v", engine, url, rep)
-		return rep
+	case r := <-results:
+		return r
 	case <-b.Exited():
 		t.Fatalf("%s exited before the page reported (%v)\n%s", engine, b.Err(), console.String())
 	case <-time.After(3 * time.Minute):
 		t.Fatalf("%s: %s did not report within 3 minutes\n%s", engine, url, console.String())
 	}
-	return report{}
+	var zero T
+	return zero
 }
 
 // TestBuildNginx serves sabkit build's folder on Debian's nginx with the

@@ -3,13 +3,11 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"net"
 	"net/http"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -59,23 +57,10 @@ func TestJSOnly(t *testing.T) {
 
 	for _, engine := range []string{engines.Chromium, engines.Firefox, engines.WebKit} {
 		t.Run(engine, func(t *testing.T) {
-			e := engines.ByName(engine)
-			bin, err := e.Find()
-			require.NoError(t, err)
-			console := &syncWriter{w: &bytes.Buffer{}}
-			b, err := e.Launch(bin, engines.LaunchOptions{URL: url, Dir: t.TempDir(), Isolated: true, Output: console})
-			require.NoError(t, err)
-			defer b.Stop()
-			select {
-			case res := <-results:
-				t.Logf("%s: %+v", engine, res)
-				assert.True(t, res.OK, "%s: every check holds: %v %s", engine, res.Checks, res.Error)
-				assert.Len(t, res.Checks, 14, "every check ran")
-			case <-b.Exited():
-				t.Fatalf("%s exited before the page reported (%v)\n%s", engine, b.Err(), console.String())
-			case <-time.After(3 * time.Minute):
-				t.Fatalf("%s: the page did not report within 3 minutes\n%s", engine, console.String())
-			}
+			res := awaitPage(t, engine, url, results)
+			t.Logf("%s: %+v", engine, res)
+			assert.True(t, res.OK, "%s: every check holds: %v %s", engine, res.Checks, res.Error)
+			assert.Len(t, res.Checks, 14, "every check ran")
 		})
 	}
 }
