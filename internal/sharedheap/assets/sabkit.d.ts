@@ -9,12 +9,19 @@ export type CallArg = number | string | boolean | null | undefined | HeapArray;
 export interface StartOptions {
   /** The folder that serves Pyodide (pyodide.mjs, pyodide.asm.wasm), relative to the page. */
   indexURL: string;
+  /** Aborting it stops the boot; AbortSignal.timeout(ms) bounds it. */
   signal?: AbortSignal;
   /** Python's stdout and stderr. */
   onOutput?: (stream: "stdout" | "stderr", text: string) => void;
 }
 
 export interface CallOptions {
+  /**
+   * Aborting it skips a request the worker has not started and interrupts
+   * Python (KeyboardInterrupt) in run and call; other requests the worker
+   * started run to their end. A Python that does not stop within a second
+   * is left running and the call rejects with CanceledError.
+   */
   signal?: AbortSignal;
 }
 
@@ -27,6 +34,8 @@ export declare class WorkerDeadError extends SabkitError {}
 export declare class ClosedError extends SabkitError {}
 /** The page is not cross-origin isolated; the message names the headers. */
 export declare class NotIsolatedError extends SabkitError {}
+/** The Pyodide at indexURL lacks what the shared heap needs; the message names what is missing. */
+export declare class VersionError extends SabkitError {}
 /** Python raised; pythonType is the exception class. */
 export declare class PythonError extends SabkitError {
   pythonType: string;
@@ -48,6 +57,14 @@ export interface Python {
   free(array: HeapArray, options?: CallOptions): Promise<void>;
   /** Calls a Python callable by dotted name; heap arrays alias, other arguments are values. Last argument may be {signal}. */
   call(name: string, ...args: (CallArg | CallOptions)[]): Promise<number | string | boolean | null>;
+  /** An Int32Array region for frames of up to frameBytes; Python's name is a sabkit_atomics.FrameWriter. Aliases. */
+  allocFrames(name: string, frameBytes: number, options?: CallOptions): Promise<Int32Array>;
+  /** A Seqlock region for values of up to maxBytes (sabkit_atomics.Seqlock in Python). Aliases. */
+  allocSeqlock(name: string, maxBytes: number, options?: CallOptions): Promise<Int32Array>;
+  /** A Ring region of capacity elements of bytesPerElement (sabkit_atomics.Ring in Python). Aliases. */
+  allocRing(name: string, capacity: number, bytesPerElement: number, options?: CallOptions): Promise<Int32Array>;
+  /** An unlocked Mutex word (sabkit_atomics.Mutex in Python). Aliases. */
+  allocMutex(name: string, options?: CallOptions): Promise<Int32Array>;
   /** Ends the worker; pending calls fail with ClosedError. */
   close(): Promise<void>;
 }

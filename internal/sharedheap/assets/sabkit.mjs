@@ -45,6 +45,9 @@ export class CanceledError extends SabkitError { constructor(m, c) { super("Canc
 export class WorkerDeadError extends SabkitError { constructor(m, c) { super("WorkerDeadError", m, c); } }
 export class ClosedError extends SabkitError { constructor(m, c) { super("ClosedError", m, c); } }
 export class NotIsolatedError extends SabkitError { constructor(m, c) { super("NotIsolatedError", m, c); } }
+// VersionError: the Pyodide at indexURL lacks what the shared heap needs (a
+// heap view, or a module that links with shared memory).
+export class VersionError extends SabkitError { constructor(m, c) { super("VersionError", m, c); } }
 export class PythonError extends SabkitError {
   constructor(type, message, traceback) {
     super("PythonError", type + (message ? ": " + message : ""));
@@ -62,6 +65,10 @@ const DTYPES = {
 };
 const byFormat = Object.fromEntries(Object.values(DTYPES).map(([T, f]) => [f, T]));
 
+// INTERRUPT_GRACE_MS bounds how long an aborted run or call waits for
+// Python to stop at KeyboardInterrupt.
+const INTERRUPT_GRACE_MS = 1000;
+
 const HELPERS = { dir: "/sabkit", main: "sabkit_bridge", names: ["sabkit_bridge", "sabkit_atomics"] };
 
 function convertError(e) {
@@ -72,6 +79,10 @@ function convertError(e) {
     case "WorkerDeadError": return new WorkerDeadError(e.message, e);
     case "WorkerClosedError": return new ClosedError(e.message, e);
     case "NotIsolatedError": return new NotIsolatedError(e.message, e);
+    case "SharedHeapLinkError":
+    case "SharedHeapMemoryError":
+    case "PyodideFeatureError":
+      return new VersionError(e.message + " (use a Pyodide release sabkit is tested with: `sabkit doctor` lists them)", e);
   }
   if (e.interrupted) return new CanceledError("canceled: Python was interrupted (" + e.message + ")", e);
   if (e.pythonType) return new PythonError(e.pythonType, e.message, e.traceback);
@@ -147,19 +158,40 @@ class Python {
     this._pending.clear();
   }
 
+  // _request sends op and settles with its reply. Aborting signal cancels
+  // it: a request the worker has not started is skipped; run and call,
+  // while Python runs them, get KeyboardInterrupt; any other request runs
+  // to its end and settles with its result.
   _request(op, args, signal) {
     if (this._dead) return Promise.reject(this._dead);
     if (signal && signal.aborted) return Promise.reject(new CanceledError("sabkit: " + op + ": the signal was aborted before the request was sent"));
     return new Promise((resolve, reject) => {
       const id = this._client.request(op, args);
-      this._pending.set(id, { resolve, reject });
-      if (signal) {
-        const abort = () => this._client.cancel(id);
-        signal.addEventListener("abort", abort, { once: true });
-        const done = () => signal.removeEventListener("abort", abort);
-        this._pending.get(id).resolve = (v) => { done(); resolve(v); };
-        this._pending.get(id).reject = (e) => { done(); reject(e); };
+      if (!signal) {
+        this._pending.set(id, { resolve, reject });
+        return;
       }
+      let again = 0, grace = 0;
+      const abort = () => {
+        if (this._client.cancel(id) !== "interrupted") return; // skipped settled already; the rest reply
+        // Python reads the interrupt flag and clears it in two steps, so a
+        // store can land between them and be lost: store it again until
+        // the reply comes. Code blocked outside the interpreter never
+        // reads it, so stop waiting after INTERRUPT_GRACE_MS.
+        again = setInterval(() => this._client.cancel(id), 20);
+        grace = setTimeout(() => {
+          this._settle(id, false, new CanceledError("sabkit: " + op + ": Python did not stop at KeyboardInterrupt within " +
+            INTERRUPT_GRACE_MS + " ms (it may be blocked outside the interpreter); it keeps running in the worker"));
+          this._client.abandon(id);
+        }, INTERRUPT_GRACE_MS);
+      };
+      const done = () => {
+        signal.removeEventListener("abort", abort);
+        clearInterval(again);
+        clearTimeout(grace);
+      };
+      this._pending.set(id, { resolve: (v) => { done(); resolve(v); }, reject: (e) => { done(); reject(e); } });
+      signal.addEventListener("abort", abort, { once: true });
     });
   }
 
