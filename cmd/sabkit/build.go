@@ -86,7 +86,7 @@ func buildApp(pkg, out, pyodideFlag string, strip, sw bool) ([]built, error) {
 	if dst == app || strings.HasPrefix(app, dst+string(filepath.Separator)) {
 		return nil, fmt.Errorf("-o %s would overwrite the app itself: pick a folder outside %s (the default is dist)", out, pkg)
 	}
-	if err := prepareOut(dst); err != nil {
+	if err := prepareOut(dst, buildMarker, "sabkit build"); err != nil {
 		return nil, err
 	}
 	pyo, _, err := findPyodide(app, pyodideFlag)
@@ -174,8 +174,9 @@ func buildApp(pkg, out, pyodideFlag string, strip, sw bool) ([]built, error) {
 }
 
 // prepareOut makes dst an empty folder: absent or empty folders are fine,
-// one that an earlier build wrote is emptied, anything else is refused.
-func prepareOut(dst string) error {
+// one that holds marker (an earlier run of command wrote it) is emptied,
+// anything else is refused.
+func prepareOut(dst, marker, command string) error {
 	entries, err := os.ReadDir(dst)
 	if errors.Is(err, os.ErrNotExist) {
 		return os.MkdirAll(dst, 0o755)
@@ -186,8 +187,8 @@ func prepareOut(dst string) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(dst, buildMarker)); err != nil {
-		return fmt.Errorf("%s is not empty and sabkit build did not write it (no %s): pass an empty or new folder with -o", dst, buildMarker)
+	if _, err := os.Stat(filepath.Join(dst, marker)); err != nil {
+		return fmt.Errorf("%s is not empty and %s did not write it (no %s): pass an empty or new folder with -o", dst, command, marker)
 	}
 	for _, e := range entries {
 		if err := os.RemoveAll(filepath.Join(dst, e.Name())); err != nil {

@@ -4,6 +4,8 @@
 //
 //	sabkit init [flags] DIR    write a small working app (Go, Python in a worker, one shared array) into DIR
 //	sabkit serve [flags] DIR   serve DIR cross-origin isolated, with Pyodide self-hosted under /pyodide/
+//	sabkit build [flags] [PKG] build an app into a folder any static host serves cross-origin isolated
+//	sabkit vendor [-o DIR]     write sabkit's JavaScript for pages without Go into DIR (an npm package)
 //	sabkit exec BINARY [ARGS]  run a js/wasm binary in a headless browser, for go test -exec="sabkit exec"
 //	sabkit doctor URL          check a page for cross-origin isolation and name what blocks it
 //	sabkit demo [--headless]   build and serve examples/shared_memory_gpu
@@ -40,6 +42,7 @@ func init() {
 		{"init", "write a small working app into an empty directory", runInit},
 		{"serve", "serve a directory cross-origin isolated, with Pyodide self-hosted", runServe},
 		{"build", "build an app into a folder any static host serves cross-origin isolated", runBuild},
+		{"vendor", "write sabkit's JavaScript for pages without Go into a folder (an npm package)", runVendor},
 		{"exec", "run a js/wasm test binary in a headless browser (go test -exec=\"sabkit exec\")", runExec},
 		{"doctor", "check a page for cross-origin isolation and name what blocks it", runDoctor},
 		{"demo", "build and serve examples/shared_memory_gpu (--headless: run and verify it)", runDemo},

@@ -4,6 +4,7 @@ package devserver
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -341,5 +343,21 @@ func TestSabkitFileNames(t *testing.T) {
 	}
 	if served != len(SabkitFileNames) {
 		t.Errorf("SabkitFiles holds %d files, SabkitFileNames lists %d", served, len(SabkitFileNames))
+	}
+
+	// package.json's "files" are the others, so npm packs what is served.
+	data, err := fs.ReadFile(SabkitFiles(), "package.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct{ Files []string }
+	if err := json.Unmarshal(data, &pkg); err != nil {
+		t.Fatalf("package.json: %v", err)
+	}
+	want := slices.DeleteFunc(slices.Clone(SabkitFileNames), func(n string) bool { return n == "package.json" })
+	slices.Sort(want)
+	slices.Sort(pkg.Files)
+	if !slices.Equal(pkg.Files, want) {
+		t.Errorf("package.json lists files %v, want the served files %v", pkg.Files, want)
 	}
 }

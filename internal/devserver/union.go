@@ -38,6 +38,7 @@ func SabkitFiles() fs.FS {
 }
 
 // SabkitFileNames lists the files of SabkitFiles, for copying them (a
-// Union lists no directories).
+// Union lists no directories). With package.json the folder is an npm
+// package: its "files" list the others.
 var SabkitFileNames = []string{"sabkit.mjs", "sabkit.d.ts", "sharedheap.js", "worker.js", "sabkit_bridge.py", "sabkit_atomics.py",
-	"sabkit-atomics.mjs", "sabkit-atomics.js"}
+	"sabkit-atomics.mjs", "sabkit-atomics.js", "package.json"}

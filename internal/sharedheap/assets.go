@@ -5,7 +5,7 @@ import (
 	"io/fs"
 )
 
-//go:embed assets/sharedheap.js assets/worker.js assets/sabkit.mjs assets/sabkit.d.ts
+//go:embed assets/sharedheap.js assets/worker.js assets/sabkit.mjs assets/sabkit.d.ts assets/package.json
 var assets embed.FS
 
 // Script is assets/sharedheap.js: the rewriter, the hooks, the shims and
