@@ -65,9 +65,15 @@ export interface Python {
   allocRing(name: string, capacity: number, bytesPerElement: number, options?: CallOptions): Promise<Int32Array>;
   /** An unlocked Mutex word (sabkit_atomics.Mutex in Python). Aliases. */
   allocMutex(name: string, options?: CallOptions): Promise<Int32Array>;
-  /** Ends the worker; pending calls fail with ClosedError. */
+  /** Ends the worker (detaches from an attached Pyodide); pending and later calls fail with ClosedError. */
   close(): Promise<void>;
 }
 
+/**
+ * The same API over a Pyodide the page booted on its own thread (loadPyodide).
+ * An abort skips a request that has not started; close() detaches and leaves
+ * Pyodide running. On a heap that is not shared, growth detaches earlier arrays.
+ */
+export declare function attach(pyodide: object, options?: CallOptions): Promise<Python>;
 /** Boots Pyodide in a worker on a shared heap (needs cross-origin isolation). */
 export declare function startWorker(options: StartOptions): Promise<Python>;

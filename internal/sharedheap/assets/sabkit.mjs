@@ -26,6 +26,9 @@
 // started and interrupts Python (KeyboardInterrupt) in run and call. A
 // worker that dies (a trap in C code, close() from Python) fails every
 // pending and later call with WorkerDeadError.
+//
+// A page that boots Pyodide on its own thread gets the same API over that
+// Pyodide's heap with attach(pyodide); no isolation is needed for it.
 import "./sharedheap.js";
 import "./worker.js";
 import { framesWords, seqlockWords, ringWords } from "./sabkit-atomics.mjs";
@@ -103,13 +106,7 @@ export async function startWorker(options = {}) {
     throw new NotIsolatedError(e.message, e);
   }
   const here = new URL(".", import.meta.url);
-  const modules = {};
-  for (const name of HELPERS.names) {
-    const url = new URL(name + ".py", here);
-    const r = await fetch(url, { signal });
-    if (!r.ok) throw new SabkitError("LoadError", "sabkit.startWorker: " + url + ": HTTP " + r.status + " (serve sabkit's folder, as `sabkit serve` does under /sabkit/)");
-    modules[name] = await r.text();
-  }
+  const modules = await helperSources("startWorker", signal);
   const py = new Python();
   const started = W.start({
     indexURL: new URL(indexURL, location.href).href,
@@ -135,7 +132,44 @@ export async function startWorker(options = {}) {
   return py;
 }
 
-// Python is a worker's Pyodide; see startWorker.
+// helperSources fetches the Python helper modules from next to this file.
+async function helperSources(fn, signal) {
+  const modules = {};
+  for (const name of HELPERS.names) {
+    const url = new URL(name + ".py", import.meta.url);
+    const r = await fetch(url, { signal });
+    if (!r.ok) throw new SabkitError("LoadError", "sabkit." + fn + ": " + url + ": HTTP " + r.status + " (serve sabkit's folder, as `sabkit serve` does under /sabkit/)");
+    modules[name] = await r.text();
+  }
+  return modules;
+}
+
+// attach serves the same API from a Pyodide the page booted on its own
+// thread (loadPyodide from pyodide.mjs): the typed arrays are over that
+// Pyodide's heap. Python runs on the page's thread, so an abort skips a
+// request that has not started but cannot stop one that runs, and close()
+// detaches without ending Pyodide. On a heap that is not shared (a stock
+// Pyodide), growing the heap detaches the typed arrays made before: view
+// a name again after Python allocated a lot.
+export async function attach(pyodide, { signal } = {}) {
+  if (!pyodide || typeof pyodide.runPython !== "function" || !pyodide.FS) {
+    throw new TypeError("sabkit.attach: pass the Pyodide that loadPyodide resolved to");
+  }
+  if (!pyodide._module || !(pyodide._module.HEAPU8 instanceof Uint8Array)) {
+    throw new VersionError("sabkit.attach: Pyodide " + pyodide.version + " lacks pyodide._module.HEAPU8 (a Uint8Array), the view of its heap");
+  }
+  const modules = await helperSources("attach", signal);
+  const py = new Python();
+  py._client = W.attach(pyodide, {
+    helpers: { dir: HELPERS.dir, main: HELPERS.main, modules },
+    onReply: (id, ok, value) => py._settle(id, ok, value),
+  });
+  py.memory = py._client.memory;
+  py.version = py._client.version;
+  return py;
+}
+
+// Python is Pyodide in a worker (startWorker) or on the page (attach).
 class Python {
   constructor() {
     this._client = null;
@@ -339,7 +373,8 @@ class Python {
     return this._buffers.has(buf);
   }
 
-  // close ends the worker; pending calls fail with ClosedError.
+  // close ends the worker (or detaches from an attached Pyodide); pending
+  // and later calls fail with ClosedError.
   async close() {
     if (!this._client) return;
     this._client.terminate();

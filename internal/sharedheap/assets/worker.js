@@ -18,6 +18,10 @@
 //       type (with .pythonType and .traceback), "CanceledError",
 //       "WorkerDeadError" or "WorkerClosedError"; interrupted is set on one
 //       that ends a canceled request Python was running.
+//   attach(pyodide, {helpers, onReply}) -> client
+//       The same requests served on this thread by a Pyodide the caller
+//       booted, through a client shaped like start()'s; cancel skips only
+//       a request that has not started, terminate() detaches.
 //   discard(promise)
 //       Ends the worker of a start() nobody waits for any more.
 //   REQUESTS, USER_REQUESTS
@@ -189,6 +193,110 @@
     e.traceback = (err && err.traceback) || "";
     e.pythonType = e.traceback.startsWith("Traceback") ? e.name : "";
     return e;
+  }
+
+  // describe turns what a request threw into {type, message, traceback}:
+  // a Python exception by its class, anything else by its name.
+  function describe(e) {
+    if (e && e.type !== undefined && typeof e.message === "string" && e.constructor && e.constructor.name === "PythonError") {
+      const lines = e.message.trimEnd().split("\n");
+      const type = String(e.type);
+      let message = lines[lines.length - 1];
+      if (message.startsWith(type + ": ")) message = message.slice(type.length + 2);
+      return { type, message, traceback: e.message };
+    }
+    return { type: (e && e.name) || "Error", message: (e && e.message) || String(e), traceback: (e && e.stack) || "" };
+  }
+
+  const isPrimitive = (x) => x === null || (typeof x !== "object" && typeof x !== "function" && typeof x !== "bigint");
+
+  // convert turns a result into something postMessage and JSON carry:
+  // PyProxies become JS values (destroyed after), or their repr() in
+  // pyodide.
+  function convert(pyodide, v) {
+    if (v === undefined || v === null) return null;
+    if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+    if (typeof v !== "object" && typeof v !== "function") return v;
+    if (typeof v.toJs === "function" && typeof v.destroy === "function") { // a PyProxy
+      try {
+        const js = v.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+        if (Array.isArray(js) && js.every(isPrimitive)) return js; // tuples of the helper's answers
+        JSON.stringify(js, (k, x) => (typeof x === "bigint" ? x.toString() : x)); // JSON-able, or throws
+        return jsonable(js);
+      } catch (e) {
+        // builtins' repr: a repr bound in __main__ is the user's.
+        const builtins = pyodide.pyimport("builtins");
+        try {
+          return builtins.repr(v);
+        } finally {
+          builtins.destroy();
+        }
+      } finally {
+        v.destroy();
+      }
+    }
+    return jsonable(v);
+  }
+
+  function jsonable(v) {
+    return JSON.parse(JSON.stringify(v, (k, x) => {
+      if (typeof x === "bigint") return Number.isSafeInteger(Number(x)) ? Number(x) : x.toString();
+      if (ArrayBuffer.isView(x)) return Array.from(x, (y) => (typeof y === "bigint" ? y.toString() : y));
+      if (x instanceof Map) return Object.fromEntries(x);
+      if (x instanceof Set) return Array.from(x);
+      return x;
+    }));
+  }
+
+  // Transfer marks a result whose ArrayBuffer moves to the client.
+  class Transfer {
+    constructor(buffer) { this.buffer = buffer; }
+  }
+
+  const awaits = (op) => op === "run" || op === "loadPackage";
+
+  function splitLines(text) {
+    return text.match(/[^\n]*\n|[^\n]+$/g) || [];
+  }
+
+  // requestHandlers serves the requests for one Pyodide, in a worker
+  // (serve) or on the caller's thread (attach): runNow those that finish
+  // without awaiting, run the others (awaits says which). h: {pyodide,
+  // helpers (op -> PyProxy), shared, baseURL, stdinQueue}.
+  function requestHandlers(h) {
+    const { pyodide, helpers, shared, baseURL, stdinQueue } = h;
+    const SH = root.sabkitSharedHeap;
+    return {
+      runNow(msg) {
+        const args = Array.isArray(msg.args) ? msg.args : [];
+        switch (msg.op) {
+          case "stdin":
+            stdinQueue.push(...splitLines(String(args[0])));
+            return stdinQueue.length;
+          case "info":
+            return { heapBytes: pyodide._module.HEAPU8.buffer.byteLength, shared, stats: SH.stats() };
+        }
+        const fn = helpers && Object.prototype.hasOwnProperty.call(helpers, msg.op) ? helpers[msg.op] : null;
+        if (!fn) {
+          throw new TypeError("unknown request " + JSON.stringify(msg.op) + "; the worker serves " +
+            WORKER_REQUESTS.concat(helpers ? Object.keys(helpers) : []).join(", "));
+        }
+        const r = fn(...args);
+        if (ArrayBuffer.isView(r)) return new Transfer(r.buffer.byteLength === r.byteLength ? r.buffer : r.slice().buffer);
+        return convert(pyodide, r);
+      },
+      async run(msg) {
+        const args = Array.isArray(msg.args) ? msg.args : [];
+        if (msg.op === "loadPackage") {
+          await SH.loadPackages(pyodide, args.map(String), baseURL);
+          return null;
+        }
+        const code = String(args[0]);
+        // Code without top-level await runs synchronously: an interrupt then
+        // unwinds plain frames, never runPythonAsync's event loop.
+        return convert(pyodide, /\bawait\b/.test(code) ? await pyodide.runPythonAsync(code) : pyodide.runPython(code));
+      },
+    };
   }
 
   // ---- The client ----
@@ -437,6 +545,67 @@
     });
   }
 
+  // attach serves the requests on this thread, from a Pyodide the caller
+  // booted, through a client shaped like start()'s. Requests run one at a
+  // time in order; cancel skips one that has not started, and one that
+  // has runs to its end (Python on this thread cannot be interrupted while
+  // it runs). terminate() detaches: pending and later requests fail with
+  // WorkerClosedError, and the Pyodide stays as it is.
+  function attach(pyodide, options) {
+    const o = Object.assign({}, options || {});
+    const SH = root.sabkitSharedHeap;
+    let onReply = typeof o.onReply === "function" ? o.onReply : () => {};
+    const helpers = o.helpers ? SH.installHelpers(pyodide, o.helpers) : {};
+    const waiting = new Map(); // id -> op, not started
+    let nextId = 0, failed = null, chain = Promise.resolve();
+    const m = pyodide._module;
+    const handlers = requestHandlers({
+      pyodide, helpers, shared: SH.isSharedView(m.HEAPU8), stdinQueue: [],
+      baseURL: typeof location !== "undefined" && location ? String(location.href) : "",
+    });
+    const serveOne = async (msg) => {
+      if (!waiting.delete(msg.id)) return; // skipped
+      if (failed) return onReply(msg.id, false, failed);
+      try {
+        const r = awaits(msg.op) ? await handlers.run(msg) : handlers.runNow(msg);
+        onReply(msg.id, true, r instanceof Transfer ? r.buffer : r);
+      } catch (e) {
+        onReply(msg.id, false, remoteError(describe(e)));
+      }
+    };
+    const found = SH.findMemory(pyodide, []);
+    // A Pyodide that keeps its Memory private: an object whose buffer is
+    // always the heap's current one (Emscripten replaces HEAPU8 on growth).
+    const memory = found.memory || Object.create(WebAssembly.Memory.prototype, { buffer: { get() { return m.HEAPU8.buffer; } } });
+    return {
+      memory, version: pyodide.version, shared: SH.isSharedView(m.HEAPU8), memoryProperty: found.property,
+      request(op, args) {
+        const id = ++nextId;
+        const list = typeof args === "string" ? JSON.parse(args) : args;
+        waiting.set(id, String(op));
+        chain = chain.then(() => serveOne({ id, op: String(op), args: Array.isArray(list) ? list : [] }));
+        return id;
+      },
+      cancel(id) {
+        if (!waiting.delete(id)) return "finishing";
+        Promise.resolve().then(() => onReply(id, false, namedError("CanceledError", "skipped: it had not started")));
+        return "skipped";
+      },
+      abandon(id) { waiting.delete(id); },
+      counts: () => ({ pending: waiting.size, channel: 0, posted: 0 }),
+      dead: () => false,
+      terminate() {
+        if (failed) return;
+        failed = namedError("WorkerClosedError", "detached from this Pyodide");
+        for (const id of Array.from(waiting.keys())) {
+          waiting.delete(id);
+          onReply(id, false, failed);
+        }
+        onReply = () => {};
+      },
+    };
+  }
+
   function discard(p) {
     Promise.resolve(p).then((c) => c.terminate(), () => {});
   }
@@ -452,55 +621,7 @@
     let current = null; // the request being served
     let printed = 0; // output messages posted
     const stdinQueue = [];
-
-    function describe(e) {
-      if (e && e.type !== undefined && typeof e.message === "string" && e.constructor && e.constructor.name === "PythonError") {
-        const lines = e.message.trimEnd().split("\n");
-        const type = String(e.type);
-        let message = lines[lines.length - 1];
-        if (message.startsWith(type + ": ")) message = message.slice(type.length + 2);
-        return { type, message, traceback: e.message };
-      }
-      return { type: (e && e.name) || "Error", message: (e && e.message) || String(e), traceback: (e && e.stack) || "" };
-    }
-
-    const isPrimitive = (x) => x === null || (typeof x !== "object" && typeof x !== "function" && typeof x !== "bigint");
-
-    // convert turns a result into something postMessage and JSON carry:
-    // PyProxies become JS values (destroyed after), or their repr().
-    function convert(v) {
-      if (v === undefined || v === null) return null;
-      if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-      if (typeof v !== "object" && typeof v !== "function") return v;
-      if (typeof v.toJs === "function" && typeof v.destroy === "function") { // a PyProxy
-        try {
-          const js = v.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
-          if (Array.isArray(js) && js.every(isPrimitive)) return js; // tuples of the helper's answers
-          JSON.stringify(js, (k, x) => (typeof x === "bigint" ? x.toString() : x)); // JSON-able, or throws
-          return jsonable(js);
-        } catch (e) {
-          return pyodide.globals.get("repr")(v);
-        } finally {
-          v.destroy();
-        }
-      }
-      return jsonable(v);
-    }
-
-    function jsonable(v) {
-      return JSON.parse(JSON.stringify(v, (k, x) => {
-        if (typeof x === "bigint") return Number.isSafeInteger(Number(x)) ? Number(x) : x.toString();
-        if (ArrayBuffer.isView(x)) return Array.from(x, (y) => (typeof y === "bigint" ? y.toString() : y));
-        if (x instanceof Map) return Object.fromEntries(x);
-        if (x instanceof Set) return Array.from(x);
-        return x;
-      }));
-    }
-
-    // Transfer marks a result whose ArrayBuffer moves to the client.
-    class Transfer {
-      constructor(buffer) { this.buffer = buffer; }
-    }
+    let handlers = null;
 
     async function boot(msg) {
       shared = msg.shared !== false;
@@ -528,50 +649,12 @@
         if (typeof mod.guard_interrupts === "function") mod.guard_interrupts(interruptWanted);
         mod.destroy();
       }
+      handlers = requestHandlers({ pyodide, helpers, shared, baseURL, stdinQueue });
       return r.memoryProperty;
     }
 
     function interruptWanted() {
       return current !== null && isUser(current.op) && ctl !== null && marked(ctl, current.id);
-    }
-
-    // runNow serves the requests that finish without awaiting: every one
-    // but run and loadPackage.
-    function runNow(msg) {
-      const args = Array.isArray(msg.args) ? msg.args : [];
-      switch (msg.op) {
-        case "stdin":
-          stdinQueue.push(...splitLines(String(args[0])));
-          return stdinQueue.length;
-        case "info":
-          return { heapBytes: pyodide._module.HEAPU8.buffer.byteLength, shared, stats: SH.stats() };
-      }
-      const fn = helpers && Object.prototype.hasOwnProperty.call(helpers, msg.op) ? helpers[msg.op] : null;
-      if (!fn) {
-        throw new TypeError("unknown request " + JSON.stringify(msg.op) + "; the worker serves " +
-          WORKER_REQUESTS.concat(helpers ? Object.keys(helpers) : []).join(", "));
-      }
-      const r = fn(...args);
-      if (ArrayBuffer.isView(r)) return new Transfer(r.buffer.byteLength === r.byteLength ? r.buffer : r.slice().buffer);
-      return convert(r);
-    }
-
-    async function run(msg) {
-      const args = Array.isArray(msg.args) ? msg.args : [];
-      if (msg.op === "loadPackage") {
-        await SH.loadPackages(pyodide, args.map(String), baseURL);
-        return null;
-      }
-      const code = String(args[0]);
-      // Code without top-level await runs synchronously: an interrupt then
-      // unwinds plain frames, never runPythonAsync's event loop.
-      return convert(/\bawait\b/.test(code) ? await pyodide.runPythonAsync(code) : pyodide.runPython(code));
-    }
-
-    const awaits = (op) => op === "run" || op === "loadPackage";
-
-    function splitLines(text) {
-      return text.match(/[^\n]*\n|[^\n]+$/g) || [];
     }
 
     // begin makes msg the request being served (an interrupt reaches it and
@@ -595,7 +678,7 @@
     function answerNow(msg) {
       if (begin(msg)) return { id: msg.id, ok: false, skipped: true };
       try {
-        return { id: msg.id, ok: true, result: runNow(msg) };
+        return { id: msg.id, ok: true, result: handlers.runNow(msg) };
       } catch (e) {
         return failed(msg, e);
       } finally {
@@ -607,7 +690,7 @@
       if (!awaits(msg.op)) return answerNow(msg);
       if (begin(msg)) return { id: msg.id, ok: false, skipped: true };
       try {
-        return { id: msg.id, ok: true, result: await run(msg) };
+        return { id: msg.id, ok: true, result: await handlers.run(msg) };
       } catch (e) {
         return failed(msg, e);
       } finally {
@@ -788,7 +871,7 @@
 
   // ---- Entry ----
 
-  const api = { start, discard, WORKER_REQUESTS, USER_REQUESTS };
+  const api = { start, attach, discard, WORKER_REQUESTS, USER_REQUESTS };
   root.sabkitWorker = api;
   if (typeof module === "object" && module && module.exports) module.exports = api;
 
