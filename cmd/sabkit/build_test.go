@@ -98,12 +98,12 @@ type report struct {
 
 // reportServer listens for the reports on 127.0.0.1 and serves next (when
 // not nil) for every other path.
-func reportServer(t *testing.T, next http.Handler) (string, <-chan report) {
+func reportServer[T any](t *testing.T, next http.Handler) (string, <-chan T) {
 	t.Helper()
-	reports := make(chan report, 4)
+	reports := make(chan T, 4)
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /report", func(w http.ResponseWriter, r *http.Request) {
-		var rep report
+		var rep T
 		if err := json.NewDecoder(r.Body).Decode(&rep); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
@@ -164,7 +164,7 @@ func TestBuildNginx(t *testing.T) {
 	}
 	_, dist, _ := buildTestApp(t)
 	nginxtest.Readable(t, filepath.Dir(dist))
-	report, reports := reportServer(t, nil)
+	report, reports := reportServer[report](t, nil)
 	proxy := fmt.Sprintf("location = /report { proxy_pass %s; }\n", report)
 	blocks := nginxtest.READMEBlocks(t, filepath.Join("..", "..", "README.md"), dist)
 	require.Len(t, blocks, 2, "the README's nginx blocks: at the root, under /app/")
@@ -200,7 +200,7 @@ func TestBuildServiceWorker(t *testing.T) {
 	_, dist, _ := buildTestApp(t, "--coi-serviceworker")
 	var pageLoads atomic.Int32
 	files := http.FileServer(http.Dir(dist))
-	origin, reports := reportServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	origin, reports := reportServer[report](t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/" {
 			pageLoads.Add(1)
 		}
