@@ -58,6 +58,9 @@ var (
 	ErrCanceled = errors.New("canceled")
 	// ErrClosed: the object was closed (a bridge, a device).
 	ErrClosed = errors.New("closed")
+	// ErrFreed: the memory was given back with Free (a bridge's allocation,
+	// a GPU buffer); views under it report ErrRevoked wrapping this.
+	ErrFreed = errors.New("freed")
 	// ErrWorkerDead: the worker behind the object died; Detail says how.
 	ErrWorkerDead = errors.New("worker died")
 	// ErrNotIsolated: SharedArrayBuffer is unavailable because the page is

@@ -50,6 +50,8 @@ func TestSharedKinds(t *testing.T) {
 		{"atomicsx.ErrUnsupported", atomicsx.ErrUnsupported, sabkit.ErrUnsupported},
 		{"atomicsx.ErrArgument", atomicsx.ErrArgument, sabkit.ErrArgument},
 		{"pyodidebridge.ErrClosed", pyodidebridge.ErrClosed, sabkit.ErrClosed},
+		{"pyodidebridge.ErrFreed", pyodidebridge.ErrFreed, sabkit.ErrFreed},
+		{"gpuupload.ErrFreed", gpuupload.ErrFreed, sabkit.ErrFreed},
 		{"pyodidebridge.ErrWorkerDead", pyodidebridge.ErrWorkerDead, sabkit.ErrWorkerDead},
 		{"pyodidebridge.ErrName", pyodidebridge.ErrName, sabkit.ErrName},
 		{"pyodidebridge.ErrPython", pyodidebridge.ErrPython, sabkit.ErrPython},
@@ -74,7 +76,7 @@ func TestErrorsAcrossPackages(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, waitErr := atomicsx.WaitContext(ctx, mustShared(t), 0, 0)
-	_, gpuErr := gpuupload.Open(ctx)
+	_, gpuErr := gpuupload.Open(ctx, gpuupload.Options{})
 	_, nilViewErr := atomicsx.Load(nil, 0)
 	tests := []struct {
 		name string

@@ -164,10 +164,11 @@ func TestOpErrors(t *testing.T) {
 	v := shared(t, 4)
 	lease := sabview.NewLease()
 	sab, _ := v.Buffer()
-	revoked, err := sabview.FromBuffer[int32](sab, 0, 4, sabview.WithLease(lease))
+	revoked, err := sabview.FromBuffer[int32](sab, 0, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
+	revoked = revoked.WithLease(lease)
 	lease.Revoke(errors.New("freed by its owner"))
 	tests := []struct {
 		name string

@@ -20,7 +20,7 @@ const (
 // up to capacity elements of T (it has capacity+1 slots: one stays empty so
 // that a full ring and an empty one differ).
 func RingWords[T sabview.Element](capacity int) int {
-	return ringHeader + wordsFor((capacity+1)*sabview.ElementSize[T]())
+	return ringHeader + wordsFor((capacity+1)*sabview.TypeOf[T]().Size)
 }
 
 // Ring is a wait-free single-producer single-consumer queue of T in shared
@@ -39,7 +39,7 @@ type Ring[T sabview.Element] struct {
 // less the one empty slot.
 func NewRing[T sabview.Element](region *sabview.View[int32]) (*Ring[T], error) {
 	const op = "NewRing"
-	size := sabview.ElementSize[T]()
+	size := sabview.TypeOf[T]().Size
 	if err := checkRegion(op, region, RingWords[T](1), "a ring"); err != nil {
 		return nil, err
 	}

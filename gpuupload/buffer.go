@@ -52,11 +52,11 @@ const allUsage = MapRead | MapWrite | CopySrc | CopyDst | Index | Vertex | Unifo
 
 // Buffer is a GPUBuffer created by a Device.
 type Buffer struct {
-	d         *Device
-	v         js.Value
-	size      int
-	usage     Usage
-	destroyed bool
+	d     *Device
+	v     js.Value
+	size  int
+	usage Usage
+	freed bool
 
 	// capture is the Uint8Array whose own "set" method is queue.writeBuffer
 	// bound to this buffer and captureOff; UploadGo hands it to
@@ -73,7 +73,7 @@ func (d *Device) NewBuffer(size int, usage Usage) (*Buffer, error) {
 		return nil, err
 	}
 	if size <= 0 || size > d.limits.MaxBufferSize {
-		return nil, errorf(op, ErrOutOfRange, "ask for at most Limits().MaxBufferSize bytes, or open the device WithLimits",
+		return nil, errorf(op, ErrOutOfRange, "ask for at most Limits().MaxBufferSize bytes, or open the device with Options.Limits",
 			"size %d not in [1, %d]", size, d.limits.MaxBufferSize)
 	}
 	if err := checkUsage(op, usage); err != nil {
@@ -112,20 +112,21 @@ func (b *Buffer) Usage() Usage { return b.usage }
 // JS returns the GPUBuffer.
 func (b *Buffer) JS() js.Value { return b.v }
 
-// Destroy frees the GPU memory. Later uploads, downloads and dispatches
-// that use b fail with ErrDestroyed. Destroying twice is harmless.
-func (b *Buffer) Destroy() {
-	if b.destroyed {
+// Free gives the GPU memory back (GPUBuffer.destroy). Later uploads,
+// downloads and dispatches that use b fail with ErrFreed. Freeing twice is
+// harmless.
+func (b *Buffer) Free() {
+	if b.freed {
 		return
 	}
-	b.destroyed = true
+	b.freed = true
 	b.v.Call("destroy")
 }
 
 // usable checks what every operation on b needs, with the usage flag need.
 func (b *Buffer) usable(op string, d *Device, need Usage, needName string) error {
 	if b == nil {
-		return errorf(op, ErrDestroyed, "create the buffer with Device.NewBuffer", "nil buffer")
+		return errorf(op, ErrFreed, "create the buffer with Device.NewBuffer", "nil buffer")
 	}
 	if d != nil && b.d != d {
 		return errorf(op, ErrForeign, "use buffers and kernels of one Device together", "the buffer belongs to another device")
@@ -133,8 +134,8 @@ func (b *Buffer) usable(op string, d *Device, need Usage, needName string) error
 	if err := b.d.alive(op); err != nil {
 		return err
 	}
-	if b.destroyed {
-		return errorf(op, ErrDestroyed, "create a new buffer; a destroyed one cannot be used again", "buffer of %d bytes", b.size)
+	if b.freed {
+		return errorf(op, ErrFreed, "create a new buffer; a freed one cannot be used again", "buffer of %d bytes", b.size)
 	}
 	if b.usage&need == 0 {
 		return errorf(op, ErrUsage, "create the buffer with "+needName+" in its usage",

@@ -134,10 +134,11 @@ gpu_data = array.array('f', (i * 0.25 for i in range(%d)))
 		t.Fatal("getBuffer's array is not over Pyodide's heap")
 	}
 	lease := sabview.NewLease()
-	v, err := sabview.FromMemory[float32](mem, data.Get("byteOffset").Int(), n, sabview.WithLease(lease))
+	v, err := sabview.FromMemory[float32](mem, data.Get("byteOffset").Int(), n)
 	if err != nil {
 		t.Fatal(err)
 	}
+	v = v.WithLease(lease)
 	addr := pyodide.Call("runPython", "gpu_data.buffer_info()[0]").Int()
 	if addr != v.ByteOffset() {
 		t.Fatalf("view at %d, Python's array at %d", v.ByteOffset(), addr)

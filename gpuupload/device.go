@@ -64,62 +64,49 @@ type Limits struct {
 	MinStorageBufferOffsetAlignment   int
 }
 
-// Option configures Open.
-type Option func(*config)
-
-type config struct {
-	gpu        js.Value
-	gpuSet     bool
-	limits     map[string]int
-	writeChunk int
-	stageMax   int
+// Options configures Open. The zero value asks for navigator.gpu's adapter
+// with the limits that let buffers be as large as it allows.
+type Options struct {
+	// GPU is used instead of navigator.gpu unless it is undefined (the
+	// zero js.Value), for example the GPU object of another realm; null
+	// makes Open fail with ErrNoWebGPU.
+	GPU js.Value
+	// Limits requests device limits by their WebGPU names, such as
+	// "maxBufferSize". Open fails with ErrDevice when the adapter offers
+	// less. Without it Open asks for the adapter's maxBufferSize and
+	// maxStorageBufferBindingSize.
+	Limits map[string]int
+	// WriteChunk caps the bytes one queue.writeBuffer call carries; larger
+	// uploads are split into several calls, each still a single copy. 0
+	// means 64 MiB; otherwise a positive multiple of 4.
+	WriteChunk int
+	// StagingSize caps the size of one MAP_READ staging buffer; larger
+	// downloads go through it in several rounds. 0 means 64 MiB; otherwise
+	// a positive multiple of 4.
+	StagingSize int
 }
-
-// WithGPU uses gpu instead of navigator.gpu, for example the GPU object of
-// another realm. An undefined or null gpu makes Open fail with ErrNoWebGPU.
-func WithGPU(gpu js.Value) Option {
-	return func(c *config) { c.gpu, c.gpuSet = gpu, true }
-}
-
-// WithLimits requests device limits by their WebGPU names, such as
-// "maxBufferSize". Open fails with ErrDevice when the adapter offers less.
-// Without it Open asks for the adapter's maxBufferSize and
-// maxStorageBufferBindingSize, so buffers as large as the adapter allows work.
-func WithLimits(limits map[string]int) Option {
-	return func(c *config) { c.limits = limits }
-}
-
-// WithWriteChunk caps the bytes one queue.writeBuffer call carries; larger
-// uploads are split into several calls, each still a single copy. The
-// default is 64 MiB. n must be a positive multiple of 4.
-func WithWriteChunk(n int) Option { return func(c *config) { c.writeChunk = n } }
-
-// WithStagingSize caps the size of one MAP_READ staging buffer; larger
-// downloads go through it in several rounds. The default is 64 MiB. n must
-// be a positive multiple of 4.
-func WithStagingSize(n int) Option { return func(c *config) { c.stageMax = n } }
 
 const defaultChunk = 64 << 20
 
 // Open requests an adapter and a device. It fails with ErrNoWebGPU where
 // navigator.gpu is missing, ErrNoAdapter when no adapter is offered, and
 // ErrDevice when the device cannot be created with the requested limits.
-func Open(ctx context.Context, opts ...Option) (*Device, error) {
+func Open(ctx context.Context, opts Options) (*Device, error) {
 	const op = "Open"
-	cfg := config{writeChunk: defaultChunk, stageMax: defaultChunk}
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
+	if opts.WriteChunk == 0 {
+		opts.WriteChunk = defaultChunk
 	}
-	if cfg.writeChunk <= 0 || cfg.writeChunk%4 != 0 {
-		return nil, errorf(op, ErrMisaligned, alignFix("write chunk"), "write chunk of %d bytes", cfg.writeChunk)
+	if opts.StagingSize == 0 {
+		opts.StagingSize = defaultChunk
 	}
-	if cfg.stageMax <= 0 || cfg.stageMax%4 != 0 {
-		return nil, errorf(op, ErrMisaligned, alignFix("staging size"), "staging size of %d bytes", cfg.stageMax)
+	if opts.WriteChunk < 0 || opts.WriteChunk%4 != 0 {
+		return nil, errorf(op, ErrMisaligned, alignFix("Options.WriteChunk"), "write chunk of %d bytes", opts.WriteChunk)
 	}
-	gpu := cfg.gpu
-	if !cfg.gpuSet {
+	if opts.StagingSize < 0 || opts.StagingSize%4 != 0 {
+		return nil, errorf(op, ErrMisaligned, alignFix("Options.StagingSize"), "staging size of %d bytes", opts.StagingSize)
+	}
+	gpu := opts.GPU
+	if gpu.IsUndefined() {
 		if nav := js.Global().Get("navigator"); nav.Type() == js.TypeObject {
 			gpu = nav.Get("gpu")
 		} else {
@@ -140,7 +127,7 @@ func Open(ctx context.Context, opts ...Option) (*Device, error) {
 		return nil, errorf(op, ErrNoAdapter, "check that WebGPU is enabled and not blocklisted for this GPU (chrome://gpu); "+
 			"headless Chromium needs --enable-unsafe-webgpu and its software rasterizer (no --disable-software-rasterizer)", "navigator.gpu.requestAdapter() resolved to %s", adapter.Type())
 	}
-	want := cfg.limits
+	want := opts.Limits
 	if want == nil {
 		al := adapter.Get("limits")
 		want = map[string]int{
@@ -181,8 +168,8 @@ func Open(ctx context.Context, opts ...Option) (*Device, error) {
 		adapter:    adapter,
 		device:     dev,
 		queue:      dev.Get("queue"),
-		writeChunk: cfg.writeChunk,
-		stageMax:   cfg.stageMax,
+		writeChunk: opts.WriteChunk,
+		stageMax:   opts.StagingSize,
 		lost:       make(chan struct{}),
 	}
 	d.writeBuffer = d.queue.Get("writeBuffer").Call("bind", d.queue)

@@ -78,8 +78,8 @@
 // instead of returning stale staging bytes; that wait costs small downloads
 // some speed against a bare JavaScript readback (the README's benchmark
 // section has the figures). Writes larger than the write chunk
-// (WithWriteChunk, 64 MiB by default) go out in several writeBuffer calls and
-// downloads larger than the staging size (WithStagingSize) in several
+// (Options.WriteChunk, 64 MiB by default) go out in several writeBuffer calls and
+// downloads larger than the staging size (Options.StagingSize) in several
 // rounds; each byte is still copied once. writeBuffer and copyBufferToBuffer
 // need offsets and sizes that are multiples of 4: misaligned calls return
 // ErrMisaligned rather than padding silently. By default Open asks for the
@@ -91,7 +91,7 @@
 // Every error is an *Error (sabkit's one error type) with Op, Kind, Detail
 // and Fix; Kind is one of the sentinels (ErrNoWebGPU, ErrNoAdapter,
 // ErrDevice, ErrDeviceLost, ErrMisaligned, ErrOutOfRange, ErrSize,
-// ErrUsage, ErrDestroyed, ErrView, ErrShader, ErrDispatch, ErrForeign) or,
+// ErrUsage, ErrFreed, ErrView, ErrShader, ErrDispatch, ErrForeign) or,
 // when a context ended, ErrCanceled wrapping ctx.Err(), so errors.Is works
 // for both. A JavaScript exception is wrapped as Err,
 // with the exception's name and message as its text; a Go bug inside a call

@@ -125,7 +125,7 @@ func (d *Device) asyncError(op string, err error) error {
 func (d *Device) validationError(op string, kind error, verr js.Value) error {
 	msg := verr.Get("message").String()
 	if strings.Contains(msg, "destroyed") {
-		kind = ErrDestroyed
+		kind = ErrFreed
 	}
 	if d.lostErr != nil {
 		kind = ErrDeviceLost

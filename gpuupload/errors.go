@@ -45,8 +45,8 @@ var (
 	// operation needs (COPY_DST to upload, COPY_SRC to download, STORAGE or
 	// UNIFORM to bind), or the flags are an invalid combination.
 	ErrUsage = errors.New("wrong buffer usage")
-	// ErrDestroyed: the buffer was destroyed.
-	ErrDestroyed = errors.New("buffer destroyed")
+	// ErrFreed: the buffer was freed with Buffer.Free.
+	ErrFreed = sabkit.ErrFreed
 	// ErrShader: the WGSL source failed to compile or the pipeline failed to
 	// build.
 	ErrShader = errors.New("shader error")

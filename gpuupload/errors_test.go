@@ -42,16 +42,14 @@ func checkErr(t *testing.T, err error, want error) {
 func TestOpenWithoutWebGPU(t *testing.T) {
 	ctx := ctxFor(t)
 	if jsenv.InNode() {
-		_, err := gpuupload.Open(ctx)
+		_, err := gpuupload.Open(ctx, gpuupload.Options{})
 		checkErr(t, err, gpuupload.ErrNoWebGPU)
 		if !strings.Contains(err.Error(), "--enable-unsafe-webgpu") || !strings.Contains(err.Error(), "Node") {
 			t.Fatalf("error does not name the flag and the host: %v", err)
 		}
 	}
-	for _, gpu := range []js.Value{js.Undefined(), js.Null()} {
-		_, err := gpuupload.Open(ctx, gpuupload.WithGPU(gpu))
-		checkErr(t, err, gpuupload.ErrNoWebGPU)
-	}
+	_, err := gpuupload.Open(ctx, gpuupload.Options{GPU: js.Null()})
+	checkErr(t, err, gpuupload.ErrNoWebGPU)
 }
 
 // TestOpenCancelled gives up on Open before the adapter arrives.
@@ -59,7 +57,7 @@ func TestOpenCancelled(t *testing.T) {
 	device(t) // skips where there is no WebGPU
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := gpuupload.Open(ctx)
+	_, err := gpuupload.Open(ctx, gpuupload.Options{})
 	checkErr(t, err, context.Canceled)
 }
 
@@ -70,7 +68,7 @@ func TestOpenUnavailable(t *testing.T) {
 	if !jsenv.InBrowser() {
 		t.Skip("TestOpenWithoutWebGPU covers " + jsenv.Describe())
 	}
-	d, err := gpuupload.Open(ctxFor(t))
+	d, err := gpuupload.Open(ctxFor(t), gpuupload.Options{})
 	if err == nil {
 		d.Close()
 		t.Skipf("%s has a WebGPU adapter; TestBrowserNoAdapter covers a missing one in Chromium", where())
@@ -94,7 +92,7 @@ func TestOpenNoAdapter(t *testing.T) {
 	if js.Global().Get("navigator").Get("gpu").Type() != js.TypeObject {
 		t.Fatal("navigator.gpu is missing; the variant should only lack an adapter")
 	}
-	_, err := gpuupload.Open(ctxFor(t))
+	_, err := gpuupload.Open(ctxFor(t), gpuupload.Options{})
 	checkErr(t, err, gpuupload.ErrNoAdapter)
 }
 
@@ -111,11 +109,11 @@ func TestOpenLimits(t *testing.T) {
 	if _, ok := d.Limit("noSuchLimit"); ok {
 		t.Fatal("Limit(noSuchLimit) reported a value")
 	}
-	_, err := gpuupload.Open(ctxFor(t), gpuupload.WithLimits(map[string]int{"maxBufferSize": l.MaxBufferSize * 4}))
+	_, err := gpuupload.Open(ctxFor(t), gpuupload.Options{Limits: map[string]int{"maxBufferSize": l.MaxBufferSize * 4}})
 	checkErr(t, err, gpuupload.ErrDevice)
-	_, err = gpuupload.Open(ctxFor(t), gpuupload.WithLimits(map[string]int{"maxBufferSizes": 1}))
+	_, err = gpuupload.Open(ctxFor(t), gpuupload.Options{Limits: map[string]int{"maxBufferSizes": 1}})
 	checkErr(t, err, gpuupload.ErrDevice)
-	small := open(t, gpuupload.WithLimits(map[string]int{"maxBufferSize": 1 << 20}))
+	small := open(t, gpuupload.Options{Limits: map[string]int{"maxBufferSize": 1 << 20}})
 	defer small.Close()
 	if got := small.Limits().MaxBufferSize; got < 1<<20 || got >= l.MaxBufferSize {
 		t.Fatalf("device opened with maxBufferSize 1 MiB reports %d", got)
@@ -146,10 +144,11 @@ func TestBadInputs(t *testing.T) {
 		{"upload Go slice unaligned", gpuupload.ErrMisaligned, func() error { return gpuupload.UploadGo(rw, 0, []byte{1, 2}) }},
 		{"upload revoked view", sabview.ErrRevoked, func() error {
 			l := sabview.NewLease()
-			v, err := sabview.NewShared[float32](4, sabview.WithLease(l))
+			v, err := sabview.NewShared[float32](4)
 			if err != nil {
 				return err
 			}
+			v = v.WithLease(l)
 			l.Revoke(errors.New("owner freed the memory"))
 			err = gpuupload.Upload(rw, 0, v)
 			if !errors.Is(err, gpuupload.ErrView) {
@@ -184,17 +183,17 @@ func TestBadInputs(t *testing.T) {
 		}},
 		{"download unaligned offset", gpuupload.ErrMisaligned, func() error { return gpuupload.Download(ctx, rw, 6, sabSource[float32](t, 1)) }},
 		{"download into nil view", gpuupload.ErrView, func() error { return gpuupload.Download[int32](ctx, rw, 0, nil) }},
-		{"upload to destroyed buffer", gpuupload.ErrDestroyed, func() error {
+		{"upload to freed buffer", gpuupload.ErrFreed, func() error {
 			b := newBuffer(t, d, 64, gpuupload.CopyDst)
-			b.Destroy()
+			b.Free()
 			return gpuupload.Upload(b, 0, sabSource[float32](t, 4))
 		}},
-		{"download from destroyed buffer", gpuupload.ErrDestroyed, func() error {
+		{"download from freed buffer", gpuupload.ErrFreed, func() error {
 			b := newBuffer(t, d, 64, gpuupload.CopySrc)
-			b.Destroy()
+			b.Free()
 			return gpuupload.Download(ctx, b, 0, sabSource[float32](t, 4))
 		}},
-		{"download from buffer destroyed in JS", gpuupload.ErrDestroyed, func() error {
+		{"download from buffer destroyed in JS", gpuupload.ErrFreed, func() error {
 			b := newBuffer(t, d, 64, gpuupload.CopySrc)
 			b.JS().Call("destroy") // behind the package's back: WebGPU validation reports it
 			return gpuupload.Download(ctx, b, 0, sabSource[float32](t, 4))
@@ -230,13 +229,13 @@ func TestBadInputs(t *testing.T) {
 			return doubleKernel(t, d).Dispatch(ctx, 1, 1, 1)
 		}},
 		{"buffer of another device", gpuupload.ErrForeign, func() error {
-			other := open(t)
+			other := open(t, gpuupload.Options{})
 			defer other.Close()
 			b := newBuffer(t, other, 64, gpuupload.Storage)
 			return doubleKernel(t, d).Dispatch(ctx, 1, 1, 1, b)
 		}},
 		{"write chunk not a multiple of 4", gpuupload.ErrMisaligned, func() error {
-			_, err := gpuupload.Open(ctx, gpuupload.WithWriteChunk(1000001))
+			_, err := gpuupload.Open(ctx, gpuupload.Options{WriteChunk: 1000001})
 			return err
 		}},
 	}
@@ -252,7 +251,7 @@ func TestBadInputs(t *testing.T) {
 // TestDeviceLost destroys a device and checks that its operations then fail
 // with ErrDeviceLost.
 func TestDeviceLost(t *testing.T) {
-	d := open(t)
+	d := open(t, gpuupload.Options{})
 	b := newBuffer(t, d, 64, gpuupload.CopyDst|gpuupload.CopySrc)
 	v := sabSource[float32](t, 16)
 	if err := gpuupload.Upload(b, 0, v); err != nil {

@@ -18,7 +18,7 @@ import (
 // compiled but not run (no Output); the package's tests check the same steps.
 func Example() {
 	ctx := context.Background()
-	d, err := gpuupload.Open(ctx)
+	d, err := gpuupload.Open(ctx, gpuupload.Options{})
 	if err != nil {
 		fmt.Println(err) // ErrNoWebGPU says which browser or flag is needed
 		return
@@ -60,7 +60,7 @@ func Example() {
 // duration of one call, so the bytes are copied once. It needs WebGPU: it is
 // compiled but not run.
 func ExampleUploadGo() {
-	d, err := gpuupload.Open(context.Background())
+	d, err := gpuupload.Open(context.Background(), gpuupload.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -77,7 +77,7 @@ func ExampleUploadGo() {
 // Re-upload only the elements that changed. It needs WebGPU: it is compiled
 // but not run.
 func ExampleUploadRange() {
-	d, err := gpuupload.Open(context.Background())
+	d, err := gpuupload.Open(context.Background(), gpuupload.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -95,7 +95,7 @@ func ExampleUploadRange() {
 
 // Without WebGPU, Open says what is missing and how to get it.
 func ExampleOpen_noWebGPU() {
-	_, err := gpuupload.Open(context.Background(), gpuupload.WithGPU(js.Undefined()))
+	_, err := gpuupload.Open(context.Background(), gpuupload.Options{GPU: js.Null()})
 	fmt.Println(errors.Is(err, gpuupload.ErrNoWebGPU))
 	var e *gpuupload.Error
 	if errors.As(err, &e) {

@@ -27,16 +27,16 @@ var shared *gpuupload.Device
 func device(t testing.TB) *gpuupload.Device {
 	t.Helper()
 	if shared == nil || shared.Err() != nil {
-		shared = open(t)
+		shared = open(t, gpuupload.Options{})
 	}
 	return shared
 }
 
-func open(t testing.TB, opts ...gpuupload.Option) *gpuupload.Device {
+func open(t testing.TB, opts gpuupload.Options) *gpuupload.Device {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	d, err := gpuupload.Open(ctx, opts...)
+	d, err := gpuupload.Open(ctx, opts)
 	if unavailable(err) && !expectAdapter() {
 		t.Skipf("needs a WebGPU adapter, and %s has none (%v); TestOpenUnavailable proves the error here, "+
 			"`go test ./gpuupload` runs this in Chromium and Firefox", where(), err)
@@ -90,7 +90,7 @@ func newBuffer(t testing.TB, d *gpuupload.Device, size int, usage gpuupload.Usag
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(b.Destroy)
+	t.Cleanup(b.Free)
 	return b
 }
 

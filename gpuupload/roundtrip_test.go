@@ -26,7 +26,7 @@ func sabSource[T sabview.Element](t testing.TB, n int) *sabview.View[T] {
 }
 
 func arrayBufferSource[T sabview.Element](t testing.TB, n int) *sabview.View[T] {
-	size := sabview.ElementSize[T]()
+	size := sabview.TypeOf[T]().Size
 	// An offset into the buffer checks that uploads honour the view's offset.
 	buf := js.Global().Get("ArrayBuffer").New(n*size + 64)
 	v, err := sabview.FromBuffer[T](buf, 64, n)
@@ -40,7 +40,7 @@ func arrayBufferSource[T sabview.Element](t testing.TB, n int) *sabview.View[T] 
 // is; shared selects a shared memory.
 func memorySource[T sabview.Element](shared bool) source[T] {
 	return func(t testing.TB, n int) *sabview.View[T] {
-		size := sabview.ElementSize[T]()
+		size := sabview.TypeOf[T]().Size
 		pages := (n*size+4096)/65536 + 1
 		desc := map[string]any{"initial": pages, "maximum": pages + 16}
 		if shared {
@@ -59,7 +59,7 @@ func memorySource[T sabview.Element](shared bool) source[T] {
 // another view that first holds different values, and compares the bytes.
 func roundTrip[T sabview.Element](t *testing.T, src source[T], n int) {
 	d := device(t)
-	size := n * sabview.ElementSize[T]()
+	size := n * sabview.TypeOf[T]().Size
 	in, out := src(t, n), sabSource[T](t, n)
 	start := time.Now()
 	inArr, _ := in.Array()
@@ -252,7 +252,7 @@ func TestUploadRange(t *testing.T) {
 
 // TestChunking forces many small writeBuffer calls and staging rounds.
 func TestChunking(t *testing.T) {
-	d := open(t, gpuupload.WithWriteChunk(4096), gpuupload.WithStagingSize(8192))
+	d := open(t, gpuupload.Options{WriteChunk: 4096, StagingSize: 8192})
 	defer d.Close()
 	const n = 100_003 // not a multiple of either chunk
 	in, out := sabSource[float32](t, n), sabSource[float32](t, n)
@@ -310,7 +310,7 @@ func TestUploadAfterGrowth(t *testing.T) {
 				if g, _ := out.At(999); g != int32(round*10_000+999) {
 					t.Fatalf("round %d: last element %d", round, g)
 				}
-				mem, _ := v.Memory()
+				mem := v.Memory()
 				mem.Call("grow", 1)
 			}
 		})

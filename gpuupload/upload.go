@@ -38,7 +38,7 @@ func UploadRange[T sabview.Element](dst *Buffer, dstOffset int, src *sabview.Vie
 }
 
 func upload[T sabview.Element](op string, dst *Buffer, dstOffset int, src *sabview.View[T], first, count int) error {
-	size := sabview.ElementSize[T]()
+	size := sabview.TypeOf[T]().Size
 	n := count * size
 	if err := dst.usable(op, nil, CopyDst, "CopyDst"); err != nil {
 		return err

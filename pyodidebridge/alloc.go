@@ -22,8 +22,10 @@ func dtypeOf[T sabview.Element]() dtype { return sabview.TypeOf[T]() }
 
 // goTypeFor names the Go element type for a Python buffer's kind and size.
 func goTypeFor(kind byte, size int) string {
-	if e, ok := sabview.LookupKind(kind, size); ok {
-		return e.Go
+	for _, e := range sabview.ElementTypes() {
+		if e.Kind == kind && e.Size == size {
+			return e.Go
+		}
 	}
 	return ""
 }
@@ -105,12 +107,13 @@ func allocated(r js.Value) (handle, addr int, ok bool) {
 // remembers the buffer until Free.
 func track[T sabview.Element](ctx context.Context, b *Bridge, op string, handle, addr, n int, shape []int, name string) (*sabview.View[T], error) {
 	lease := sabview.NewLease()
-	v, err := sabview.FromMemory[T](b.mem, addr, n, sabview.WithLease(lease))
+	v, err := sabview.FromMemory[T](b.mem, addr, n)
 	if err != nil {
 		b.release(ctx, handle)
 		return nil, &Error{Package: "pyodidebridge", Op: op, Kind: ErrLayout, Detail: "viewing the Python buffer from Go", Err: err}
 	}
-	b.addEntry(&entry{handle: handle, addr: addr, nbytes: n * sabview.ElementSize[T](),
+	v = v.WithLease(lease)
+	b.addEntry(&entry{handle: handle, addr: addr, nbytes: n * sabview.TypeOf[T]().Size,
 		shape: append([]int(nil), shape...), name: name, lease: lease})
 	if err := b.usable(op); err != nil {
 		// The worker died (or the bridge closed) while the call was answered.

@@ -77,7 +77,7 @@ const (
 )
 
 // entry is memory the bridge keeps alive for Go views: an allocation made by
-// Alloc or CopyIn, or a Python buffer pinned by View.
+// Alloc or CopyIn, or a Python buffer pinned by ViewOf.
 type entry struct {
 	handle int    // key of the Python-side record
 	addr   int    // byte address in the heap
@@ -188,7 +188,7 @@ func (b *Bridge) Pyodide() js.Value {
 }
 
 // Memory returns the WebAssembly.Memory that holds Pyodide's heap; views
-// from Alloc, View and CopyIn are views of it.
+// from Alloc, ViewOf and CopyIn are views of it.
 func (b *Bridge) Memory() js.Value {
 	if b == nil {
 		return js.Undefined()

@@ -328,10 +328,10 @@ func viewArg[T sabview.Element](e *encoder, op string, b *Bridge, i int, v *sabv
 // Python finds its bytes: an entry handle and the offset in it, or handle 0
 // and the address for heap views the bridge does not hold.
 func (b *Bridge) heapRef(op string, v interface {
-	Memory() (js.Value, bool)
+	Memory() js.Value
 	String() string
 }, addr int, lease *sabview.Lease) (handle, offset int, err error) {
-	if mem, ok := v.Memory(); !ok || !mem.Equal(b.mem) {
+	if mem := v.Memory(); mem.IsUndefined() || !mem.Equal(b.mem) {
 		return 0, 0, errorf(op, ErrOutsideHeap,
 			"copy it in with pyodidebridge.CopyIn (one copy), or allocate it in Pyodide's heap with Alloc and write there",
 			"%v is not in this Pyodide's heap", v)

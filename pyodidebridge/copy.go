@@ -57,9 +57,9 @@ func CopyIn[T sabview.Element](ctx context.Context, b *Bridge, name string, src 
 }
 
 // CopyOut copies the Python buffer bound to name into dst: exactly one copy,
-// in bulk by JavaScript, of a buffer that View would accept. dst must hold at
+// in bulk by JavaScript, of a buffer that ViewOf would accept. dst must hold at
 // least as many elements; it returns the number copied. Later writes on
-// either side do not reach the other. To copy into a Go slice, use View and
+// either side do not reach the other. To copy into a Go slice, use ViewOf and
 // the view's CopyTo (also one copy), then Free.
 func CopyOut[T sabview.Element](ctx context.Context, b *Bridge, name string, dst *sabview.View[T]) (int, error) {
 	const op = "CopyOut"

@@ -26,7 +26,7 @@
 //
 //	Operation                            Bytes                      Python name bound
 //	Alloc[T](b, name, shape...)          aliases (new, zeroed)      name → ndarray/memoryview
-//	View[T](b, name)                     aliases (pins the object)  existing name, unchanged
+//	ViewOf[T](b, name)                   aliases (pins the object)  existing name, unchanged
 //	Share(b, name, view, shape...)       aliases (view in heap)     name → ndarray/memoryview
 //	CopyIn(b, name, src, shape...)       copies src once            name → new ndarray/memoryview
 //	CopyOut(b, name, dst)                copies once into dst       none
@@ -37,7 +37,7 @@
 //
 //	With LoadWorker (Pyodide in a worker, shared heap)
 //	Memory()                             aliases the worker's heap  (a shared WebAssembly.Memory)
-//	Alloc / View / Share                 alias, as above, across threads: this thread reads Python's bytes in place
+//	Alloc / ViewOf / Share               alias, as above, across threads: this thread reads Python's bytes in place
 //	CopyIn / CopyOut                     copy once, as above
 //	Run                                  sends the source; nothing is copied back (use arrays)
 //	Call / Func.Call                     one request, no source: views alias, []byte and bytes results copy
@@ -49,7 +49,7 @@
 //	LoadWorker, Load{SharedHeap: true}   fail with ErrNotIsolated
 //	Load (same thread, stock heap)       works; moving data to another thread means copying it
 //
-// Every view returned by Alloc, View and CopyIn follows the heap when Python
+// Every view returned by Alloc, ViewOf and CopyIn follows the heap when Python
 // grows it: a growth replaces the heap's ArrayBuffer (a stock heap's growth
 // also detaches every typed array over the old one), and the sabview views
 // re-derive theirs, so Go never reads a stale or detached buffer.
@@ -58,7 +58,7 @@
 //
 // # Lifetimes
 //
-// The bridge keeps each allocation (and each object View pins) alive until
+// The bridge keeps each allocation (and each object ViewOf pins) alive until
 // Free or Close. After that every view under it, Subs and Casts included,
 // returns an error wrapping sabview.ErrRevoked and ErrFreed (or ErrClosed)
 // instead of touching memory that may belong to something else. Python is
@@ -118,7 +118,7 @@
 // worker. Only the worker grows the heap (growing it from another thread
 // would leave Emscripten's own views stale); views here re-derive.
 //
-// Every call into Python (Alloc, View, Share, Free, Run, ...) is a request
+// Every call into Python (Alloc, ViewOf, Share, Free, Run, ...) is a request
 // to the worker, served in order; Run is asynchronous for Go (it parks the
 // goroutine), and Python exceptions arrive as the same *PythonError. A long
 // Run may go on in one goroutine while another reads frames; bridge calls
@@ -134,8 +134,8 @@
 //	context ends during Run or Call         KeyboardInterrupt in Python; ErrCanceled saying "interrupted"; the worker is ready
 //	  ... Python blocked outside bytecode   after 1 s more, ErrCanceled saying Python keeps running
 //	  ... Python finished first             the call's result, no error
-//	context ends during bookkeeping         it runs to completion: Alloc, View, CopyIn and Func release what
-//	(Alloc, View, Share, Free, ...)           they made and return ErrCanceled saying "ran to completion";
+//	context ends during bookkeeping         it runs to completion: Alloc, ViewOf, CopyIn and Func release what
+//	(Alloc, ViewOf, Share, Free, ...)       they made and return ErrCanceled saying "ran to completion";
 //	                                          Share, Free and NumPy return their result
 //	an interrupt noticed after its Run      dropped: KeyboardInterrupt reaches only the canceled request
 //	context ends during Free                the views are revoked at once; the release runs with the next call

@@ -74,7 +74,7 @@ var (
 	ErrNotOwned = errors.New("view not owned by this bridge")
 	// ErrFreed: the memory was freed with Free; sabview views under it
 	// report sabview.ErrRevoked wrapping this.
-	ErrFreed = errors.New("freed")
+	ErrFreed = sabkit.ErrFreed
 	// ErrWorker: the Pyodide worker failed to start or does not follow the
 	// protocol.
 	ErrWorker = errors.New("worker failed")

@@ -86,20 +86,23 @@ bad_bytes = b"read only"
 			func() error { _, err := pyodidebridge.Alloc[float64](context.Background(), b, "x", 1<<28); return err }},
 		{"View(missing)", pyodidebridge.ErrName, "no_such_global",
 			func() error {
-				_, err := pyodidebridge.View[float32](context.Background(), b, "no_such_global")
+				_, err := pyodidebridge.ViewOf[float32](context.Background(), b, "no_such_global")
 				return err
 			}},
 		{"View(int)", pyodidebridge.ErrNotBuffer, "int",
-			func() error { _, err := pyodidebridge.View[float32](context.Background(), b, "bad_int"); return err }},
+			func() error { _, err := pyodidebridge.ViewOf[float32](context.Background(), b, "bad_int"); return err }},
 		{"View(float64 as float32)", pyodidebridge.ErrDType, "View[float64]",
 			func() error {
-				_, err := pyodidebridge.View[float32](context.Background(), b, "bad_doubles")
+				_, err := pyodidebridge.ViewOf[float32](context.Background(), b, "bad_doubles")
 				return err
 			}},
 		{"View(strided)", pyodidebridge.ErrLayout, "C-contiguous",
-			func() error { _, err := pyodidebridge.View[uint8](context.Background(), b, "bad_strided"); return err }},
+			func() error {
+				_, err := pyodidebridge.ViewOf[uint8](context.Background(), b, "bad_strided")
+				return err
+			}},
 		{"View(bytes)", pyodidebridge.ErrLayout, "read-only",
-			func() error { _, err := pyodidebridge.View[uint8](context.Background(), b, "bad_bytes"); return err }},
+			func() error { _, err := pyodidebridge.ViewOf[uint8](context.Background(), b, "bad_bytes"); return err }},
 		{"Share(outside heap)", pyodidebridge.ErrOutsideHeap, "CopyIn",
 			func() error { return pyodidebridge.Share(context.Background(), b, "x", outside) }},
 		{"Share(nil)", pyodidebridge.ErrView, "nil",

@@ -123,7 +123,7 @@ func ExampleCopyIn() {
 }
 
 // View exposes a buffer Python created itself, zero-copy, while pinning it.
-func ExampleView() {
+func ExampleViewOf() {
 	b, err := pyodidebridge.Attach(js.Global().Get("pyodide"))
 	if err != nil {
 		fmt.Println(err)
@@ -131,7 +131,7 @@ func ExampleView() {
 	}
 	defer b.Close()
 	b.Run(context.Background(), "import array\nreadings = array.array('d', [0.5, 1.5, 2.5])")
-	v, err := pyodidebridge.View[float64](context.Background(), b, "readings")
+	v, err := pyodidebridge.ViewOf[float64](context.Background(), b, "readings")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -143,7 +143,7 @@ func ExampleView() {
 	fmt.Println(pe.Type)
 	b.Free(context.Background(), v) // unpins: Python may resize it again, and v reports ErrRevoked
 	b.Run(context.Background(), "readings.append(4.0)")
-	w, _ := pyodidebridge.View[float64](context.Background(), b, "readings")
+	w, _ := pyodidebridge.ViewOf[float64](context.Background(), b, "readings")
 	out, _ := w.ToSlice()
 	fmt.Println(out)
 	// Output:

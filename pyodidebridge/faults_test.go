@@ -215,7 +215,7 @@ func faultRows() []faultRow {
 			v := plainView(t)
 			calls := map[string]func() error{
 				"Alloc":  func() error { _, err := pyodidebridge.Alloc[float32](ctx, b, "x", 4); return err },
-				"View":   func() error { _, err := pyodidebridge.View[float32](ctx, b, "x"); return err },
+				"View":   func() error { _, err := pyodidebridge.ViewOf[float32](ctx, b, "x"); return err },
 				"Share":  func() error { return pyodidebridge.Share(ctx, b, "x", v) },
 				"CopyIn": func() error { _, err := pyodidebridge.CopyIn(ctx, b, "x", v); return err },
 				"Call":   func() error { _, err := b.Call(ctx, "len", "x"); return err },

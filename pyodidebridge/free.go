@@ -10,12 +10,12 @@ import (
 	"github.com/sabkit/sabkit/sabview"
 )
 
-// Free releases memory the bridge holds for v (from Alloc, CopyIn or View;
+// Free releases memory the bridge holds for v (from Alloc, CopyIn or ViewOf;
 // any Sub or Cast of such a view frees the whole allocation): every view
 // under it returns a sabview.ErrRevoked error from then on. For Alloc and
 // CopyIn it also deletes the global the bridge bound, if it still refers to
 // the array; Python names that still refer to the bytes keep them alive. For
-// View it unpins the Python object, which Python may then resize.
+// ViewOf it unpins the Python object, which Python may then resize.
 //
 // The views are revoked at once. When ctx ends before the worker could
 // release the memory (behind a long Run), Free returns ErrCanceled and the
@@ -60,7 +60,7 @@ func (b *Bridge) queueRelease(handle int) {
 }
 
 // Shape returns the shape of the array behind v (the Python object's shape
-// for View), or nil when the bridge does not hold v's memory.
+// for ViewOf), or nil when the bridge does not hold v's memory.
 func (b *Bridge) Shape(v Leased) []int {
 	if b == nil {
 		return nil

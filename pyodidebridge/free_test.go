@@ -83,7 +83,7 @@ func TestClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	run(t, b, "import array\nclosing_buf = array.array('i', [5, 6])")
-	w, err := pyodidebridge.View[int32](context.Background(), b, "closing_buf")
+	w, err := pyodidebridge.ViewOf[int32](context.Background(), b, "closing_buf")
 	if err != nil {
 		t.Fatal(err)
 	}

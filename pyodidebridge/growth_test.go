@@ -95,7 +95,7 @@ for i in range(len(_m)):
 	// heap's buffer and the views above followed it: a non-shared buffer is
 	// detached (length 0); a shared one stays valid but keeps its old
 	// buffer, which no longer spans the whole heap.
-	if b.SharedHeap() {
+	if b.Shared() {
 		if old, now := staleArr.Get("buffer").Get("byteLength").Int(), mem.Get("buffer").Get("byteLength").Int(); old >= now {
 			t.Fatalf("a Float32Array taken before %d growths has a %d-byte buffer, the heap %d; the heap was not replaced", growths, old, now)
 		}

@@ -125,7 +125,7 @@ func TestEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := sharedHeapWanted(); b.SharedHeap() != want {
+	if want := sharedHeapWanted(); b.Shared() != want {
 		t.Fatalf("Options.SharedHeap=%v, but the heap's buffer is %s", want,
 			js.Global().Get("Object").Get("prototype").Get("toString").Call("call", b.Memory().Get("buffer")).String())
 	}

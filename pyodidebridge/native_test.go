@@ -62,7 +62,7 @@ func nativeBridges() []struct {
 // rewrote, or -1 when b's heap is not shared (no hooks).
 func hookStats(t *testing.T, ctx context.Context, b *pyodidebridge.Bridge) int {
 	t.Helper()
-	if !b.SharedHeap() {
+	if !b.Shared() {
 		return -1
 	}
 	if b.InWorker() {
@@ -141,7 +141,7 @@ func TestNative(t *testing.T) {
 			}
 			// C fills a buffer Python made, Go views it by name.
 			run(t, b, "import array, sabnative\nnative_y = array.array('f', [0.0]) * 8\nsabnative.fill(native_y, 7.0)")
-			y, err := pyodidebridge.View[float32](ctx, b, "native_y")
+			y, err := pyodidebridge.ViewOf[float32](ctx, b, "native_y")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -54,7 +54,7 @@ np.add(np_arr, np_arr.sum(axis=0), out=np_arr)
 		}
 	}
 	run(t, b, "np_view_src = np.arange(12, dtype=np.int32).reshape(3, 4)")
-	w, err := pyodidebridge.View[int32](context.Background(), b, "np_view_src")
+	w, err := pyodidebridge.ViewOf[int32](context.Background(), b, "np_view_src")
 	if err != nil {
 		t.Fatal(err)
 	}

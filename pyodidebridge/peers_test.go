@@ -213,7 +213,7 @@ func benchArrays(ctx context.Context, b *testing.B, wb *pyodidebridge.Bridge, mo
 	})
 	b.Run(size+"sabkit-View-lookup", func(b *testing.B) {
 		obtain(b, "sabkit-View-lookup", func() (js.Value, func(), error) {
-			w, err := pyodidebridge.View[float32](ctx, wb, "peer_arr")
+			w, err := pyodidebridge.ViewOf[float32](ctx, wb, "peer_arr")
 			if err != nil {
 				return js.Undefined(), nil, err
 			}

@@ -50,7 +50,7 @@ func AllocRing[T sabview.Element](ctx context.Context, b *Bridge, name string, c
 	if capacity < 1 {
 		return nil, errorf("AllocRing", ErrShape, "give a capacity of at least 1 element", "capacity %d", capacity)
 	}
-	return allocRegion(ctx, b, "AllocRing", name, atomicsx.RingWords[T](capacity), "Ring", capacity, sabview.ElementSize[T]())
+	return allocRegion(ctx, b, "AllocRing", name, atomicsx.RingWords[T](capacity), "Ring", capacity, sabview.TypeOf[T]().Size)
 }
 
 // AllocMutex allocates a zeroed (unlocked) mutex word and binds name to a
@@ -69,7 +69,7 @@ func allocRegion(ctx context.Context, b *Bridge, op, name string, words int, cla
 	if err := b.begin(ctx, op); err != nil {
 		return nil, err
 	}
-	if !b.SharedHeap() {
+	if !b.Shared() {
 		return nil, errorf(op, ErrNotShared, "use LoadWorker, or Load with Options.SharedHeap (both need cross-origin isolation in a browser)",
 			"the heap is a %s; atomicsx and other threads need a SharedArrayBuffer", jsinterop.Tag(b.mem.Get("buffer")))
 	}

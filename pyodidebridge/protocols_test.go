@@ -335,7 +335,7 @@ func TestProtocolBadInputs(t *testing.T) {
 		{"keyword name", func() error { _, err := pyodidebridge.AllocMutex(context.Background(), b, "class"); return err }, pyodidebridge.ErrName},
 		{"nil bridge", func() error { _, err := pyodidebridge.AllocFrames(context.Background(), nil, "f", 8); return err }, pyodidebridge.ErrClosed},
 	}
-	if !b.SharedHeap() {
+	if !b.Shared() {
 		goCases = append(goCases, struct {
 			name string
 			call func() error
@@ -364,7 +364,7 @@ func TestProtocolBadInputs(t *testing.T) {
 		{"partial ring item", "pb_ring.push(bytes(3))", "ValueError"},
 		{"seqlock value too large", "pb_sl.write(bytes(100))", "ValueError"},
 	}
-	if !b.SharedHeap() {
+	if !b.Shared() {
 		b = workerBridge(t) // the Python half needs a shared heap to be bound to
 	}
 	frames, err := pyodidebridge.AllocFrames(context.Background(), b, "pb_frames", 8)

@@ -40,7 +40,7 @@ func acctOps(t *testing.T) []acctOp {
 			return free(b, v), nil
 		}},
 		{"View", nil, func(ctx context.Context, b *pyodidebridge.Bridge, _ *sabview.View[uint8]) (func(), error) {
-			v, err := pyodidebridge.View[float64](ctx, b, "acct_existing")
+			v, err := pyodidebridge.ViewOf[float64](ctx, b, "acct_existing")
 			if err != nil {
 				return nil, err
 			}
@@ -359,7 +359,7 @@ func TestRequestsIgnoreMainBindings(t *testing.T) {
 				t.Fatalf("Alloc: %v", err)
 			}
 			v.Set(1, 4)
-			ex, err := pyodidebridge.View[float32](ctx, b, "bind_existing")
+			ex, err := pyodidebridge.ViewOf[float32](ctx, b, "bind_existing")
 			if err != nil {
 				t.Fatalf("View: %v", err)
 			}
@@ -386,7 +386,7 @@ func TestRequestsIgnoreMainBindings(t *testing.T) {
 			if _, err := b.NumPy(ctx); err != nil {
 				t.Fatalf("NumPy: %v", err)
 			}
-			if b.SharedHeap() {
+			if b.Shared() {
 				m, err := pyodidebridge.AllocMutex(ctx, b, "bind_mutex")
 				if err != nil {
 					t.Fatalf("AllocMutex: %v", err)
@@ -440,7 +440,7 @@ func TestOnlyRunParses(t *testing.T) {
 					func() error { _, err := pyodidebridge.CopyOut(ctx, b, "parse_existing", src); return err },
 					func() error { _, err := b.NumPy(ctx); return err },
 					func() error {
-						w, err := pyodidebridge.View[int32](ctx, b, "parse_existing")
+						w, err := pyodidebridge.ViewOf[int32](ctx, b, "parse_existing")
 						if err != nil {
 							return err
 						}

@@ -75,7 +75,7 @@ for _idx in itertools.product(*[range(d) for d in %[2]s]):
 		if err != nil {
 			t.Fatal(err)
 		}
-		wide := sabview.ElementSize[T]() == 8 && sabview.ArrayType[T]() != "Float64Array"
+		wide := sabview.TypeOf[T]().Size == 8 && sabview.TypeOf[T]().ArrayType != "Float64Array"
 		for i := range n {
 			if want := pyVal(i); got[i] != want {
 				t.Fatalf("Go read element %d = %v after Python wrote %v", i, got[i], want)

@@ -11,11 +11,11 @@ import (
 // Share binds the Python global name to an array that aliases v's bytes
 // (no copy, so its cost does not depend on the size): an ndarray (or memoryview) with T's dtype and the given shape
 // (default: one dimension of v.Len()). v must lie in this bridge's heap, such
-// as a view from Alloc, View or CopyIn or a Sub of one; any other view (a
+// as a view from Alloc, ViewOf or CopyIn or a Sub of one; any other view (a
 // SharedArrayBuffer, another module's memory) returns ErrOutsideHeap, because
 // Python can only address its own heap: copy such data in with CopyIn.
 //
-// When v's bytes belong to memory the bridge holds (Alloc, View, CopyIn), the
+// When v's bytes belong to memory the bridge holds (Alloc, ViewOf, CopyIn), the
 // Python array keeps that memory alive by itself, even after Free. For other
 // views of the heap the caller must keep the bytes allocated while Python
 // uses the name.

@@ -88,7 +88,7 @@ func TestRequestTimings(t *testing.T) {
 	measure("View[float32]", n, 0, func() float64 {
 		var v *sabview.View[float32]
 		us := call(func(ctx context.Context) (err error) {
-			v, err = pyodidebridge.View[float32](ctx, b, "timing_existing")
+			v, err = pyodidebridge.ViewOf[float32](ctx, b, "timing_existing")
 			return err
 		})
 		b.Free(bg, v)

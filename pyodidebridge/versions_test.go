@@ -36,7 +36,7 @@ func TestPyodideRelease(t *testing.T) {
 	if !row.SameThread {
 		t.Errorf("Pyodide %s: the same-thread bridge booted, but TestedPyodide says it does not work", row.Version)
 	}
-	if b.SharedHeap() && !row.SharedHeap {
+	if b.Shared() && !row.SharedHeap {
 		t.Errorf("Pyodide %s booted on a shared heap, but TestedPyodide says it cannot", row.Version)
 	}
 	if jsenv.InBrowser() && !jsenv.CrossOriginIsolated() {

@@ -14,14 +14,14 @@ import (
 	"github.com/sabkit/sabkit/sabview"
 )
 
-// View returns a view of the Python object bound to the global name, which
+// ViewOf returns a view of the Python object bound to the global name, which
 // must support the buffer protocol (a NumPy ndarray, array.array, bytearray,
 // memoryview, ...), be writable and C-contiguous, and hold elements of T's
 // type and size. The view aliases the object's bytes, flat in C order
 // (Shape gives the object's shape). The bridge pins the object until Free or
 // Close: Python cannot resize it meanwhile (it raises BufferError), so its
 // address stays valid.
-func View[T sabview.Element](ctx context.Context, b *Bridge, name string) (*sabview.View[T], error) {
+func ViewOf[T sabview.Element](ctx context.Context, b *Bridge, name string) (*sabview.View[T], error) {
 	const op = "View"
 	if err := checkName(op, name); err != nil {
 		return nil, err

@@ -79,7 +79,7 @@ func TestViewExisting(t *testing.T) {
 // writes goWrite there from Go, and has Python read it back.
 func viewAndMutate[T sabview.Element](t *testing.T, b *pyodidebridge.Bridge, name string, want, goWrite T) *sabview.View[T] {
 	t.Helper()
-	v, err := pyodidebridge.View[T](context.Background(), b, name)
+	v, err := pyodidebridge.ViewOf[T](context.Background(), b, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,6 +223,6 @@ func jsBacked[T sabview.Element](n int) (*sabview.View[T], error) {
 	if sabview.Available() {
 		return sabview.NewShared[T](n)
 	}
-	buf := jsGlobal("ArrayBuffer").New(n * sabview.ElementSize[T]())
+	buf := jsGlobal("ArrayBuffer").New(n * sabview.TypeOf[T]().Size)
 	return sabview.FromBuffer[T](buf, 0, n)
 }

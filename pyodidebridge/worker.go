@@ -38,7 +38,7 @@ type WorkerOptions struct {
 // LoadWorker boots Pyodide on a shared heap in a DedicatedWorker (browser)
 // or a worker_threads Worker (Node), installs the bridge's helper modules
 // there, and returns a Bridge driving it from this thread. The worker posts
-// its heap's WebAssembly.Memory here, so Alloc, View, Share and CopyIn
+// its heap's WebAssembly.Memory here, so Alloc, ViewOf, Share and CopyIn
 // return views that alias the worker's Python objects (sabview.FromMemory
 // over Memory, re-derived as the worker grows its heap); CopyOut copies.
 //
@@ -103,9 +103,9 @@ func (b *Bridge) died(dead *Error) {
 	}
 }
 
-// SharedHeap reports whether Pyodide's heap is a SharedArrayBuffer, that is
+// Shared reports whether Pyodide's heap is a SharedArrayBuffer, that is
 // whether other threads can view it (always true after LoadWorker).
-func (b *Bridge) SharedHeap() bool {
+func (b *Bridge) Shared() bool {
 	if b == nil || b.mem.IsUndefined() {
 		return false
 	}

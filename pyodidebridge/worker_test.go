@@ -72,8 +72,8 @@ func TestWorkerBridge(t *testing.T) {
 	if tag := js.Global().Get("Object").Get("prototype").Get("toString").Call("call", mem).String(); tag != "[object WebAssembly.Memory]" {
 		t.Fatalf("Memory() is %s", tag)
 	}
-	if !b.InWorker() || !b.SharedHeap() {
-		t.Fatalf("InWorker=%v SharedHeap=%v, want both", b.InWorker(), b.SharedHeap())
+	if !b.InWorker() || !b.Shared() {
+		t.Fatalf("InWorker=%v SharedHeap=%v, want both", b.InWorker(), b.Shared())
 	}
 	if !b.Pyodide().IsUndefined() {
 		t.Errorf("Pyodide() of a worker bridge should be undefined: the API object lives in the worker")
@@ -99,7 +99,7 @@ func TestWorkerRoundTrip(t *testing.T) {
 func TestWorkerViewShareCopy(t *testing.T) {
 	b := workerBridge(t)
 	run(t, b, "import array\nw_arr = array.array('i', range(100))")
-	v, err := pyodidebridge.View[int32](context.Background(), b, "w_arr")
+	v, err := pyodidebridge.ViewOf[int32](context.Background(), b, "w_arr")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +332,7 @@ func TestNoIsolationFallback(t *testing.T) {
 
 	// The fallback: Pyodide on this thread, with copies in and out.
 	b := bridge(t)
-	if b.SharedHeap() {
+	if b.Shared() {
 		t.Fatal("the fallback bridge claims a shared heap without isolation")
 	}
 	src, err := sabview.FromTypedArray[float32](js.Global().Get("Float32Array").New(3))

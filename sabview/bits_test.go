@@ -47,15 +47,15 @@ func testBits[T sabview.Element, B uint32 | uint64](t *testing.T, bits []B, from
 			}
 			// Raw words over the same bytes, to see bits no JavaScript
 			// number conversion has touched.
-			words := js.Global().Get("Uint32Array").New(arr.Get("buffer"), arr.Get("byteOffset"), len(bits)*sabview.ElementSize[T]()/4)
+			words := js.Global().Get("Uint32Array").New(arr.Get("buffer"), arr.Get("byteOffset"), len(bits)*sabview.TypeOf[T]().Size/4)
 			word := func(i int) B {
-				if sabview.ElementSize[T]() == 4 {
+				if sabview.TypeOf[T]().Size == 4 {
 					return B(uint32(words.Index(i).Int()))
 				}
 				return B(uint64(uint32(words.Index(2*i+1).Int()))<<32 | uint64(uint32(words.Index(2*i).Int())))
 			}
 			setWord := func(i int, b B) {
-				if sabview.ElementSize[T]() == 4 {
+				if sabview.TypeOf[T]().Size == 4 {
 					words.SetIndex(i, uint32(b))
 					return
 				}

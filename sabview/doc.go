@@ -69,6 +69,6 @@ are sabkit's shared kinds: the same values in every package.
 
 ElementType is sabkit's one table of element types: for each Element its Go
 name, typed-array constructor, size, Python struct format and NumPy kind
-(TypeOf, ElementTypes, LookupArrayType, LookupKind).
+(TypeOf for one, ElementTypes for all).
 */
 package sabview

@@ -89,10 +89,9 @@ func ElementTypes() []ElementType {
 	return out
 }
 
-// LookupArrayType returns the element type whose typed array is named
-// arrayType ("Float32Array"), and false for names that are not an Element's
-// (Uint8ClampedArray, Float16Array, anything else).
-func LookupArrayType(arrayType string) (ElementType, bool) {
+// lookupArrayType returns the element type whose typed array is named
+// arrayType ("Float32Array").
+func lookupArrayType(arrayType string) (ElementType, bool) {
 	for _, e := range elementTypes {
 		if e.ArrayType == arrayType {
 			return *e, true
@@ -101,25 +100,6 @@ func LookupArrayType(arrayType string) (ElementType, bool) {
 	return ElementType{}, false
 }
 
-// LookupKind returns the element type of a NumPy dtype kind ('i', 'u', 'f')
-// and item size, and false when no Element matches (float16, complex, bool).
-func LookupKind(kind byte, size int) (ElementType, bool) {
-	for _, e := range elementTypes {
-		if e.Kind == kind && e.Size == size {
-			return *e, true
-		}
-	}
-	return ElementType{}, false
-}
-
-// ElementSize reports the size in bytes of one T, which is also the byte
-// alignment a view of T requires.
-func ElementSize[T Element]() int { return infoOf[T]().Size }
-
-// ArrayType reports the name of the JavaScript typed-array constructor used
-// for T, such as "Float32Array".
-func ArrayType[T Element]() string { return infoOf[T]().ArrayType }
-
 // isTypedArrayTag reports whether tag names a typed array, including the
 // kinds no Element maps to.
 func isTypedArrayTag(tag string) bool {
@@ -127,7 +107,7 @@ func isTypedArrayTag(tag string) bool {
 	case "Uint8ClampedArray", "Float16Array":
 		return true
 	}
-	_, ok := LookupArrayType(tag)
+	_, ok := lookupArrayType(tag)
 	return ok
 }
 

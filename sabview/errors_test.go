@@ -22,7 +22,7 @@ func TestErrors(t *testing.T) {
 	f32 := must(sabview.FromBuffer[float32](ab, 0, 16))(t)
 	bytesView := must(sabview.FromBuffer[uint8](ab, 0, 64))(t)
 	lease := sabview.NewLease()
-	leased := must(sabview.FromBuffer[int32](ab, 0, 4, sabview.WithLease(lease)))(t)
+	leased := must(sabview.FromBuffer[int32](ab, 0, 4))(t).WithLease(lease)
 	lease.Revoke(errors.New("owner freed it"))
 
 	tests := []struct {

@@ -56,12 +56,12 @@ func ExampleFromBuffer_misaligned() {
 }
 
 // One table names an element type for Go, JavaScript and Python: here the
-// typed array and the memoryview format that match a NumPy float64 array.
-func ExampleLookupKind() {
-	e, ok := sabview.LookupKind('f', 8) // NumPy dtype kind and item size
-	fmt.Println(ok, e.Go, e.ArrayType, e.Format, e.Size)
+// typed array, the memoryview format and the NumPy kind of a float64.
+func ExampleTypeOf() {
+	e := sabview.TypeOf[float64]()
+	fmt.Println(e.Go, e.ArrayType, e.Format, string(e.Kind), e.Size)
 	fmt.Println(sabview.TypeOf[uint16]().ArrayType)
 	// Output:
-	// true float64 Float64Array d 8
+	// float64 Float64Array d f 8
 	// Uint16Array
 }

@@ -13,7 +13,7 @@ import (
 // jsNum builds the JS value a typed array of T stores: a BigInt for 64-bit
 // integer types, a Number otherwise.
 func jsNum[T sabview.Element](x T) any {
-	switch sabview.ArrayType[T]() {
+	switch sabview.TypeOf[T]().ArrayType {
 	case "BigInt64Array":
 		return js.Global().Get("BigInt").Invoke(strconv.FormatInt(int64(x), 10))
 	case "BigUint64Array":

@@ -3,7 +3,7 @@
 package sabview
 
 // Lease lets the owner of memory end the life of the views over it. A view
-// created WithLease checks the lease before every access and returns an
+// made with View.WithLease checks the lease before every access and returns an
 // ErrRevoked error once the lease is revoked, instead of touching memory that
 // may already belong to something else. The Pyodide bridge revokes a lease
 // when the Python object that owns the bytes is freed.
@@ -35,24 +35,4 @@ func (l *Lease) check(op string) error {
 	}
 	return &Error{Package: "sabview", Op: op, Kind: ErrRevoked, Err: l.reason,
 		Fix: "create a new view; the memory this one covered was released by its owner"}
-}
-
-// Option configures a view constructor.
-type Option func(*options)
-
-type options struct {
-	lease *Lease
-}
-
-// WithLease ties the new view, and every view derived from it, to l.
-func WithLease(l *Lease) Option { return func(o *options) { o.lease = l } }
-
-func collect(opts []Option) options {
-	var o options
-	for _, f := range opts {
-		if f != nil {
-			f(&o)
-		}
-	}
-	return o
 }

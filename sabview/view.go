@@ -34,7 +34,7 @@ type View[T Element] struct {
 // NewShared allocates a new SharedArrayBuffer holding n zeroed elements of T.
 // Outside a cross-origin-isolated page it returns an ErrNotIsolated error that
 // names the headers to send.
-func NewShared[T Element](n int, opts ...Option) (*View[T], error) {
+func NewShared[T Element](n int) (*View[T], error) {
 	const op = "NewShared"
 	info := infoOf[T]()
 	if n < 0 || n > maxBytes/info.Size {
@@ -47,7 +47,7 @@ func NewShared[T Element](n int, opts ...Option) (*View[T], error) {
 	if err != nil {
 		return nil, &Error{Package: "sabview", Op: op, Kind: ErrOutOfRange, Detail: fmt.Sprintf("allocating %d bytes", n*info.Size), Err: err}
 	}
-	src := &source{mem: js.Undefined(), buf: buf, shared: true, size: n * info.Size, lease: collect(opts).lease}
+	src := &source{mem: js.Undefined(), buf: buf, shared: true, size: n * info.Size}
 	return newView[T](src, info, 0, n), nil
 }
 
@@ -61,7 +61,7 @@ const maxBytes = 1 << 53
 // view's first byte and the region must lie inside it. The bytes are
 // reinterpreted as T whatever the element type of a typed-array argument;
 // use FromTypedArray to insist on a matching type.
-func FromBuffer[T Element](buf js.Value, byteOffset, length int, opts ...Option) (*View[T], error) {
+func FromBuffer[T Element](buf js.Value, byteOffset, length int) (*View[T], error) {
 	const op = "FromBuffer"
 	info := infoOf[T]()
 	tag := jsinterop.Tag(buf)
@@ -88,14 +88,14 @@ func FromBuffer[T Element](buf js.Value, byteOffset, length int, opts ...Option)
 	if err := checkRegion(op, info, byteOffset, length, limit, base); err != nil {
 		return nil, err
 	}
-	src := &source{mem: js.Undefined(), buf: buf, shared: shared, size: buf.Get("byteLength").Int(), lease: collect(opts).lease}
+	src := &source{mem: js.Undefined(), buf: buf, shared: shared, size: buf.Get("byteLength").Int()}
 	return newView[T](src, info, base+byteOffset, length), nil
 }
 
 // FromTypedArray views all of ta, which must be a typed array whose element
 // type is T's (a Float32Array for View[float32]). Views of a typed array over
 // a WebAssembly.Memory's buffer do not follow growth: use FromMemory for those.
-func FromTypedArray[T Element](ta js.Value, opts ...Option) (*View[T], error) {
+func FromTypedArray[T Element](ta js.Value) (*View[T], error) {
 	const op = "FromTypedArray"
 	info := infoOf[T]()
 	tag := jsinterop.Tag(ta)
@@ -108,7 +108,7 @@ func FromTypedArray[T Element](ta js.Value, opts ...Option) (*View[T], error) {
 			fmt.Sprintf("use View[%s], or FromBuffer to reinterpret the bytes", goTypeFor(tag)),
 			"got %s, want %s", tag, info.ArrayType)
 	}
-	return FromBuffer[T](ta, 0, ta.Get("length").Int(), opts...)
+	return FromBuffer[T](ta, 0, ta.Get("length").Int())
 }
 
 // FromMemory views length elements of T starting byteOffset bytes into a
@@ -116,7 +116,7 @@ func FromTypedArray[T Element](ta js.Value, opts ...Option) (*View[T], error) {
 // Pyodide 314) or another module's exported memory. The view follows the memory as it grows:
 // it re-derives its typed arrays when the memory's buffer is replaced, so it
 // never reads through a detached (non-shared) or stale (shared) buffer.
-func FromMemory[T Element](mem js.Value, byteOffset, length int, opts ...Option) (*View[T], error) {
+func FromMemory[T Element](mem js.Value, byteOffset, length int) (*View[T], error) {
 	const op = "FromMemory"
 	info := infoOf[T]()
 	// One call answers the usual case: a bridge makes a view per operation,
@@ -139,7 +139,7 @@ func FromMemory[T Element](mem js.Value, byteOffset, length int, opts ...Option)
 	if err := checkRegion(op, info, byteOffset, length, size, 0); err != nil {
 		return nil, err
 	}
-	src := &source{mem: mem, buf: buf, shared: shared, size: size, lease: collect(opts).lease}
+	src := &source{mem: mem, buf: buf, shared: shared, size: size}
 	return newView[T](src, info, byteOffset, length), nil
 }
 
@@ -220,19 +220,32 @@ func (v *View[T]) Len() int { return v.n }
 // memory. For a view of Pyodide's heap it is the Python-side address.
 func (v *View[T]) ByteOffset() int { return v.off }
 
-// ByteLength returns Len() * ElementSize.
+// ByteLength returns Len() times the element size (TypeOf[T]().Size).
 func (v *View[T]) ByteLength() int { return v.n * v.info.Size }
 
 // Shared reports whether the bytes live in a SharedArrayBuffer (or a shared
 // WebAssembly.Memory) and so can be seen by other threads.
 func (v *View[T]) Shared() bool { return v.src.shared }
 
-// Memory returns the WebAssembly.Memory the view lives in, and false for a
-// view over a fixed buffer.
-func (v *View[T]) Memory() (js.Value, bool) { return v.src.mem, v.src.isMemory() }
+// Memory returns the WebAssembly.Memory the view lives in, or undefined
+// for a view over a fixed buffer.
+func (v *View[T]) Memory() js.Value { return v.src.mem }
 
-// Lease returns the lease the view was created with, or nil.
+// Lease returns the view's lease (see WithLease), or nil.
 func (v *View[T]) Lease() *Lease { return v.src.lease }
+
+// WithLease returns a view of the same bytes tied to l: it, and every view
+// derived from it, checks l before each access and fails with ErrRevoked
+// once l is revoked. v itself is unchanged; the owner of the memory hands
+// out the leased view and keeps l.
+func (v *View[T]) WithLease(l *Lease) *View[T] {
+	if v == nil {
+		return nil
+	}
+	src := *v.src
+	src.lease = l
+	return &View[T]{src: &src, info: v.info, off: v.off, n: v.n}
+}
 
 // Array returns the JavaScript typed array (of T's type) over the view's
 // bytes. It aliases: writes through it are seen by the view and vice versa.
@@ -288,7 +301,7 @@ func (v *View[T]) String() string {
 }
 
 func goTypeFor(arrayType string) string {
-	if e, ok := LookupArrayType(arrayType); ok {
+	if e, ok := lookupArrayType(arrayType); ok {
 		return e.Go
 	}
 	return "?"

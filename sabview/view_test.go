@@ -19,7 +19,7 @@ func sources[T sabview.Element]() []struct {
 	shared bool
 	make   func(n int) (*sabview.View[T], error)
 } {
-	size := sabview.ElementSize[T]()
+	size := sabview.TypeOf[T]().Size
 	return []struct {
 		name   string
 		shared bool
@@ -33,7 +33,7 @@ func sources[T sabview.Element]() []struct {
 			return sabview.FromBuffer[T](js.Global().Get("ArrayBuffer").New((n+1)*size), size, n)
 		}},
 		{"TypedArray", false, func(n int) (*sabview.View[T], error) {
-			return sabview.FromTypedArray[T](js.Global().Get(sabview.ArrayType[T]()).New(n))
+			return sabview.FromTypedArray[T](js.Global().Get(sabview.TypeOf[T]().ArrayType).New(n))
 		}},
 		{"Memory", false, func(n int) (*sabview.View[T], error) {
 			mem := js.Global().Get("WebAssembly").Get("Memory").New(map[string]any{"initial": 1, "maximum": 64})
@@ -95,15 +95,15 @@ func testAliasing[T sabview.Element](t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v.Len() != n || v.ByteLength() != n*sabview.ElementSize[T]() {
+			if v.Len() != n || v.ByteLength() != n*sabview.TypeOf[T]().Size {
 				t.Fatalf("Len %d ByteLength %d, want %d elements", v.Len(), v.ByteLength(), n)
 			}
 			if v.Shared() != src.shared {
 				t.Errorf("Shared() = %v, want %v", v.Shared(), src.shared)
 			}
 			ta := must(v.Array())(t)
-			if got := ta.Get("constructor").Get("name").String(); got != sabview.ArrayType[T]() {
-				t.Fatalf("Array() is a %s, want %s", got, sabview.ArrayType[T]())
+			if got := ta.Get("constructor").Get("name").String(); got != sabview.TypeOf[T]().ArrayType {
+				t.Fatalf("Array() is a %s, want %s", got, sabview.TypeOf[T]().ArrayType)
 			}
 			want := values[T](n)
 

@@ -45,7 +45,7 @@ func withSize(wgsl string) string {
 
 func newGraphics(ctx context.Context, canvas js.Value) (g *graphics, err error) {
 	g = &graphics{}
-	if g.dev, err = gpuupload.Open(ctx); errors.Is(err, gpuupload.ErrNoWebGPU) || errors.Is(err, gpuupload.ErrNoAdapter) {
+	if g.dev, err = gpuupload.Open(ctx, gpuupload.Options{}); errors.Is(err, gpuupload.ErrNoWebGPU) || errors.Is(err, gpuupload.ErrNoAdapter) {
 		g.noGPU, g.noGPUWhy = err.Error(), "no GPU adapter"
 		if errors.Is(err, gpuupload.ErrNoWebGPU) {
 			g.noGPUWhy = "navigator.gpu is missing"
