@@ -37,8 +37,8 @@
 // feature detection picks it. Cancelling such a wait wakes its helper (by a
 // Notify on the element, so other waiters on it may wake spuriously and
 // re-check, as the protocols do) and returns once the helper is back in the
-// pool. While it waits, WaitContext also reads the
-// element every 100 ms, which survives WebKit's lost waitAsync wake-ups.
+// pool. While it waits, WaitContext also reads the element at a fixed
+// interval, which survives WebKit's lost waitAsync wake-ups.
 //
 // # Protocols
 //

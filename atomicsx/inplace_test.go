@@ -13,7 +13,7 @@ import (
 
 // TestCrossThreadFramesInPlace: a JavaScript worker fills each frame
 // straight into the back slot (scenarios.js framesWriterInPlace: back, then
-// publishBack), one every 20 µs at most, and this thread takes frames with Next(ctx, nil), which
+// publishBack) as fast as the reader lets it, and this thread takes frames with Next(ctx, nil), which
 // copies nothing, and reads each where it lies through Front, one word at a
 // time. Every frame read must be whole and carry the number Front reports;
 // every 16th is also held while the worker publishes two more (so it wrote

@@ -144,8 +144,8 @@ const fallbackRound = 10 * time.Second
 // wraps ctx.Err(); a deadline on ctx is reported as TimedOut together with an
 // ErrCanceled error wrapping context.DeadlineExceeded.
 //
-// While it waits it also reads the element every 100 ms and returns Woken
-// once it has changed, so a lost wake-up costs at most that long. The
+// While it waits it also reads the element every pollEvery and returns
+// Woken once it has changed, so a lost wake-up costs at most that long. The
 // protocols in this package always change the element before they notify.
 //
 // Atomics.waitAsync cannot withdraw a waiter: after cancellation (not a

@@ -22,7 +22,7 @@ func useWaitFallback() bool { initWaits(); return fallback.forced || !waits.hasW
 
 // fallbackWait starts one wait in a helper worker. It returns the wait's
 // promise and handBack, which withdraws the wait if it is still pending and
-// returns once the helper no longer waits on the element.
+// returns once the helper has stopped waiting on the element.
 func fallbackWait(ta js.Value, i int, expect int32, ms float64) (p js.Value, handBack func()) {
 	if fallback.wait.IsUndefined() {
 		fallback.wait = js.Global().Get("Function").New(waitWorkerJS).Invoke()

@@ -371,7 +371,7 @@ func TestCallCancel(t *testing.T) {
 
 // TestCallChannel: where this thread has Atomics.waitAsync, calls that
 // follow a call go over the shared channel, and requests posted in between
-// still run in order. The worker spins 2 ms for the next request and then
+// still run in order. The worker spins a moment for the next request and then
 // sleeps, and a reply the caller stopped spinning for comes by message,
 // so on a loaded machine most calls may go by postMessage: a burst of 11
 // calls is repeated, up to five times, until one sends at least one over

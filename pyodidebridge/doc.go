@@ -159,7 +159,7 @@
 // it when the worker ends for any reason, which is how the bridge notices a
 // death while no call is pending (worker_threads' exit event under Node).
 // Pyodide's fatal-error hook reports a trap and ends the worker, whose heap
-// can no longer be trusted.
+// cannot be trusted any more.
 //
 // Code without top-level await runs synchronously in the worker, where
 // KeyboardInterrupt unwinds cleanly. Code that awaits runs through Pyodide's

@@ -94,7 +94,7 @@ for i in range(len(_m)):
 	// A JS array taken before the storm shows that the storm replaced the
 	// heap's buffer and the views above followed it: a non-shared buffer is
 	// detached (length 0); a shared one stays valid but keeps its old
-	// buffer, which no longer spans the whole heap.
+	// buffer, which does not span the whole heap any more.
 	if b.Shared() {
 		if old, now := staleArr.Get("buffer").Get("byteLength").Int(), mem.Get("buffer").Get("byteLength").Int(); old >= now {
 			t.Fatalf("a Float32Array taken before %d growths has a %d-byte buffer, the heap %d; the heap was not replaced", growths, old, now)

@@ -88,7 +88,7 @@ func (p peer) modes() []peerMode {
 //     worker (comlink: structured clone, or Comlink.transfer; coincident: its
 //     proxy's reply; sabkit: a view of the Alloc'd array, no message). Python
 //     fills it before each timed hand-off, untimed; every hand-off is checked;
-//   - frames: 640×480 float32 frames from Python to this thread for a fixed
+//   - frames: 640 by 480 float32 frames from Python to this thread for a fixed
 //     time (comlink: pulled one by one; coincident: pushed by its synchronous
 //     worker-to-page call; sabkit: AllocFrames, read in place), each checked
 //     for tearing.
@@ -335,7 +335,7 @@ type latency struct{ p50, p99, mean float64 } // µs
 
 // clockMicros is the resolution of performance.now on this page (coarsened
 // in cross-origin-isolated pages): the smallest step it takes, in µs. A
-// hand-off faster than that measures 0 or one step.
+// hand-off shorter than that measures 0 or one step.
 func clockMicros() float64 {
 	now := wallMillis()
 	step := math.Inf(1)
@@ -429,7 +429,7 @@ func (t *peerTable) frames(name string, r frameRate) {
 }
 
 // print writes the table; ratios are each peer's figure over sabkit's, so
-// above 1 means sabkit is faster.
+// above 1 means sabkit took less time.
 func (t *peerTable) print(wb *pyodidebridge.Bridge) {
 	fmt.Printf("\nPeers: the same Python functions in a Pyodide worker, driven from this thread (%s; Pyodide %s)\n",
 		jsenv.Describe(), wb.Version())

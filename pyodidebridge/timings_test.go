@@ -21,8 +21,8 @@ import (
 // TestRequestTimings times the worker bridge's operations the way an app
 // calls them: a plain loop, each call with a context of its own that has a
 // deadline, one small array, and no-op Calls back to back and with pauses
-// of 1 ms, 50 ms and 1 s before each; every row after 300 untimed steps. It
-// logs p50, p99 and mean in µs and asserts nothing about them (timings are
+// (a millisecond, 50 milliseconds, a second) before each; every row after
+// 300 untimed steps. It logs p50, p99 and mean in microseconds and asserts nothing about them (timings are
 // not pass/fail); it checks that every call succeeded. The figures in the README come from
 //
 //	SABKIT_BROWSER=chromium SABKIT_WASM_RUN=TestRequestTimings go test ./pyodidebridge -run Browser -v

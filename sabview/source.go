@@ -36,7 +36,7 @@ var (
 )
 
 // sync makes s.buf the memory's current buffer, re-reading memory.buffer only
-// when the cached one no longer describes the memory. A WebAssembly.Memory
+// when the cached one does not describe the memory any more. A WebAssembly.Memory
 // replaces its buffer when it grows: a non-shared one detaches the old buffer
 // (its byteLength drops to 0), a shared one keeps the old SharedArrayBuffer
 // valid at its old length, so in both cases the memory's byteLength differs

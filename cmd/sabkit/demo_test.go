@@ -119,7 +119,7 @@ func TestDemoEngines(t *testing.T) {
 				t.Fatal("the GPU check passed although the page coloured the frames on the CPU")
 			}
 			t.Logf("GPU check: %s %s", gpu[1], gpu[2])
-			// The snapshot is the 640×480 canvas over a caption band; a
+			// The snapshot is the 640 by 480 canvas over a caption band; a
 			// drawn frame has a dark background with bright heat trails.
 			img := readPNG(t, shot)
 			bright, colours := sample(img, image.Rect(0, 0, 640, 480))
