@@ -64,7 +64,7 @@ func (b *Bridge) Call(ctx context.Context, name string, args ...any) (any, error
 }
 
 // Func is a Python callable looked up once by Bridge.Func and kept alive
-// until Release, so each call skips the lookup. Its methods may be called
+// until Free, so each call skips the lookup. Its methods may be called
 // from several goroutines.
 type Func struct {
 	b      *Bridge
@@ -87,7 +87,7 @@ func (b *Bridge) Func(ctx context.Context, name string) (*Func, error) {
 	}
 	r, err := b.py.request(ctx, op, "resolve", name)
 	if completed(err) && r.Type() == js.TypeNumber {
-		// Nobody will Release it: let Python drop it with the next request.
+		// Nobody will Free it: let Python drop it with the next request.
 		b.mu.Lock()
 		b.unpinned = append(b.unpinned, r.Int())
 		b.mu.Unlock()
@@ -131,10 +131,10 @@ func (f *Func) Call(ctx context.Context, args ...any) (any, error) {
 	return decodeResult(op, f.name, r)
 }
 
-// Release lets Python drop the callable; later calls return ErrFreed.
-// Releasing twice is a no-op. On a LoadWorker bridge the worker hears of it
-// with the bridge's next call, so Release never waits.
-func (f *Func) Release() {
+// Free lets Python drop the callable; later calls return ErrFreed.
+// Freeing twice is a no-op. On a LoadWorker bridge the worker hears of it
+// with the bridge's next call, so Free never waits.
+func (f *Func) Free() {
 	f.mu.Lock()
 	released := f.released
 	f.released = true
@@ -164,7 +164,7 @@ func (b *Bridge) flushUnpinned(ctx context.Context) error {
 	if len(handles) == 0 {
 		return nil
 	}
-	if _, err := b.py.request(ctx, "Func.Release", "unpin", anys(handles)...); settled(err) != nil {
+	if _, err := b.py.request(ctx, "Func.Free", "unpin", anys(handles)...); settled(err) != nil {
 		b.mu.Lock()
 		b.unpinned = append(b.unpinned, handles...)
 		b.mu.Unlock()

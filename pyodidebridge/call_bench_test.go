@@ -78,7 +78,7 @@ func BenchmarkCall(b *testing.B) {
 			measure(b, br, "Func.Call-view-int-str", func(ctx context.Context) error { _, err := fn.Call(ctx, view, 7, "x"); return err })
 			measure(b, br, "Run-0", func(ctx context.Context) error { return br.Run(ctx, "0") })
 		})
-		fn.Release()
+		fn.Free()
 		br.Free(context.Background(), view)
 	}
 	fmt.Printf("\nno-op Python call round trip, %s:\n%-52s %10s %10s %14s\n", jsenv.Describe(), "", "p50 µs", "p99 µs", "Run-0 / this")

@@ -133,7 +133,7 @@ func TestCall(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					defer fn.Release()
+					defer fn.Free()
 					if got, err := fn.Call(ctx, c.args...); err != nil || !sameValue(got, c.want) {
 						t.Fatalf("Func(%q).Call(%v) = %#v, %v; want %#v", c.fn, c.args, got, err, c.want)
 					}
@@ -280,7 +280,7 @@ func TestCallViewsAlias(t *testing.T) {
 	}
 }
 
-// TestFunc: a handle keeps the callable it resolved, and Release drops it.
+// TestFunc: a handle keeps the callable it resolved, and Free drops it.
 func TestFunc(t *testing.T) {
 	for kind, b := range callBridges(t) {
 		t.Run(kind, func(t *testing.T) {
@@ -304,13 +304,13 @@ func TestFunc(t *testing.T) {
 				t.Errorf("Call after rebinding the name: %v, %v; want the new function's result", got, err)
 			}
 			run(t, b, "call_add = _saved_add\ndel _saved_add")
-			fn.Release()
-			fn.Release()
+			fn.Free()
+			fn.Free()
 			if _, err := fn.Call(ctx, 1, 2); !errors.Is(err, pyodidebridge.ErrFreed) {
-				t.Fatalf("Call after Release: %v, want ErrFreed", err)
+				t.Fatalf("Call after Free: %v, want ErrFreed", err)
 			}
 			if n := pinnedFuncs(t, b); n != before {
-				t.Fatalf("%d callables pinned after Release, want %d", n, before)
+				t.Fatalf("%d callables pinned after Free, want %d", n, before)
 			}
 			if _, err := b.Func(ctx, "no_such_function"); !errors.Is(err, pyodidebridge.ErrName) {
 				t.Fatalf("Func of an unknown name: %v, want ErrName", err)

@@ -275,7 +275,7 @@ func ExampleBridge_Call() {
 	// true
 }
 
-// A Func looks its callable up once; Release lets Python drop it.
+// A Func looks its callable up once; Free lets Python drop it.
 func ExampleBridge_Func() {
 	ctx := context.Background()
 	b, err := pyodidebridge.Attach(js.Global().Get("pyodide"))
@@ -292,7 +292,7 @@ func ExampleBridge_Func() {
 	}
 	s, err := greet.Call(ctx, "go", 2)
 	fmt.Println(s, err)
-	greet.Release()
+	greet.Free()
 	_, err = greet.Call(ctx, "go", 1)
 	fmt.Println(errors.Is(err, pyodidebridge.ErrFreed))
 	// Output:

@@ -82,7 +82,7 @@ func acctOps(t *testing.T) []acctOp {
 			if err != nil {
 				return nil, err
 			}
-			return f.Release, nil
+			return f.Free, nil
 		}},
 		{"Call", nil, func(ctx context.Context, b *pyodidebridge.Bridge, _ *sabview.View[uint8]) (func(), error) {
 			_, err := b.Call(ctx, "acct_noop", 1, "x")
@@ -393,7 +393,7 @@ func TestRequestsIgnoreMainBindings(t *testing.T) {
 				}
 				b.Free(ctx, m)
 			}
-			f.Release()
+			f.Free()
 			for _, x := range []pyodidebridge.Leased{v, ex} {
 				if err := b.Free(ctx, x); err != nil {
 					t.Fatalf("Free: %v", err)
@@ -459,7 +459,7 @@ func TestOnlyRunParses(t *testing.T) {
 							return err
 						}
 						_, err = f.Call(ctx)
-						f.Release()
+						f.Free()
 						return err
 					},
 					func() error { return b.Free(ctx, v) },
