@@ -244,7 +244,9 @@ func (v *View[T]) WithLease(l *Lease) *View[T] {
 	}
 	src := *v.src
 	src.lease = l
-	return &View[T]{src: &src, info: v.info, off: v.off, n: v.n}
+	w := *v // the arrays derived so far stay valid: same bytes, same generation
+	w.src = &src
+	return &w
 }
 
 // Array returns the JavaScript typed array (of T's type) over the view's
