@@ -4,6 +4,7 @@ package atomicsx_test
 
 import (
 	"context"
+	_ "embed"
 	"encoding/binary"
 	"fmt"
 	"io/fs"
@@ -35,6 +36,15 @@ func (p *perOp) record(b *testing.B, name string) {
 	}
 	p.ns[name] = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
 }
+
+// The JavaScript baselines of the benchmarks below, kept as function bodies
+// in testdata: a browser test cannot read the package's files at run time.
+var (
+	//go:embed testdata/bench_roundtrips.js
+	roundTripsJS string
+	//go:embed testdata/bench_framereader.js
+	frameReaderJS string
+)
 
 // BenchmarkOps measures one raw operation per iteration, against a plain
 // (non-atomic) sabview read and a bare Invoke of Atomics.load with no
@@ -151,12 +161,7 @@ func BenchmarkPingPong(b *testing.B) {
 	pure := startJSWorker(b)
 	await(b, pure.run("echo", nil), "echo")
 	pure.w.Call("removeEventListener", "message", pure.onMsg)
-	roundTrips := js.Global().Get("Function").New("w", "n", `return new Promise((resolve) => {
-		let i = 0;
-		const t0 = performance.now();
-		w.onmessage = () => { if (++i < n) w.postMessage(i); else { w.onmessage = null; resolve((performance.now() - t0) * 1e6 / n); } };
-		w.postMessage(0);
-	});`)
+	roundTrips := js.Global().Get("Function").New("w", "n", roundTripsJS)
 	b.Run("postMessage-JS-only", func(b *testing.B) {
 		// The timer runs (so b.N scales); the figure is JavaScript's own.
 		r, err := promise.Await(ctx, roundTrips.Invoke(pure.w, b.N))
@@ -284,29 +289,7 @@ func jsFrameReader(b *testing.B) js.Value {
 		b.Fatal(err)
 	}
 	js.Global().Get("Function").New(string(src)).Invoke()
-	return js.Global().Get("Function").New("region", "ack", "n", `return new Promise((resolve, reject) => {
-		const r = new AtomicsX.FrameReader(region), lat = new Float64Array(n);
-		const stamp = new Float64Array(1), stampBytes = new Uint8Array(stamp.buffer);
-		let k = 0;
-		const step = () => {
-			for (;;) {
-				const st = Atomics.load(region, 0);
-				if (st & 4) {
-					const f = r.take();
-					const seen = performance.timeOrigin + performance.now();
-					stampBytes.set(f.bytes.subarray(0, 8));
-					lat[k++] = (seen - stamp[0]) * 1e3;
-					Atomics.store(ack, 0, k);
-					Atomics.notify(ack, 0);
-					if (k === n) return resolve(Array.from(lat));
-					continue;
-				}
-				const w = Atomics.waitAsync(region, 0, st);
-				if (w.async) return w.value.then(step, reject);
-			}
-		};
-		step();
-	});`)
+	return js.Global().Get("Function").New("region", "ack", "n", frameReaderJS)
 }
 
 func quantile(sorted []float64, q float64) float64 {

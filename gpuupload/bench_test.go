@@ -4,6 +4,7 @@ package gpuupload_test
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"slices"
 	"syscall/js"
@@ -31,33 +32,24 @@ func human(n int) string {
 // queue, so both sides keep at most 64 MiB in flight and pay the same waits.
 func flushEvery(size int) int { return max(1, (64<<20)/size) }
 
-// jsAsync compiles an async JavaScript function for the plain-JS baselines.
+// jsAsync compiles an async JavaScript function for the plain-JS baselines
+// from its body, a testdata file embedded in the test binary.
 func jsAsync(params, body string) js.Value {
-	return js.Global().Get("Function").New("return async (" + params + ") => {" + body + "}").Invoke()
+	return js.Global().Get("Function").New("return async (" + params + ") => {\n" + body + "\n}").Invoke()
 }
 
 var (
 	// jsUploadLoop is what a JavaScript program writes by hand.
-	jsUploadLoop = jsAsync("q, buf, data, n, flush", `
-		for (let i = 0; i < n; i++) {
-			q.writeBuffer(buf, 0, data);
-			if ((i + 1) % flush === 0) await q.onSubmittedWorkDone();
-		}
-		await q.onSubmittedWorkDone();
-	`)
+	//
+	//go:embed testdata/bench_upload.js
+	uploadLoopBody string
+	jsUploadLoop   = jsAsync("q, buf, data, n, flush", uploadLoopBody)
 	// jsDownloadLoop reads back through one reused MAP_READ buffer, the
 	// fastest plain-JS readback.
-	jsDownloadLoop = jsAsync("device, src, staging, dst, n", `
-		const size = dst.byteLength;
-		for (let i = 0; i < n; i++) {
-			const enc = device.createCommandEncoder();
-			enc.copyBufferToBuffer(src, 0, staging, 0, size);
-			device.queue.submit([enc.finish()]);
-			await staging.mapAsync(GPUMapMode.READ, 0, size);
-			dst.set(new Uint8Array(staging.getMappedRange(0, size)));
-			staging.unmap();
-		}
-	`)
+	//
+	//go:embed testdata/bench_download.js
+	downloadLoopBody string
+	jsDownloadLoop   = jsAsync("device, src, staging, dst, n", downloadLoopBody)
 )
 
 func awaitB(b *testing.B, p js.Value) {

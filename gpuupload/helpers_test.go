@@ -4,6 +4,7 @@ package gpuupload_test
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"os"
 	"syscall/js"
@@ -94,32 +95,25 @@ func newBuffer(t testing.TB, d *gpuupload.Device, size int, usage gpuupload.Usag
 	return b
 }
 
-// jsFunc compiles a JavaScript helper for tests: filling and comparing
-// hundreds of megabytes element by element through syscall/js would take
-// minutes.
+// jsFunc compiles a JavaScript helper for tests from its body, a testdata
+// file embedded in the test binary (a browser test cannot read the package's
+// files at run time): filling and comparing hundreds of megabytes element by
+// element through syscall/js would take minutes.
 func jsFunc(params, body string) js.Value {
 	return js.Global().Get("Function").New(params, body)
 }
 
 var (
-	// fillJS writes a pattern that depends on seed into the bytes of a
-	// typed array, as 32-bit words so that every byte varies and the loop
-	// stays monomorphic whatever the view's element type.
-	fillJS = jsFunc("ta, seed", `
-		const w = new Int32Array(ta.buffer, ta.byteOffset, ta.byteLength >> 2);
-		for (let i = 0; i < w.length; i++) w[i] = Math.imul(i, 2654435761) + seed;
-		const tail = new Uint8Array(ta.buffer, ta.byteOffset + (w.length << 2), ta.byteLength & 3);
-		for (let i = 0; i < tail.length; i++) tail[i] = i + seed;
-	`)
-	// firstDiffJS compares the bytes of two views and returns the index of
-	// the first differing 32-bit word (times 4) or byte, or -1.
-	firstDiffJS = jsFunc("a, b", `
-		if (a.byteLength !== b.byteLength) return -2;
-		const n = a.byteLength >> 2;
-		const x = new Int32Array(a.buffer, a.byteOffset, n), y = new Int32Array(b.buffer, b.byteOffset, n);
-		for (let i = 0; i < n; i++) if (x[i] !== y[i]) return 4 * i;
-		const p = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), q = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-		for (let i = 4 * n; i < p.length; i++) if (p[i] !== q[i]) return i;
-		return -1;
-	`)
+	// fillJS(ta, seed) writes a pattern that depends on seed into the bytes
+	// of a typed array.
+	//
+	//go:embed testdata/fill.js
+	fillBody string
+	fillJS   = jsFunc("ta, seed", fillBody)
+	// firstDiffJS(a, b) compares the bytes of two views and returns the
+	// index of the first differing 32-bit word (times 4) or byte, or -1.
+	//
+	//go:embed testdata/firstdiff.js
+	firstDiffBody string
+	firstDiffJS   = jsFunc("a, b", firstDiffBody)
 )

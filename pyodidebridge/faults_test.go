@@ -4,6 +4,7 @@ package pyodidebridge_test
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"os"
@@ -350,8 +351,13 @@ func bootWorker(t *testing.T, opts pyodidebridge.WorkerOptions) *pyodidebridge.B
 	}
 }
 
-// makeGarbage allocates 400 MiB of short-lived ArrayBuffers.
-var makeGarbage = js.Global().Get("Function").New("for (let i = 0; i < 400; i++) new ArrayBuffer(1 << 20);")
+// makeGarbage allocates 400 MiB of short-lived ArrayBuffers. Its body is
+// embedded: a browser test cannot read the package's files at run time.
+var (
+	//go:embed testdata/garbage.js
+	garbageJS   string
+	makeGarbage = js.Global().Get("Function").New(garbageJS)
+)
 
 // collectEndedHeaps lets this thread's collectors return the heaps of the
 // workers earlier rows ended. WebKit gives a page eight WebAssembly memories

@@ -124,7 +124,7 @@ func serveAndRun(t *testing.T, app, under string) string {
 		text, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body.innerText`))
 		t.Fatalf("the page did not finish: %v\npage: %s\nexceptions: %v", err, text, console)
 	}
-	got, err := chromedp.Run(bctx, chromedp.Evaluate[string](`(() => { const r = document.getElementById("result"); return r.dataset.ok + " " + r.textContent; })()`))
+	got, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.getElementById("result").dataset.ok + " " + document.getElementById("result").textContent`))
 	require.NoError(t, err)
 	t.Logf("page: %s", got)
 	isolated, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`crossOriginIsolated`))

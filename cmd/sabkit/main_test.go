@@ -121,41 +121,6 @@ func TestServe(t *testing.T) {
 	}
 }
 
-// sharedHeapPage loads stock Pyodide on the page from /pyodide/, then boots
-// a shared-heap worker from /pyodide-shared/ and one from /pyodide/ (where
-// the worker rewrites the module itself), and runs Python in each.
-const sharedHeapPage = `<!doctype html>
-<meta charset="utf-8">
-<script src="/sharedheap/sharedheap.js"></script>
-<script src="/sharedheap/worker.js"></script>
-<script type="module">
-async function sharedWorker(prefix) {
-  const waiting = new Map();
-  const t = performance.now();
-  const c = await sabkitWorker.start({ indexURL: prefix, scriptURL: "/sharedheap/worker.js",
-    onReply(id, ok, v) { const w = waiting.get(id); if (w) { waiting.delete(id); (ok ? w.resolve : w.reject)(v); } } });
-  const ms = performance.now() - t;
-  const request = (op, args) => new Promise((resolve, reject) => waiting.set(c.request(op, args), { resolve, reject }));
-  const answer = await request("run", ["6 * 7"]);
-  const r = { answer, shared: c.memory instanceof WebAssembly.Memory && c.memory.buffer instanceof SharedArrayBuffer,
-    rewritten: c.stats.rewritten, passedThrough: c.stats.passedThrough, ms };
-  c.terminate();
-  return r;
-}
-const out = {};
-try {
-  const { loadPyodide } = await import("/pyodide/pyodide.mjs");
-  const py = await loadPyodide({ indexURL: "/pyodide/" });
-  out.stock = { answer: py.runPython("6 * 7"), shared: py._module.HEAPU8.buffer instanceof SharedArrayBuffer };
-  out.prepatched = await sharedWorker("/pyodide-shared/");
-  out.patchedInWorker = await sharedWorker("/pyodide/");
-} catch (e) {
-  out.error = String(e && e.stack || e);
-}
-window.result = JSON.stringify(out);
-</script>
-`
-
 // TestServeSharedHeapKeepsStock: with --shared-heap, a page's own stock
 // loadPyodide from /pyodide/ still links, and a shared-heap worker boots
 // from the pre-patched /pyodide-shared/ without rewriting the main module.
@@ -164,8 +129,16 @@ func TestServeSharedHeapKeepsStock(t *testing.T) {
 		t.Skip("boots Pyodide three times in Chromium")
 	}
 	checkout := checkoutPyodide(t)
+	// testdata/sharedheap holds the page: page.mjs loads stock Pyodide from
+	// /pyodide/, then boots a shared-heap worker from /pyodide-shared/ and one
+	// from /pyodide/ (where the worker rewrites the module itself), and runs
+	// Python in each.
 	dir := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "index.html"), []byte(sharedHeapPage), 0o644))
+	for _, name := range []string{"index.html", "page.mjs"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "sharedheap", name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o644))
+	}
 	cfg, notes, err := serveConfig(dir, checkout, "", true)
 	require.NoError(t, err)
 	assert.Contains(t, strings.Join(notes, "\n"), "URL/pyodide-shared/")

@@ -18,19 +18,6 @@ import (
 	"github.com/sabkit/sabkit/internal/devserver"
 )
 
-// vendorCheck imports the installed package under both of its names and
-// passes one frame through the protocols module, printing what it found.
-const vendorCheck = `
-const sabkit = await import("sabkit");
-const { FrameWriter, FrameReader, framesWords } = await import("sabkit/atomics");
-const region = new Int32Array(new SharedArrayBuffer(framesWords(16) * 4));
-const w = new FrameWriter(region);
-w.back().set([1, 2, 3]);
-w.publishBack(3);
-const f = new FrameReader(region).take();
-console.log(JSON.stringify({ exports: Object.keys(sabkit).sort(), frame: f ? Array.from(f.bytes.subarray(0, f.len)) : null }));
-`
-
 // TestVendor writes the folder with sabkit vendor, installs it with npm into
 // a new project (from the folder: no registry) and imports it from Node.
 func TestVendor(t *testing.T) {
@@ -46,9 +33,13 @@ func TestVendor(t *testing.T) {
 		assert.FileExists(t, filepath.Join(dir, name))
 	}
 
+	// testdata/vendor/check.mjs imports the installed package under both of
+	// its names and passes one frame through the protocols module.
+	check, err := os.ReadFile(filepath.Join("testdata", "vendor", "check.mjs"))
+	require.NoError(t, err)
 	app := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(app, "package.json"), []byte(`{"name": "app", "private": true, "type": "module"}`), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(app, "check.mjs"), []byte(vendorCheck), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(app, "check.mjs"), check, 0o644))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	install := exec.CommandContext(ctx, npm, "install", "--offline", "--no-audit", "--no-fund", dir)

@@ -220,7 +220,7 @@ func TestDoctor(t *testing.T) {
 			b:   lib,
 			res: []want{{"{A}/s.js", OK, "shared worker", "the page"}, {"{B}/lib.js", Blocked, "subresource", "the shared worker {A}/s.js"}}},
 		{name: "module, worker and wasm of the wrong types", coi: true, exit: 1,
-			a: map[string]resp{"/": html(`<script type="module" src="/m.mjs"></script><script>new Worker("/w.js"); fetch("/x.wasm")</script>`, iso...),
+			a: map[string]resp{"/": html(`<script type="module" src="/m.mjs"></script><script>new Worker("/w.js")</script><script>fetch("/x.wasm")</script>`, iso...),
 				"/m.mjs": script("1", "Content-Type: text/plain"), "/w.js": script("1", coep, "Content-Type: application/octet-stream"),
 				"/x.wasm": {headers: []string{"Content-Type: application/octet-stream"}, body: "\x00asm\x01\x00\x00\x00"}},
 			says: []string{"{A}/m.mjs (Script, asked for by the page {A}/) is served as `text/plain`: send `Content-Type: text/javascript`",

@@ -15,25 +15,6 @@ import (
 	"github.com/sabkit/sabkit/internal/wasmrewrite"
 )
 
-// differentialScript rewrites each input (base64 on stdin) with the
-// JavaScript rewriter and prints the output or the error.
-const differentialScript = `
-const path = require("path");
-const sh = require(path.resolve(process.argv[1]));
-let input = "";
-process.stdin.on("data", (d) => input += d).on("end", () => {
-  const out = JSON.parse(input).map((b64) => {
-    try {
-      const r = sh.rewrite(Buffer.from(b64, "base64"));
-      return { output: Buffer.from(r.module).toString("base64"), changed: r.changed };
-    } catch (e) {
-      return { error: e.message, kind: e.kind || e.name };
-    }
-  });
-  process.stdout.write(JSON.stringify(out));
-});
-`
-
 // TestDifferential rewrites the same inputs with the Go rewriter
 // (internal/wasmrewrite) and the JavaScript one: every vector input, seeded
 // random mutations of them (flipped, inserted, deleted bytes, truncations)
@@ -87,7 +68,9 @@ func TestDifferential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout := runNode(t, stdin, "-e", differentialScript, filepath.Join("assets", "sharedheap.js"))
+	// testdata/differential.js rewrites each input (base64 on stdin) with the
+	// JavaScript rewriter and prints the output or the error.
+	stdout := runNode(t, stdin, filepath.Join("testdata", "differential.js"))
 	var got []struct {
 		Output  []byte
 		Changed bool

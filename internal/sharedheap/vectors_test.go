@@ -14,30 +14,6 @@ import (
 	"time"
 )
 
-// vectorsScript runs every test vector of internal/wasmrewrite through the
-// JavaScript rewriter and prints, per vector, the output bytes or the error.
-const vectorsScript = `
-const fs = require("fs"), path = require("path");
-const sh = require(path.resolve(process.argv[1]));
-const dir = process.argv[2];
-const vf = JSON.parse(fs.readFileSync(path.join(dir, "vectors.json"), "utf8"));
-const out = [];
-for (const v of vf.vectors) {
-  const r = { name: v.name };
-  try {
-    const res = sh.rewrite(fs.readFileSync(path.join(dir, v.input)), { maxPages: v.maxPages || 0 });
-    r.output = Buffer.from(res.module).toString("base64");
-    r.changed = res.changed;
-  } catch (e) {
-    r.error = String(e.message);
-    r.kind = e.kind || "";
-    r.errorName = e.name;
-  }
-  out.push(r);
-}
-process.stdout.write(JSON.stringify(out));
-`
-
 type vector struct {
 	Name      string `json:"name"`
 	Input     string `json:"input"`
@@ -108,7 +84,9 @@ func TestVectors(t *testing.T) {
 	if err := json.Unmarshal(raw, &vf); err != nil {
 		t.Fatal(err)
 	}
-	stdout := runNode(t, nil, "-e", vectorsScript, filepath.Join("assets", "sharedheap.js"), dir)
+	// testdata/vectors.js runs every vector through the JavaScript rewriter
+	// and prints, per vector, the output bytes or the error.
+	stdout := runNode(t, nil, filepath.Join("testdata", "vectors.js"), dir)
 	var got []jsResult
 	if err := json.Unmarshal(stdout, &got); err != nil {
 		t.Fatalf("node output: %v", err)

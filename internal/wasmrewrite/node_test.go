@@ -9,55 +9,6 @@ import (
 	"testing"
 )
 
-// nodeCheck compiles each output in Node and instantiates it with stub
-// imports and one shared memory with Pyodide 314's limits. For an
-// input that imports memory, it also instantiates the input with that memory,
-// which must fail: that is what the rewrite is for.
-const nodeCheck = `
-const fs = require("fs");
-const input = JSON.parse(fs.readFileSync(0, "utf8"));
-const memory = new WebAssembly.Memory({initial: input.provided.initial, maximum: input.provided.maximum, shared: true});
-function imports(mod) {
-  const o = {};
-  for (const imp of WebAssembly.Module.imports(mod)) {
-    const t = imp.type || {};
-    let v;
-    switch (imp.kind) {
-    case "function": v = () => {}; break;
-    case "table": v = new WebAssembly.Table({element: t.element, initial: t.minimum, maximum: t.maximum}); break;
-    case "global": v = new WebAssembly.Global({value: t.value, mutable: t.mutable}, t.value === "i64" ? 0n : 0); break;
-    case "memory": v = memory; break;
-    case "tag": v = new WebAssembly.Tag({parameters: []}); break;
-    }
-    (o[imp.module] ??= {})[imp.name] = v;
-  }
-  return o;
-}
-const out = [];
-for (const c of input.cases) {
-  const r = {name: c.name};
-  try {
-    const mod = new WebAssembly.Module(fs.readFileSync(c.output));
-    r.memoryImports = WebAssembly.Module.imports(mod).filter(i => i.kind === "memory").map(i => i.type);
-    try {
-      const inst = new WebAssembly.Instance(mod, imports(mod));
-      r.linked = true;
-      r.sharedExports = Object.values(inst.exports).filter(e => e instanceof WebAssembly.Memory)
-        .map(m => m.buffer instanceof SharedArrayBuffer);
-    } catch (e) { r.linkError = String(e); }
-  } catch (e) { r.compileError = String(e); }
-  if (c.input) {
-    try {
-      const mod = new WebAssembly.Module(fs.readFileSync(c.input));
-      new WebAssembly.Instance(mod, imports(mod));
-      r.inputLinked = true;
-    } catch (e) { r.inputError = String(e); }
-  }
-  out.push(r);
-}
-process.stdout.write(JSON.stringify(out));
-`
-
 type nodeResult struct {
 	Name          string
 	CompileError  string
@@ -82,13 +33,13 @@ func nodePath(t *testing.T) string {
 	return p
 }
 
-// runNode runs script with the JSON encoding of in on stdin and decodes its
-// stdout into out.
+// runNode runs the Node script testdata/script with the JSON encoding of in
+// on stdin and decodes its stdout into out.
 func runNode(t *testing.T, script string, in, out any, flags ...string) {
 	t.Helper()
 	stdin, err := json.Marshal(in)
 	noErr(t, err, "encode node input")
-	args := append(flags, "-e", script)
+	args := append(flags, filepath.Join("testdata", script))
 	cmd := exec.Command(nodePath(t), args...)
 	cmd.Stdin = bytes.NewReader(stdin)
 	var stderr bytes.Buffer
@@ -135,7 +86,11 @@ func TestNode(t *testing.T) {
 		"cases":    ncs,
 	}
 	var results []nodeResult
-	runNode(t, nodeCheck, in, &results, "--experimental-wasm-type-reflection")
+	// testdata/nodecheck.js compiles each output and instantiates it with stub
+	// imports and one shared memory with Pyodide 314's limits. For an input
+	// that imports memory, it also instantiates the input with that memory,
+	// which must fail: that is what the rewrite is for.
+	runNode(t, "nodecheck.js", in, &results, "--experimental-wasm-type-reflection")
 	equal(t, len(results), len(ncs), "node results")
 	for i, r := range results {
 		t.Run(r.Name, func(t *testing.T) {

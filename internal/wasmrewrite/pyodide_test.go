@@ -92,14 +92,9 @@ func TestPyodide(t *testing.T) {
 			Exports []string
 			Error   string
 		}
-		runNode(t, `
-const fs = require("fs");
-const p = JSON.parse(fs.readFileSync(0, "utf8"));
-try {
-  const mod = new WebAssembly.Module(fs.readFileSync(p));
-  process.stdout.write(JSON.stringify({exports: WebAssembly.Module.exports(mod).filter(e => e.kind === "memory").map(e => e.name)}));
-} catch (e) { process.stdout.write(JSON.stringify({error: String(e)})); }
-`, p, &r)
+		// testdata/pyodidecompile.js compiles the module at p and lists its
+		// exported memories.
+		runNode(t, "pyodidecompile.js", p, &r)
 		if r.Error != "" {
 			t.Fatalf("rewritten Pyodide does not compile in Node: %s", r.Error)
 		}
@@ -128,15 +123,8 @@ try {
 			Result int
 			Error  string
 		}
-		runNode(t, `
-const fs = require("fs");
-const p = JSON.parse(fs.readFileSync(0, "utf8"));
-const { loadPyodide } = require(p.pkg);
-loadPyodide({indexURL: p.dir + "/"}).then(py => {
-  const shared = py._module.HEAPU8.buffer instanceof SharedArrayBuffer;
-  process.stdout.write(JSON.stringify({shared, result: py.runPython("sum(range(10))")}));
-}).catch(e => process.stdout.write(JSON.stringify({error: String(e)})));
-`, map[string]string{"pkg": pkg, "dir": dir}, &r)
+		// testdata/pyodideboot.js boots Pyodide from dir and runs Python.
+		runNode(t, "pyodideboot.js", map[string]string{"pkg": pkg, "dir": dir}, &r)
 		if r.Error != "" {
 			t.Fatalf("Pyodide failed to boot from the rewritten module: %s", r.Error)
 		}
