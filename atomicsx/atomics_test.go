@@ -12,12 +12,13 @@ import (
 
 	"github.com/sabkit/sabkit/atomicsx"
 	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/sabview"
 )
 
 func TestEnvironment(t *testing.T) {
 	t.Logf("%s; CanBlock=%v", jsenv.Describe(), atomicsx.CanBlock())
-	if want := !jsenv.MainThread(); atomicsx.CanBlock() != want {
+	if want := !jsinterop.MainThread(); atomicsx.CanBlock() != want {
 		t.Fatalf("CanBlock() = %v, want %v in %s", atomicsx.CanBlock(), want, jsenv.Describe())
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sabkit/sabkit/atomicsx"
 	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -111,7 +112,7 @@ func loadJS(t testing.TB) js.Value {
 		{"assets", "/sabkit/sabkit-atomics.js"},
 		{"testdata", "/atomicsx/scenarios.js"},
 	} {
-		if jsenv.InNode() {
+		if jsinterop.InNode() {
 			wd, err := os.Getwd()
 			if err != nil {
 				t.Fatal(err)

@@ -22,7 +22,7 @@ import (
 func importModule(t *testing.T) js.Value {
 	t.Helper()
 	url := atomicsx.JSPrefix + "sabkit-atomics.mjs"
-	if jsenv.InNode() {
+	if jsinterop.InNode() {
 		wd, err := os.Getwd()
 		if err != nil {
 			t.Fatal(err)

@@ -10,13 +10,14 @@ import (
 
 	"github.com/sabkit/sabkit/atomicsx"
 	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 )
 
 // TestWaitFallback reruns the WaitContext cases and the cross-thread
 // protocols with the helper-worker fallback forced, so every engine proves
 // the path that engines without Atomics.waitAsync take on their own.
 func TestWaitFallback(t *testing.T) {
-	if !jsenv.InBrowser() {
+	if !jsinterop.InBrowser() {
 		t.Skip("the fallback starts Web Workers; " + jsenv.Describe() + " has Atomics.waitAsync")
 	}
 	defer atomicsx.ForceWaitFallback()()

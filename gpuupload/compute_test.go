@@ -9,6 +9,7 @@ import (
 
 	"github.com/sabkit/sabkit/gpuupload"
 	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/pyodidebridge"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -79,7 +80,7 @@ var py struct {
 
 func bootPyodide(t *testing.T) js.Value {
 	t.Helper()
-	if !jsenv.InBrowser() {
+	if !jsinterop.InBrowser() {
 		t.Skip("the Pyodide test runs in Chromium, where the host test serves Pyodide: go test ./gpuupload")
 	}
 	if !py.booted {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sabkit/sabkit/gpuupload"
 	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/sabview"
 )
 
@@ -41,7 +42,7 @@ func checkErr(t *testing.T, err error, want error) {
 // missing GPU object for it.
 func TestOpenWithoutWebGPU(t *testing.T) {
 	ctx := ctxFor(t)
-	if jsenv.InNode() {
+	if jsinterop.InNode() {
 		_, err := gpuupload.Open(ctx, gpuupload.Options{})
 		checkErr(t, err, gpuupload.ErrNoWebGPU)
 		if !strings.Contains(err.Error(), "--enable-unsafe-webgpu") || !strings.Contains(err.Error(), "Node") {
@@ -65,7 +66,7 @@ func TestOpenCancelled(t *testing.T) {
 // Firefox ESR 140), the error Open returns there: ErrNoWebGPU without
 // navigator.gpu, ErrNoAdapter when requestAdapter finds none.
 func TestOpenUnavailable(t *testing.T) {
-	if !jsenv.InBrowser() {
+	if !jsinterop.InBrowser() {
 		t.Skip("TestOpenWithoutWebGPU covers " + jsenv.Describe())
 	}
 	d, err := gpuupload.Open(ctxFor(t), gpuupload.Options{})

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/pyodidebridge"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -70,7 +70,7 @@ def call_get(name):
 func callBridges(t *testing.T) map[string]*pyodidebridge.Bridge {
 	t.Helper()
 	out := map[string]*pyodidebridge.Bridge{"same-thread": bridge(t)}
-	if !jsenv.InBrowser() || jsenv.CrossOriginIsolated() {
+	if !jsinterop.InBrowser() || jsinterop.CrossOriginIsolated() {
 		out["worker"] = workerBridge(t)
 	}
 	for _, b := range out {

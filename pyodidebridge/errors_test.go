@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/pyodidebridge"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -41,7 +41,7 @@ bad_bytes = b"read only"
 	oldVersion.Set("version", "0.23.4")
 	oldVersion.Set("_module", js.Global().Get("Object").New())
 	badURL := "/no-such-pyodide/"
-	if jsenv.InNode() {
+	if jsinterop.InNode() {
 		badURL = "/nonexistent/pyodide/dir/"
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/pyodidebridge"
 )
 
@@ -36,7 +37,7 @@ func sharedHeapWanted() bool {
 	case "0":
 		return false
 	}
-	return jsenv.InNode()
+	return jsinterop.InNode()
 }
 
 // Pyodide boots once per test binary (seconds); every test and example
@@ -68,7 +69,7 @@ func pyodideURL() (string, error) {
 	if u := os.Getenv(EnvPyodideURL); u != "" {
 		return u, nil
 	}
-	if !jsenv.InNode() {
+	if !jsinterop.InNode() {
 		return "", fmt.Errorf("%s is not set; run the browser tests with `go test ./pyodidebridge` on the host, which serves Pyodide", EnvPyodideURL)
 	}
 	wd, err := os.Getwd()
@@ -132,7 +133,7 @@ func TestEnvironment(t *testing.T) {
 	t.Logf("%s; Pyodide %s; heap %d MiB (%s); NumPy importable: %v", jsenv.Describe(), b.Version(),
 		b.Memory().Get("buffer").Get("byteLength").Int()>>20,
 		js.Global().Get("Object").Get("prototype").Get("toString").Call("call", b.Memory().Get("buffer")).String(), numpy)
-	if want, ok := jsenv.ExpectIsolated(); ok && jsenv.CrossOriginIsolated() != want {
-		t.Fatalf("crossOriginIsolated=%v, harness promised %v", jsenv.CrossOriginIsolated(), want)
+	if want, ok := jsenv.ExpectIsolated(); ok && jsinterop.CrossOriginIsolated() != want {
+		t.Fatalf("crossOriginIsolated=%v, harness promised %v", jsinterop.CrossOriginIsolated(), want)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/internal/promise"
 	"github.com/sabkit/sabkit/pyodidebridge"
 )
@@ -49,7 +49,7 @@ func nativeBridges() []struct {
 		name string
 		get  func(testing.TB) *pyodidebridge.Bridge
 	}{{"same-thread", bridge}}
-	if os.Getenv(EnvSharedHeap) != "1" && jsenv.CrossOriginIsolated() {
+	if os.Getenv(EnvSharedHeap) != "1" && jsinterop.CrossOriginIsolated() {
 		bs = append(bs, struct {
 			name string
 			get  func(testing.TB) *pyodidebridge.Bridge
@@ -174,7 +174,7 @@ func TestNative(t *testing.T) {
 // ErrWorkerDead and every view of the worker's heap is revoked.
 func TestNativeCrash(t *testing.T) {
 	base := nativeURL(t)
-	if jsenv.InBrowser() && !jsenv.CrossOriginIsolated() {
+	if jsinterop.InBrowser() && !jsinterop.CrossOriginIsolated() {
 		t.Skip("LoadWorker needs cross-origin isolation")
 	}
 	if os.Getenv(EnvSharedHeap) == "1" {
@@ -241,7 +241,7 @@ func TestLoadPackageErrors(t *testing.T) {
 // outside a browser.
 func otherOrigin(path string) string {
 	loc := js.Global().Get("location")
-	if !jsenv.InBrowser() || loc.Type() != js.TypeObject {
+	if !jsinterop.InBrowser() || loc.Type() != js.TypeObject {
 		return ""
 	}
 	host := "localhost"

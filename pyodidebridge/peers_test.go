@@ -97,7 +97,7 @@ func (p peer) modes() []peerMode {
 // without Go) are timed in JavaScript on this thread (peers.js), as their
 // users would call them; sabkit from Go.
 func BenchmarkPeers(b *testing.B) {
-	if !jsenv.InBrowser() || !jsenv.CrossOriginIsolated() {
+	if !jsinterop.InBrowser() || !jsinterop.CrossOriginIsolated() {
 		b.Skip("the peer benchmark needs a cross-origin-isolated browser page (coincident and LoadWorker need SharedArrayBuffer)")
 	}
 	base := os.Getenv(EnvPeersURL)

@@ -182,10 +182,10 @@ func startFloor(t *testing.T) js.Value {
 }
 
 func goThread() string {
-	if jsenv.InWorker() {
+	if jsinterop.InWorker() {
 		return "in a worker"
 	}
-	if jsenv.InNode() {
+	if jsinterop.InNode() {
 		return "under Node"
 	}
 	return "on the page"

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/pyodidebridge"
 )
 
@@ -39,7 +39,7 @@ func TestPyodideRelease(t *testing.T) {
 	if b.Shared() && !row.SharedHeap {
 		t.Errorf("Pyodide %s booted on a shared heap, but TestedPyodide says it cannot", row.Version)
 	}
-	if jsenv.InBrowser() && !jsenv.CrossOriginIsolated() {
+	if jsinterop.InBrowser() && !jsinterop.CrossOriginIsolated() {
 		return
 	}
 	_, err := sharedWorker()
@@ -66,12 +66,12 @@ const EnvFakePyodideURL = "SABKIT_FAKE_PYODIDE_URL"
 // which a boot must not wait for). A boot whose heap the browser
 // refuses (RangeError) fails at once too, with ErrLoad.
 func TestUnsupportedPyodide(t *testing.T) {
-	if jsenv.InBrowser() && !jsenv.CrossOriginIsolated() {
+	if jsinterop.InBrowser() && !jsinterop.CrossOriginIsolated() {
 		t.Skip("LoadWorker needs cross-origin isolation; TestNoIsolationFallback covers this page")
 	}
 	base := os.Getenv(EnvFakePyodideURL)
 	if base == "" {
-		if !jsenv.InNode() {
+		if !jsinterop.InNode() {
 			t.Fatalf("%s is not set; the browser harness serves testdata/fake-pyodide", EnvFakePyodideURL)
 		}
 		wd, err := os.Getwd()

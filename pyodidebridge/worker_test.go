@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/sabkit/sabkit/atomicsx"
-	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/pyodidebridge"
 	"github.com/sabkit/sabkit/sabview"
 )
@@ -31,7 +31,7 @@ var (
 // it there).
 func workerBridge(t testing.TB) *pyodidebridge.Bridge {
 	t.Helper()
-	if jsenv.InBrowser() && !jsenv.CrossOriginIsolated() {
+	if jsinterop.InBrowser() && !jsinterop.CrossOriginIsolated() {
 		t.Skip("LoadWorker needs cross-origin isolation; TestNoIsolationFallback covers this page")
 	}
 	b, err := sharedWorker()
@@ -292,7 +292,7 @@ _storm()
 // headers, and the same-thread bridge still works, where CopyIn and CopyOut
 // are the documented copies.
 func TestNoIsolationFallback(t *testing.T) {
-	if !jsenv.InBrowser() || jsenv.CrossOriginIsolated() {
+	if !jsinterop.InBrowser() || jsinterop.CrossOriginIsolated() {
 		t.Skip("runs in the browser variant without cross-origin isolation")
 	}
 	url, err := pyodideURL()
@@ -363,7 +363,7 @@ func TestLoadWorkerErrors(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	missing := "/no/such/pyodide/"
-	if jsenv.InBrowser() {
+	if jsinterop.InBrowser() {
 		missing = "/no-such-pyodide/"
 	}
 	for _, c := range []struct {

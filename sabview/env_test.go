@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 	"github.com/sabkit/sabkit/sabview"
 )
 
@@ -14,7 +15,7 @@ import (
 // Node, that SharedArrayBuffer exists without cross-origin isolation.
 func TestEnvironment(t *testing.T) {
 	t.Log(jsenv.Describe())
-	if jsenv.InNode() {
+	if jsinterop.InNode() {
 		if !sabview.Available() {
 			t.Fatal("SharedArrayBuffer unavailable under Node, which always has it")
 		}

@@ -19,22 +19,6 @@ const (
 	EnvMode     = "SABKIT_MODE"     // "page" or "worker"
 )
 
-// InBrowser reports whether the program runs in a browser (page or worker).
-func InBrowser() bool { return jsinterop.InBrowser() }
-
-// InNode reports whether the program runs under Node.js.
-func InNode() bool { return jsinterop.InNode() }
-
-// InWorker reports whether the program runs inside a browser worker.
-func InWorker() bool { return jsinterop.InWorker() }
-
-// MainThread reports whether Atomics.wait is forbidden here: the browser main
-// thread (a page), as opposed to Node or a worker.
-func MainThread() bool { return jsinterop.MainThread() }
-
-// CrossOriginIsolated reports globalThis.crossOriginIsolated.
-func CrossOriginIsolated() bool { return jsinterop.CrossOriginIsolated() }
-
 // ExpectIsolated reports what the harness promised: true and ok when the page
 // was served with COOP/COEP, false and ok when deliberately without, and ok
 // false when no harness said either (Node, or a hand-made page).
@@ -52,7 +36,7 @@ func ExpectIsolated() (isolated, ok bool) {
 func Describe() string {
 	where := jsinterop.Where()
 	coi := "crossOriginIsolated=false"
-	if CrossOriginIsolated() {
+	if jsinterop.CrossOriginIsolated() {
 		coi = "crossOriginIsolated=true"
 	}
 	sab := "SharedArrayBuffer=undefined"

@@ -9,16 +9,17 @@ import (
 	"time"
 
 	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 )
 
 func TestDescribe(t *testing.T) {
 	d := jsenv.Describe()
 	t.Log(d)
-	if jsenv.InNode() == jsenv.InBrowser() {
-		t.Fatalf("InNode=%v and InBrowser=%v must differ: %s", jsenv.InNode(), jsenv.InBrowser(), d)
+	if jsinterop.InNode() == jsinterop.InBrowser() {
+		t.Fatalf("InNode=%v and InBrowser=%v must differ: %s", jsinterop.InNode(), jsinterop.InBrowser(), d)
 	}
-	if want, ok := jsenv.ExpectIsolated(); ok && jsenv.CrossOriginIsolated() != want {
-		t.Fatalf("crossOriginIsolated=%v, harness promised %v", jsenv.CrossOriginIsolated(), want)
+	if want, ok := jsenv.ExpectIsolated(); ok && jsinterop.CrossOriginIsolated() != want {
+		t.Fatalf("crossOriginIsolated=%v, harness promised %v", jsinterop.CrossOriginIsolated(), want)
 	}
 }
 

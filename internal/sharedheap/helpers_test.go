@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 )
 
 // Environment the host-side browser test sets (browser_test.go).
@@ -26,7 +26,7 @@ func pyodideURL(t testing.TB) string {
 	if u := os.Getenv(envPyodideURL); u != "" {
 		return u
 	}
-	if !jsenv.InNode() {
+	if !jsinterop.InNode() {
 		t.Skipf("%s is not set: run through the host test (go test ./internal/sharedheap)", envPyodideURL)
 	}
 	dir, err := os.Getwd()
@@ -61,7 +61,7 @@ func workerScriptURL() string {
 
 func needIsolation(t testing.TB) {
 	t.Helper()
-	if jsenv.InBrowser() && !jsenv.CrossOriginIsolated() {
+	if jsinterop.InBrowser() && !jsinterop.CrossOriginIsolated() {
 		t.Skip("needs a cross-origin-isolated page; this one is served without COOP/COEP (TestNotIsolated covers it)")
 	}
 }

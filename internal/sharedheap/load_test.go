@@ -155,7 +155,7 @@ func TestInstallHooks(t *testing.T) {
 func TestShims(t *testing.T) {
 	needIsolation(t)
 	mode := sharedheap.ShimsAuto
-	if jsenv.InNode() {
+	if jsinterop.InNode() {
 		mode = sharedheap.ShimsOn // Node accepts shared views anyway; still exercise the shims' copies
 	}
 	st, err := sharedheap.Install(sharedheap.InstallOptions{Shims: mode})

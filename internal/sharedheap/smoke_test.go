@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sabkit/sabkit/internal/jsenv"
+	"github.com/sabkit/sabkit/internal/jsinterop"
 )
 
 // smokeScript exercises the stdlib paths that touch the browser APIs the
@@ -104,7 +105,7 @@ func TestStdlibSmoke(t *testing.T) {
 	if info.Stats.Rewritten < 1 {
 		t.Errorf("the shared worker rewrote no module: %+v", info.Stats)
 	}
-	if jsenv.InBrowser() {
+	if jsinterop.InBrowser() {
 		// Booting decodes Python source from the heap, and input() encodes
 		// into it: without those shims the script above could not run.
 		for _, shim := range []string{"decode", "encodeInto"} {
