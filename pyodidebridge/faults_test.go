@@ -365,7 +365,7 @@ var (
 // thread's JavaScript collector has freed the objects that still refer to it;
 // past eight, new heaps are bounds-checked and a shared one may be refused
 // (which LoadWorker reports, see TestUnsupportedPyodide/noroom). The table
-// boots a worker per row, faster than a page's collector runs by itself.
+// boots a worker per row, more often than a page's collector runs by itself.
 func collectEndedHeaps() {
 	runtime.GC()                      // Go drops its js.Values of closed bridges...
 	time.Sleep(10 * time.Millisecond) // ...once their finalizers have run

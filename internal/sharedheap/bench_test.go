@@ -125,7 +125,7 @@ func medianMs(d []time.Duration) float64 {
 // moves) or as a private copy of the same bytes made on this thread
 // (Uint8Array.prototype.slice over the shared heap: one memcpy). The copy is
 // the least any copying hand-over costs: a postMessage copy would also copy
-// once in the worker and then transfer the buffer, so it cannot be faster.
+// once in the worker and then transfer the buffer, so it cannot take less.
 // Each iteration reads the array's last byte, which Python set.
 func BenchmarkObtain400MiB(b *testing.B) {
 	w := shared(b)
