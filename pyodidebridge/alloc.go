@@ -34,10 +34,8 @@ func goTypeFor(kind byte, size int) string {
 // memoryview) on wasm32 holds at most 2**31-1 bytes, less the alignment slack.
 const maxAllocBytes = 1<<31 - 1 - 16
 
-// Leased is any view made with a lease: every *sabview.View[T].
-type Leased interface {
-	Lease() *sabview.Lease
-}
+// leased is any view, whatever its element type: every *sabview.View[T].
+type leased = interface{ Lease() *sabview.Lease }
 
 // Alloc allocates zeroed memory for an array of T with the given shape in
 // Pyodide's heap, owned by Python, and binds the Python global name to it: a

@@ -29,7 +29,7 @@ import (
 //	float32, float64          → float
 //	string                    → str
 //	[]byte                    → bytes (a copy)
-//	*sabview.View[T] in Pyodide's heap (Alloc, View, CopyIn, Subs of them)
+//	*sabview.View[T] in Pyodide's heap (Alloc, ViewOf, CopyIn, Subs of them)
 //	                          → an ndarray (NumPy) or memoryview of T's format,
 //	                            one dimension, aliasing the view's bytes
 //
@@ -283,7 +283,7 @@ func (e *encoder) args(op string, b *Bridge, args []any) error {
 		default:
 			return errorf(op, ErrType,
 				"pass nil, bool, an integer or float type, string, []byte, or a *sabview.View of a built-in element type "+
-					"in Pyodide's heap (Alloc, View, CopyIn; sabview.Cast a view of a named element type)",
+					"in Pyodide's heap (Alloc, ViewOf, CopyIn; sabview.Cast a view of a named element type)",
 				"argument %d is a %T", i, a)
 		}
 		if err != nil {

@@ -10,28 +10,29 @@ import (
 	"github.com/sabkit/sabkit/sabview"
 )
 
-// Free releases memory the bridge holds for v (from Alloc, CopyIn or ViewOf;
-// any Sub or Cast of such a view frees the whole allocation): every view
-// under it returns a sabview.ErrRevoked error from then on. For Alloc and
-// CopyIn it also deletes the global the bridge bound, if it still refers to
-// the array; Python names that still refer to the bytes keep them alive. For
-// ViewOf it unpins the Python object, which Python may then resize.
+// Free releases memory the bridge holds for v, a *sabview.View of any
+// element type (from Alloc, CopyIn or ViewOf; any Sub or Cast of such a view
+// frees the whole allocation): every view under it returns a
+// sabview.ErrRevoked error from then on. For Alloc and CopyIn it also
+// deletes the global the bridge bound, if it still refers to the array;
+// Python names that still refer to the bytes keep them alive. For ViewOf it
+// unpins the Python object, which Python may then resize.
 //
 // The views are revoked at once. When ctx ends before the worker could
 // release the memory (behind a long Run), Free returns ErrCanceled and the
 // release is retried by the bridge's next call.
-func (b *Bridge) Free(ctx context.Context, v Leased) error {
+func (b *Bridge) Free(ctx context.Context, v interface{ Lease() *sabview.Lease }) error {
 	const op = "Free"
 	if err := b.usable(op); err != nil {
 		return err
 	}
 	if isNil(v) {
-		return errorf(op, ErrView, "pass a view from Alloc, View or CopyIn", "nil view")
+		return errorf(op, ErrView, "pass a view from Alloc, ViewOf or CopyIn", "nil view")
 	}
 	lease := leaseOf(v)
 	e, ok := b.takeEntry(lease)
 	if !ok {
-		return errorf(op, ErrNotOwned, "free each view from Alloc, View or CopyIn once",
+		return errorf(op, ErrNotOwned, "free each view from Alloc, ViewOf or CopyIn once",
 			"the view was not made by this bridge, or was freed already")
 	}
 	lease.Revoke(&Error{Package: "pyodidebridge", Op: op, Kind: ErrFreed, Detail: "the memory was freed with Bridge.Free"})
@@ -61,7 +62,7 @@ func (b *Bridge) queueRelease(handle int) {
 
 // Shape returns the shape of the array behind v (the Python object's shape
 // for ViewOf), or nil when the bridge does not hold v's memory.
-func (b *Bridge) Shape(v Leased) []int {
+func (b *Bridge) Shape(v interface{ Lease() *sabview.Lease }) []int {
 	if b == nil {
 		return nil
 	}
@@ -73,7 +74,7 @@ func (b *Bridge) Shape(v Leased) []int {
 
 // leaseOf returns v's lease, or nil for a nil interface or nil pointer
 // (whose Lease method would dereference nil).
-func leaseOf(v Leased) *sabview.Lease {
+func leaseOf(v leased) *sabview.Lease {
 	if isNil(v) {
 		return nil
 	}
@@ -90,7 +91,7 @@ func firstErr(errs ...error) error {
 }
 
 // isNil reports whether v is a nil interface or a nil pointer.
-func isNil(v Leased) bool {
+func isNil(v leased) bool {
 	if v == nil {
 		return true
 	}

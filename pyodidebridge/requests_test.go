@@ -24,7 +24,7 @@ type acctOp struct {
 
 func acctOps(t *testing.T) []acctOp {
 	bg := func() context.Context { return context.Background() }
-	free := func(b *pyodidebridge.Bridge, v pyodidebridge.Leased) func() {
+	free := func(b *pyodidebridge.Bridge, v interface{ Lease() *sabview.Lease }) func() {
 		return func() {
 			if err := b.Free(bg(), v); err != nil {
 				t.Errorf("Free: %v", err)
@@ -394,7 +394,7 @@ func TestRequestsIgnoreMainBindings(t *testing.T) {
 				b.Free(ctx, m)
 			}
 			f.Free()
-			for _, x := range []pyodidebridge.Leased{v, ex} {
+			for _, x := range []interface{ Lease() *sabview.Lease }{v, ex} {
 				if err := b.Free(ctx, x); err != nil {
 					t.Fatalf("Free: %v", err)
 				}
@@ -471,7 +471,7 @@ func TestOnlyRunParses(t *testing.T) {
 				}
 			}
 			if got := count() - start; got != 0 {
-				t.Errorf("%d compilations or execs during 20 rounds of Alloc, Share, Call, CopyOut, NumPy, View, CopyIn, Func, Free; want 0", got)
+				t.Errorf("%d compilations or execs during 20 rounds of Alloc, Share, Call, CopyOut, NumPy, ViewOf, CopyIn, Func, Free; want 0", got)
 			}
 			run(t, b, "parse_noop()")
 			if got := count() - start; got < 1 {

@@ -28,7 +28,7 @@ func Share[T sabview.Element](ctx context.Context, b *Bridge, name string, v *sa
 		return err
 	}
 	if v == nil {
-		return errorf(op, ErrView, "pass a view from Alloc, View or CopyIn", "nil view")
+		return errorf(op, ErrView, "pass a view from Alloc, ViewOf or CopyIn", "nil view")
 	}
 	handle, offset, err := b.heapRef(op, v, v.ByteOffset(), v.Lease())
 	if err != nil {

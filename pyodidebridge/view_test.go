@@ -33,7 +33,7 @@ func TestViewExisting(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			run(t, b, c.create)
 			var (
-				leased pyodidebridge.Leased
+				leased interface{ Lease() *sabview.Lease }
 				n      int
 			)
 			switch c.name {
