@@ -85,7 +85,7 @@ func TestRequestTimings(t *testing.T) {
 		b.Free(bg, v)
 		return us
 	})
-	measure("View[float32]", n, 0, func() float64 {
+	measure("ViewOf[float32]", n, 0, func() float64 {
 		var v *sabview.View[float32]
 		us := call(func(ctx context.Context) (err error) {
 			v, err = pyodidebridge.ViewOf[float32](ctx, b, "timing_existing")
