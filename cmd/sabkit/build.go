@@ -147,14 +147,11 @@ func buildApp(pkg, out, pyodideFlag string, strip, sw bool) ([]built, error) {
 		return nil, err
 	}
 	if usesSabkitJS(dst) {
-		for _, name := range devserver.SabkitFileNames {
-			data, err := iofs.ReadFile(devserver.SabkitFiles(), name)
-			if err != nil {
-				return nil, err
-			}
-			if err := write(path.Join(strings.Trim(atomicsx.JSPrefix, "/"), name), data, "sabkit's JavaScript (a page imports it)"); err != nil {
-				return nil, err
-			}
+		err := eachSabkitFile(func(name string, data []byte) error {
+			return write(path.Join(strings.Trim(atomicsx.JSPrefix, "/"), name), data, "sabkit's JavaScript (a page imports it)")
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	if sw {

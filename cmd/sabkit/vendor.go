@@ -53,6 +53,21 @@ func runVendorTo(stdout io.Writer, args []string) int {
 	return 0
 }
 
+// eachSabkitFile calls f with each file sabkit serves under /sabkit/ (what
+// build ships and vendor writes), stopping at the first error.
+func eachSabkitFile(f func(name string, data []byte) error) error {
+	for _, name := range devserver.SabkitFileNames {
+		data, err := iofs.ReadFile(devserver.SabkitFiles(), name)
+		if err != nil {
+			return err
+		}
+		if err := f(name, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // vendorJS writes devserver.SabkitFiles into out and returns the bytes written.
 func vendorJS(out string) (int64, error) {
 	dst, err := filepath.Abs(out)
@@ -63,15 +78,12 @@ func vendorJS(out string) (int64, error) {
 		return 0, err
 	}
 	var total int64
-	for _, name := range devserver.SabkitFileNames {
-		data, err := iofs.ReadFile(devserver.SabkitFiles(), name)
-		if err != nil {
-			return 0, err
-		}
-		if err := os.WriteFile(filepath.Join(dst, name), data, 0o644); err != nil {
-			return 0, err
-		}
+	err = eachSabkitFile(func(name string, data []byte) error {
 		total += int64(len(data))
+		return os.WriteFile(filepath.Join(dst, name), data, 0o644)
+	})
+	if err != nil {
+		return 0, err
 	}
 	return total, os.WriteFile(filepath.Join(dst, vendorMarker), []byte("written by sabkit vendor; the next run replaces this folder\n"), 0o644)
 }
