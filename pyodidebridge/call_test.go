@@ -352,7 +352,16 @@ func TestCallCancel(t *testing.T) {
 
 	busy := make(chan error, 1)
 	go func() { _, err := b.Call(context.Background(), "call_busy", 0.3); busy <- err }()
-	time.Sleep(50 * time.Millisecond) // the busy call is running; the next one queues behind it
+	// The next call must queue behind the busy one: wait until Go has sent
+	// it (on a loaded machine the goroutine may not have run yet).
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if g, _ := pyodidebridge.WorkerPending(b); g > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the busy call was not sent within 5 s")
+		}
+	}
 	qctx, qcancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer qcancel()
 	if _, err := b.Call(qctx, "call_mark"); !errors.Is(err, pyodidebridge.ErrCanceled) || !errors.Is(err, context.DeadlineExceeded) {
